@@ -1,0 +1,56 @@
+// swift-tools-version: 6.0
+import PackageDescription
+
+let package = Package(
+    name: "fleet",
+    platforms: [.macOS(.v13)],
+    products: [
+        .executable(name: "fleet", targets: ["FleetCLI"]),
+        .executable(name: "openclaw-sim", targets: ["OpenClawSim"]),
+    ],
+    dependencies: [
+        .package(url: "https://github.com/apple/swift-argument-parser", from: "1.5.0"),
+    ],
+    targets: [
+        // C libraries from the system, each behind a thin prefixed shim.
+        .systemLibrary(
+            name: "CGit2", pkgConfig: "libgit2",
+            providers: [.apt(["libgit2-dev"])]),
+        .systemLibrary(
+            name: "CYAML", pkgConfig: "yaml-0.1",
+            providers: [.apt(["libyaml-dev"])]),
+        .systemLibrary(
+            name: "CCrypto", pkgConfig: "libcrypto",
+            providers: [.apt(["libssl-dev"])]),
+
+        // Thin Swift wrappers that own the C pointers.
+        .target(name: "FleetGit", dependencies: ["CGit2"]),
+        .target(name: "FleetYAML", dependencies: ["CYAML"]),
+
+        // Facts about OpenClaw's config: JSON values, JSON5, the config-path table, reload rules.
+        .target(name: "OpenClawConfig"),
+
+        // The core: manifests, validation, rendering, planning.
+        .target(
+            name: "FleetCore",
+            dependencies: ["FleetGit", "FleetYAML", "OpenClawConfig"]),
+
+        .executableTarget(
+            name: "FleetCLI",
+            dependencies: [
+                "FleetCore",
+                .product(name: "ArgumentParser", package: "swift-argument-parser"),
+            ]),
+
+        // The stand-in OpenClaw gateway.
+        .executableTarget(name: "OpenClawSim", dependencies: ["OpenClawConfig"]),
+
+        .testTarget(name: "FleetGitTests", dependencies: ["FleetGit"]),
+        .testTarget(name: "FleetYAMLTests", dependencies: ["FleetYAML"]),
+        .testTarget(name: "OpenClawConfigTests", dependencies: ["OpenClawConfig"]),
+        .testTarget(name: "OpenClawSimTests", dependencies: ["OpenClawConfig", "OpenClawSim"]),
+        .testTarget(name: "FleetCoreTests", dependencies: ["FleetCore"], resources: [.copy("Fixtures")]),
+        .testTarget(name: "FleetCLITests", dependencies: ["FleetCore", "FleetCLI", "OpenClawSim"]),
+    ],
+    swiftLanguageModes: [.v6]
+)
