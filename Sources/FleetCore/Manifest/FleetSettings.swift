@@ -1,0 +1,58 @@
+import OpenClawConfig
+
+/// The `kind: Fleet` manifest with every default filled in.
+public struct FleetSettings: Sendable {
+    /// The fleet's name.
+    public var name: String = "fleet"
+    /// Labels.
+    public var labels: [String: String] = [:]
+    /// The state root named in git (the host may override it).
+    public var stateRoot: String?
+    /// First port.
+    public var basePort: Int = 18789
+    /// Ports between bots.
+    public var portStride: Int = 20
+    /// Most bots.
+    public var maxBots: Int = 50
+    /// The gateway command and its leading arguments.
+    public var gatewayCommand: [String] = ["openclaw", "gateway", "run"]
+    /// `list` or `entries`.
+    public var agentsForm: String = "list"
+    /// Freeze every bot.
+    public var suspend: Bool = false
+    /// Apply only signed commits.
+    public var requireSignedCommits: Bool = false
+    /// Daemon interval.
+    public var reconcileInterval: Duration = .seconds(30)
+    /// How long a starting gateway has to answer /healthz.
+    public var startTimeout: Duration = .seconds(30)
+    /// One probe's timeout.
+    public var probeTimeout: Duration = .seconds(2)
+    /// Failed probes before a restart.
+    public var failureThreshold: Int = 3
+    /// SIGTERM to SIGKILL.
+    public var stopGracePeriod: Duration = .seconds(10)
+    /// Default model.
+    public var defaultModel: String = "anthropic/claude-sonnet-4-5"
+    /// Default session settings.
+    public var defaultSession: SessionSpec?
+    /// Default tool settings.
+    public var defaultTools: ToolsSpec?
+    /// Hosts and their selectors.
+    public var hosts: [(name: String, selector: String)] = []
+    /// Kubernetes image.
+    public var kubernetesImage: String = "ghcr.io/openclaw/openclaw"
+    /// Kubernetes image tag.
+    public var kubernetesTag: String = "latest"
+    /// Kubernetes namespace.
+    public var kubernetesNamespace: String?
+    /// Raw OpenClaw keys for every bot.
+    public var openclaw: JSONValue?
+    /// Where the Fleet manifest was (nil when defaults are used).
+    public var origin: ManifestOrigin?
+    /// The checked document.
+    public var node: TypedNode?
+
+    /// Defaults, for a repository without a Fleet manifest.
+    public init() {}
+}

@@ -1,0 +1,252 @@
+import FleetYAML
+
+/// The rules that span fields, bots and files: names, ports, bindings, policies, models.
+struct FleetValidator {
+    let fleet: FleetSettings
+    let bots: [BotManifest]
+    let fileExists: (@Sendable (String) -> Bool)?
+
+    /// Ports each gateway may use above its base port (browser CDP up to control+108).
+    static let derivedPortSpan = 108
+    /// OpenClaw's limit on one workspace bootstrap file.
+    static let bootstrapLimit = 20_000
+
+    /// Credential fields each channel type takes.
+    static let credentialFields: [String: [String]] = [
+        "telegram": ["botToken"], "discord": ["token"], "slack": ["botToken", "appToken", "signingSecret"],
+        "whatsapp": [], "signal": [],
+    ]
+
+    /// Short model names people write, and the full `provider/model` id.
+    static let knownModels: [String: String] = [
+        "sonnet": "anthropic/claude-sonnet-4-5", "sonnet-4-5": "anthropic/claude-sonnet-4-5",
+        "claude-sonnet-4-5": "anthropic/claude-sonnet-4-5", "opus": "anthropic/claude-opus-4-1",
+        "opus-4-1": "anthropic/claude-opus-4-1", "claude-opus-4-1": "anthropic/claude-opus-4-1",
+        "haiku": "anthropic/claude-haiku-4-5", "haiku-4-5": "anthropic/claude-haiku-4-5",
+        "claude-haiku-4-5": "anthropic/claude-haiku-4-5", "gpt-4o": "openai/gpt-4o", "gpt-4.1": "openai/gpt-4.1",
+        "gpt-5": "openai/gpt-5", "gpt-4o-mini": "openai/gpt-4o-mini", "gemini-2.5-pro": "google/gemini-2.5-pro",
+        "gemini-2.5-flash": "google/gemini-2.5-flash",
+    ]
+
+    func validate() -> [Diagnostic] {
+        var out: [Diagnostic] = []
+        out += duplicateNames()
+        out += tooMany()
+        out += portClashes()
+        if let node = fleet.node, let origin = fleet.origin {
+            if let model = node["spec"]?["defaults"]?["model"] {
+                out += modelProblems(model.string ?? "", at: SourceLocation(file: origin.file, mark: model.mark), bot: nil)
+            }
+        }
+        for bot in bots { out += validate(bot) }
+        return out
+    }
+
+    private func location(_ bot: BotManifest, _ path: [String], key: Bool = false) -> SourceLocation {
+        var node = bot.node
+        var mark = node.mark
+        for (i, component) in path.enumerated() {
+            if let index = Int(component), node.elements.indices.contains(index) {
+                node = node.elements[index]
+                mark = node.mark
+            } else if let member = node.member(component) {
+                node = member.value
+                mark = (key && i == path.count - 1) ? member.keyMark : node.mark
+            } else {
+                break
+            }
+        }
+        return SourceLocation(file: bot.origin.file, mark: mark)
+    }
+
+    private func duplicateNames() -> [Diagnostic] {
+        var first: [String: BotManifest] = [:]
+        var out: [Diagnostic] = []
+        for bot in bots {
+            if let earlier = first[bot.name] {
+                out.append(Diagnostic(
+                    .duplicateBotName,
+                    "bot name '\(bot.name)' is already used by \(earlier.origin.file):\(earlier.origin.line)",
+                    at: location(bot, ["metadata", "name"]), fix: "give each bot a unique metadata.name", bot: bot.name))
+            } else {
+                first[bot.name] = bot
+            }
+        }
+        return out
+    }
+
+    private func tooMany() -> [Diagnostic] {
+        let names = Set(bots.map(\.name))
+        guard names.count > fleet.maxBots else { return [] }
+        var at: SourceLocation?
+        if let origin = fleet.origin, let node = fleet.node?["spec"]?["maxBots"] {
+            at = SourceLocation(file: origin.file, mark: node.mark)
+        } else if let origin = fleet.origin {
+            at = SourceLocation(file: origin.file, line: origin.line, column: 1)
+        }
+        return [Diagnostic(
+            .tooManyBots, "the fleet has \(names.count) bots; maxBots is \(fleet.maxBots)", at: at,
+            fix: "raise spec.maxBots in the Fleet manifest (this host must have the ports and memory), or remove bots")]
+    }
+
+    private func portClashes() -> [Diagnostic] {
+        let fixed = bots.compactMap { bot -> (BotManifest, Int)? in
+            if case .fixed(let port) = bot.gateway.port { return (bot, port) }
+            return nil
+        }.sorted { ($0.1, $0.0.name) < ($1.1, $1.0.name) }
+        var out: [Diagnostic] = []
+        var reported = Set<String>()
+        for (i, (bot, port)) in fixed.enumerated() {
+            var j = i + 1
+            while j < fixed.count, fixed[j].1 <= port + Self.derivedPortSpan {
+                let (other, otherPort) = fixed[j]
+                j += 1
+                guard other.name != bot.name, reported.insert(other.name).inserted else { continue }
+                let message = otherPort == port
+                    ? "port \(otherPort) is also the port of bot '\(bot.name)' (\(bot.origin.file))"
+                    : "port \(otherPort) falls inside bot '\(bot.name)''s range \(port)-\(port + Self.derivedPortSpan) (each gateway uses derived ports up to base+\(Self.derivedPortSpan))"
+                out.append(Diagnostic(
+                    .portClash, message, at: location(other, ["spec", "gateway", "port"]),
+                    fix: "use port: auto, or a port at least \(fleet.portStride) away from every other bot's and outside \(port)-\(port + Self.derivedPortSpan), e.g. \(port + Self.derivedPortSpan + 1)",
+                    bot: other.name))
+            }
+        }
+        return out
+    }
+
+    private func modelProblems(_ model: String, at location: SourceLocation, bot: String?) -> [Diagnostic] {
+        let parts = model.split(separator: "/", maxSplits: 1)
+        if parts.count == 2, !parts[0].isEmpty, !parts[1].isEmpty, !model.contains(" ") { return [] }
+        let fix = Self.knownModels[model.lowercased()].map { "write '\($0)'" }
+            ?? "write provider/model, for example anthropic/claude-sonnet-4-5"
+        return [Diagnostic(.modelFormat, "model '\(model)' is not in provider/model form", at: location, fix: fix, bot: bot)]
+    }
+
+    private func validate(_ bot: BotManifest) -> [Diagnostic] {
+        var out: [Diagnostic] = []
+        let name = bot.name
+        if let model = bot.model {
+            out += modelProblems(model, at: location(bot, ["spec", "model"]), bot: name)
+        }
+        if let prompt = bot.systemPrompt, prompt.count > Self.bootstrapLimit {
+            out.append(Diagnostic(
+                .longSystemPrompt,
+                "systemPrompt is \(prompt.count) characters; OpenClaw truncates bootstrap files over \(Self.bootstrapLimit)",
+                at: location(bot, ["spec", "systemPrompt"]), fix: "shorten it below \(Self.bootstrapLimit) characters", bot: name))
+        }
+        if bot.gateway.bind != "loopback" {
+            out.append(Diagnostic(
+                .exposedBind, "bind '\(bot.gateway.bind)' exposes the gateway beyond this host",
+                at: location(bot, ["spec", "gateway", "bind"]),
+                fix: "keep bind: loopback unless other hosts must reach it (fleet always sets token auth)", bot: name))
+            if bot.gateway.bind == "custom" && bot.gateway.customBindHost == nil {
+                out.append(Diagnostic(
+                    .missingField, "bind 'custom' needs spec.gateway.customBindHost", at: location(bot, ["spec", "gateway", "bind"]),
+                    fix: "add customBindHost: with the address to listen on", bot: name))
+            }
+        }
+        if let avatar = bot.avatar, let fileExists, !fileExists(avatar) {
+            out.append(Diagnostic(
+                .missingAvatar, "avatar '\(avatar)' does not exist at this commit", at: location(bot, ["spec", "avatar"]),
+                fix: "commit the image, or fix the path (it is relative to the repository root)", bot: name))
+        }
+        out += channelProblems(bot)
+        out += bindingProblems(bot)
+        return out
+    }
+
+    private func channelProblems(_ bot: BotManifest) -> [Diagnostic] {
+        var out: [Diagnostic] = []
+        var seen: [String: Int] = [:]
+        for channel in bot.channels {
+            let path = ["spec", "channels", String(channel.index)]
+            if let first = seen[channel.key] {
+                out.append(Diagnostic(
+                    .duplicateChannelAccount,
+                    "channel \(channel.type) account '\(channel.accountId)' is declared twice (first at channels[\(first)])",
+                    at: location(bot, path), fix: "give each account of a channel its own accountId", bot: bot.name))
+            } else {
+                seen[channel.key] = channel.index
+            }
+            let allowed = Self.credentialFields[channel.type] ?? []
+            for key in channel.credentials.keys.sorted() where !allowed.contains(key) {
+                let uses = allowed.isEmpty ? "\(channel.type) takes no credentials here" : "\(channel.type) uses \(allowed.joined(separator: ", "))"
+                out.append(Diagnostic(
+                    .wrongCredential, "credential '\(key)' does not belong to a \(channel.type) channel; \(uses)",
+                    at: location(bot, path + ["credentials", key], key: true),
+                    fix: Suggestion.closest(to: key, in: allowed).map { "did you mean '\($0)'?" } ?? "remove it", bot: bot.name))
+            }
+            out += missingCredentials(bot, channel, path)
+            if channel.dmPolicy == "open", !(channel.allowFrom ?? []).contains("*") {
+                out.append(Diagnostic(
+                    .openWithoutWildcard, "dmPolicy 'open' requires allowFrom to contain \"*\" (OpenClaw refuses the config otherwise)",
+                    at: location(bot, path + ["dmPolicy"]),
+                    fix: "add allowFrom: [\"*\"], or use dmPolicy: allowlist with the sender ids", bot: bot.name))
+            }
+            if channel.guilds != nil, channel.type != "discord" {
+                out.append(Diagnostic(.unknownField, "'guilds' applies only to discord channels",
+                                      at: location(bot, path + ["guilds"], key: true), fix: "remove it", bot: bot.name))
+            }
+            if channel.mode != nil, channel.type != "slack" {
+                out.append(Diagnostic(.unknownField, "'mode' applies only to slack channels",
+                                      at: location(bot, path + ["mode"], key: true), fix: "remove it", bot: bot.name))
+            }
+            if channel.account != nil, channel.type != "signal" {
+                out.append(Diagnostic(.unknownField, "'account' applies only to signal channels",
+                                      at: location(bot, path + ["account"], key: true), fix: "remove it", bot: bot.name))
+            }
+        }
+        return out
+    }
+
+    private func missingCredentials(_ bot: BotManifest, _ channel: ChannelSpec, _ path: [String]) -> [Diagnostic] {
+        var needed: [String] = []
+        switch channel.type {
+        case "telegram": needed = ["botToken"]
+        case "discord": needed = ["token"]
+        case "slack": needed = ["botToken", channel.mode == "http" ? "signingSecret" : "appToken"]
+        case "signal":
+            if channel.account == nil {
+                return [Diagnostic(.missingField, "a signal channel needs 'account' (the bot's phone number)",
+                                   at: location(bot, path), fix: "add account: \"+15551234567\"", bot: bot.name)]
+            }
+        default: break
+        }
+        guard channel.enabled else { return [] }
+        return needed.filter { channel.credentials[$0] == nil }.map { key in
+            Diagnostic(.missingCredential, "\(channel.type) account '\(channel.accountId)' needs credentials.\(key)",
+                       at: location(bot, path), fix: "run: fleet secrets set \(bot.name) channels.\(channel.type).\(channel.accountId).\(key)",
+                       bot: bot.name)
+        }
+    }
+
+    private func bindingProblems(_ bot: BotManifest) -> [Diagnostic] {
+        var out: [Diagnostic] = []
+        var seen: [String: Int] = [:]
+        for binding in bot.bindings {
+            let path = ["spec", "bindings", String(binding.index)]
+            let accounts = bot.channels.filter { $0.type == binding.channel }.map(\.accountId)
+            if accounts.isEmpty {
+                out.append(Diagnostic(
+                    .bindingUnknownChannel, "binding to channel '\(binding.channel)', which this bot does not declare",
+                    at: location(bot, path + ["channel"]), fix: "add a \(binding.channel) entry to spec.channels, or remove the binding",
+                    bot: bot.name))
+            } else if let account = binding.accountId, account != "*", !accounts.contains(account) {
+                out.append(Diagnostic(
+                    .bindingUnknownChannel, "binding to \(binding.channel) account '\(account)', which this bot does not declare",
+                    at: location(bot, path + ["accountId"]),
+                    fix: "use one of: \(accounts.joined(separator: ", ")), or \"*\"", bot: bot.name))
+            }
+            let key = [binding.channel, binding.accountId ?? "", binding.peerKind ?? "", binding.peerId ?? "",
+                       binding.guildId ?? "", binding.teamId ?? "", String(binding.priority)].joined(separator: "\u{1F}")
+            if let first = seen[key] {
+                out.append(Diagnostic(
+                    .duplicateBinding, "binding repeats bindings[\(first)] (same match and priority)",
+                    at: location(bot, path), fix: "remove one of them, or give them different priorities", bot: bot.name))
+            } else {
+                seen[key] = binding.index
+            }
+        }
+        return out
+    }
+}

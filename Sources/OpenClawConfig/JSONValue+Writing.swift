@@ -1,0 +1,112 @@
+extension JSONValue {
+    /// Deterministic JSON5 text: object keys sorted by Unicode scalar order, identifier-like keys
+    /// unquoted, strings double-quoted, integers without a decimal point, doubles in their
+    /// shortest round-trip form (`NaN`, `Infinity`, `-Infinity` where needed).
+    ///
+    /// - Parameter indent: spaces per nesting level; `0` writes everything on one line.
+    public func json5(indent: Int = 2) -> String {
+        var out = ""
+        write(to: &out, json5: true, indent: max(0, indent), level: 0)
+        return out
+    }
+
+    /// Deterministic JSON text with sorted keys. Non-finite doubles, which JSON cannot express,
+    /// are written as `null`.
+    ///
+    /// - Parameter pretty: two-space indentation and one member per line when `true`;
+    ///   compact single-line output otherwise.
+    public func json(pretty: Bool) -> String {
+        var out = ""
+        write(to: &out, json5: false, indent: pretty ? 2 : 0, level: 0)
+        return out
+    }
+
+    /// Object keys in the writers' order: plain Unicode scalar order.
+    static func sortedKeys(_ members: [String: JSONValue]) -> [String] {
+        members.keys.sorted { $0.unicodeScalars.lexicographicallyPrecedes($1.unicodeScalars) }
+    }
+
+    private func write(to out: inout String, json5: Bool, indent: Int, level: Int) {
+        switch self {
+        case .null: out += "null"
+        case .bool(let b): out += b ? "true" : "false"
+        case .int(let i): out += String(i)
+        case .double(let d): out += Self.formatDouble(d, json5: json5)
+        case .string(let s): Self.writeQuoted(s, to: &out)
+        case .array(let elements):
+            if elements.isEmpty {
+                out += "[]"
+                return
+            }
+            out += "["
+            for (index, element) in elements.enumerated() {
+                if index > 0 { out += "," }
+                Self.newline(&out, indent: indent, level: level + 1)
+                element.write(to: &out, json5: json5, indent: indent, level: level + 1)
+            }
+            Self.newline(&out, indent: indent, level: level)
+            out += "]"
+        case .object(let members):
+            if members.isEmpty {
+                out += "{}"
+                return
+            }
+            out += "{"
+            for (index, key) in Self.sortedKeys(members).enumerated() {
+                if index > 0 { out += "," }
+                Self.newline(&out, indent: indent, level: level + 1)
+                if json5 && Self.isIdentifier(key) {
+                    out += key
+                } else {
+                    Self.writeQuoted(key, to: &out)
+                }
+                out += indent > 0 ? ": " : ":"
+                members[key]?.write(to: &out, json5: json5, indent: indent, level: level + 1)
+            }
+            Self.newline(&out, indent: indent, level: level)
+            out += "}"
+        }
+    }
+
+    private static func newline(_ out: inout String, indent: Int, level: Int) {
+        guard indent > 0 else { return }
+        out += "\n"
+        out += String(repeating: " ", count: indent * level)
+    }
+
+    /// `true` when `key` can be written unquoted in JSON5 (an ASCII ECMAScript identifier).
+    static func isIdentifier(_ key: String) -> Bool {
+        guard let first = key.utf8.first, JSON5Parser.isIdentifierStart(first) else { return false }
+        return key.utf8.allSatisfy(JSON5Parser.isIdentifierPart)
+    }
+
+    static func formatDouble(_ d: Double, json5: Bool) -> String {
+        if d.isNaN { return json5 ? "NaN" : "null" }
+        if d.isInfinite { return json5 ? (d < 0 ? "-Infinity" : "Infinity") : "null" }
+        // Swift's description is the shortest representation that round-trips, e.g. "0.1",
+        // "100.0", "1e+16", "5e-324"; all valid JSON numbers that parse back as doubles.
+        return d.description
+    }
+
+    static func writeQuoted(_ s: String, to out: inout String) {
+        out += "\""
+        for scalar in s.unicodeScalars {
+            switch scalar {
+            case "\"": out += "\\\""
+            case "\\": out += "\\\\"
+            case "\n": out += "\\n"
+            case "\r": out += "\\r"
+            case "\t": out += "\\t"
+            case "\u{08}": out += "\\b"
+            case "\u{0C}": out += "\\f"
+            default:
+                if scalar.value < 0x20 || scalar.value == 0x7F || scalar.value == 0x2028 || scalar.value == 0x2029 {
+                    out += "\\u" + JSON5Parser.hex4(scalar.value)
+                } else {
+                    out.unicodeScalars.append(scalar)
+                }
+            }
+        }
+        out += "\""
+    }
+}
