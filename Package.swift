@@ -45,12 +45,18 @@ let package = Package(
         // The stand-in OpenClaw gateway.
         .executableTarget(name: "OpenClawSim", dependencies: ["OpenClawConfig"]),
 
-        .testTarget(name: "FleetGitTests", dependencies: ["FleetGit"]),
+        // Shared by the test targets: temp dirs, real git repositories, processes, free ports.
+        .target(name: "FleetTestSupport", path: "Tests/FleetTestSupport"),
+
+        .testTarget(name: "FleetGitTests", dependencies: ["FleetGit", "FleetTestSupport"]),
         .testTarget(name: "FleetYAMLTests", dependencies: ["FleetYAML"]),
         .testTarget(name: "OpenClawConfigTests", dependencies: ["OpenClawConfig"]),
         .testTarget(name: "OpenClawSimTests", dependencies: ["OpenClawConfig", "OpenClawSim"]),
-        .testTarget(name: "FleetCoreTests", dependencies: ["FleetCore"], resources: [.copy("Fixtures")]),
-        .testTarget(name: "FleetCLITests", dependencies: ["FleetCore", "FleetCLI", "OpenClawSim"]),
+        .testTarget(
+            name: "FleetCoreTests", dependencies: ["FleetCore", "FleetTestSupport"],
+            resources: [.copy("Fixtures")]),
+        .testTarget(
+            name: "FleetCLITests", dependencies: ["FleetCore", "FleetCLI", "OpenClawSim", "FleetTestSupport"]),
     ],
     swiftLanguageModes: [.v6]
 )

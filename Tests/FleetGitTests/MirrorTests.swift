@@ -1,4 +1,5 @@
 import FleetGit
+import FleetTestSupport
 import Foundation
 import Testing
 

@@ -158,7 +158,12 @@ public enum ManifestLoader {
             for i in produced.indices { produced[i].bot = name }
         }
         diagnostics += produced
-        guard let typed else { return .none }
+        guard var typed else { return .none }
+        if kind == "Bot", typed["metadata"]?["name"] == nil,
+           let raw = document["metadata"]?["name"], let name = raw.scalar, !raw.isNull {
+            // Keep checking the rest of a bot whose name is malformed (already reported).
+            typed = typed.replacing(["metadata", "name"], with: TypedNode(.string(name), at: raw.start))
+        }
         if kind == "Bot" {
             return BotManifest(typed, origin: origin).map { .bot($0) } ?? .none
         }

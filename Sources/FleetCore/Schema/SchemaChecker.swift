@@ -56,7 +56,9 @@ struct SchemaChecker {
                 if let t = trial.check(node, against: option, path: path), !trial.diagnostics.hasErrors { return t }
             }
             let shown = node.scalar.map { "'\($0)'" } ?? node.kindDescription
-            report(.wrongType, "\(path) must be \(Self.describe(options)), found \(shown)", at: node.start)
+            var fix: String?
+            if let text = node.scalar, node.scalarStyle != .plain, Int(text) != nil { fix = "remove the quotes: \(text)" }
+            report(.wrongType, "\(path) must be \(Self.describe(options)), found \(shown)", at: node.start, fix: fix)
             return nil
         case .any:
             return Self.inferred(node)

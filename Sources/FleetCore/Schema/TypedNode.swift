@@ -86,6 +86,19 @@ public struct TypedNode: Sendable {
         }
     }
 
+    /// A copy with the node at `path` set (objects along the path are created as needed).
+    public func replacing(_ path: [String], with replacement: TypedNode) -> TypedNode {
+        guard let first = path.first else { return replacement }
+        var members = self.members
+        if let i = members.firstIndex(where: { $0.key == first }) {
+            members[i].value = members[i].value.replacing(Array(path.dropFirst()), with: replacement)
+        } else {
+            let child = TypedNode(.object([]), at: mark).replacing(Array(path.dropFirst()), with: replacement)
+            members.append(TypedMember(key: first, keyMark: replacement.mark, value: child))
+        }
+        return TypedNode(.object(members), at: mark)
+    }
+
     /// The node at a dotted path of keys (array indexes as numbers), for diagnostics.
     public func node(at path: [String]) -> TypedNode? {
         guard let first = path.first else { return self }

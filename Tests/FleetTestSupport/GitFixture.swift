@@ -4,16 +4,16 @@ import Foundation
 ///
 /// Author and committer dates are fixed and increase by one minute per commit, and HOME points
 /// into the scratch directory so no global git configuration interferes.
-final class GitFixture {
+public final class GitFixture {
     /// The scratch directory.
-    let root: String
+    public let root: String
     private var clock = 1_700_000_000
 
-    struct CommandError: Error, CustomStringConvertible {
-        var description: String
+    public struct CommandError: Error, CustomStringConvertible {
+        public var description: String
     }
 
-    init() throws {
+    public init() throws {
         root = FileManager.default.temporaryDirectory
             .appendingPathComponent("fleetgit-\(UUID().uuidString)").path
         try FileManager.default.createDirectory(atPath: root + "/home", withIntermediateDirectories: true)
@@ -22,11 +22,11 @@ final class GitFixture {
     deinit { try? FileManager.default.removeItem(atPath: root) }
 
     /// `root + "/" + name`.
-    func path(_ name: String) -> String { root + "/" + name }
+    public func path(_ name: String) -> String { root + "/" + name }
 
     /// Runs a program and returns its trimmed stdout; throws with stderr on failure.
     @discardableResult
-    func run(_ executable: String, _ args: [String], in dir: String? = nil, env extra: [String: String] = [:]) throws -> String {
+    public func run(_ executable: String, _ args: [String], in dir: String? = nil, env extra: [String: String] = [:]) throws -> String {
         let process = Process()
         process.executableURL = URL(fileURLWithPath: "/usr/bin/env")
         process.arguments = [executable] + args
@@ -59,24 +59,24 @@ final class GitFixture {
 
     /// Runs `git` in `repo` (a directory under root, or root itself).
     @discardableResult
-    func git(_ args: String..., in repo: String? = nil) throws -> String {
+    public func git(_ args: String..., in repo: String? = nil) throws -> String {
         try run("git", args, in: repo.map(path) ?? root)
     }
 
     /// Creates a non-bare repository `name` with branch "main" and returns its path.
     @discardableResult
-    func makeRepo(_ name: String) throws -> String {
+    public func makeRepo(_ name: String) throws -> String {
         try git("-c", "init.defaultBranch=main", "init", "-q", name)
         return path(name)
     }
 
     /// Writes a file (creating directories) in repo `name`.
-    func write(_ name: String, _ file: String, _ contents: String) throws {
+    public func write(_ name: String, _ file: String, _ contents: String) throws {
         try write(name, file, Data(contents.utf8))
     }
 
     /// Writes raw bytes to a file (creating directories) in repo `name`.
-    func write(_ name: String, _ file: String, _ data: Data) throws {
+    public func write(_ name: String, _ file: String, _ data: Data) throws {
         let full = path(name) + "/" + file
         try FileManager.default.createDirectory(
             atPath: (full as NSString).deletingLastPathComponent, withIntermediateDirectories: true)
@@ -86,7 +86,7 @@ final class GitFixture {
     /// Stages everything and commits in repo `name` (with `-c` pairs in `config`, `-S` when `sign`);
     /// returns the new commit id.
     @discardableResult
-    func commitAll(_ name: String, _ message: String, config: [String] = [], sign: Bool = false) throws -> String {
+    public func commitAll(_ name: String, _ message: String, config: [String] = [], sign: Bool = false) throws -> String {
         clock += 60
         try git("add", "-A", in: name)
         try run("git", config + ["commit", "-q", "-m", message] + (sign ? ["-S"] : []), in: path(name))
@@ -94,7 +94,7 @@ final class GitFixture {
     }
 
     /// Whether an executable is on PATH.
-    static func has(_ tool: String) -> Bool {
+    public static func has(_ tool: String) -> Bool {
         (ProcessInfo.processInfo.environment["PATH"] ?? "/usr/bin:/bin").split(separator: ":")
             .contains { FileManager.default.isExecutableFile(atPath: "\($0)/\(tool)") }
     }

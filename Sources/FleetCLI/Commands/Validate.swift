@@ -1,0 +1,42 @@
+import ArgumentParser
+import FleetCore
+import Foundation
+import OpenClawConfig
+
+/// `fleet validate`: check the manifests at a commit and report every problem.
+struct Validate: AsyncParsableCommand {
+    static let configuration = CommandConfiguration(
+        abstract: "Check the manifests and report every problem.",
+        discussion: """
+            Exit codes: 0 valid (warnings allowed), 1 invalid, 2 usage or I/O error.
+
+            Examples:
+              fleet validate                      # the fleet/ directory at HEAD
+              fleet validate --ref origin/main    # another commit
+              fleet validate --worktree --json    # files on disk, as JSON (pre-commit hook)
+            """)
+
+    @OptionGroup var source: SourceOptions
+
+    @Flag(name: .long, help: "Print the diagnostics as a JSON array.")
+    var json = false
+
+    func run() async throws {
+        let set: ManifestSet
+        do {
+            set = try FleetSession.load(source.source)
+        } catch {
+            CLIError(message: error.description, exitCode: 2).exit()
+        }
+        if json {
+            Output.out(DiagnosticRenderer.json(set.diagnostics).json(pretty: true) + "\n")
+        } else {
+            let style = Output.style(for: STDERR_FILENO)
+            Output.err(DiagnosticRenderer.human(set.diagnostics, texts: set.texts, style: style))
+            let commit = set.commit.map { " at \($0.shortId) (\($0.summary))" } ?? ""
+            let verdict = set.isValid ? style.green("valid") : style.red("invalid")
+            Output.err("\(set.bots.count) bot\(set.bots.count == 1 ? "" : "s")\(commit): \(verdict); \(DiagnosticRenderer.summary(set.diagnostics))\n")
+        }
+        if !set.isValid { throw ExitCode(1) }
+    }
+}

@@ -1,0 +1,38 @@
+import ArgumentParser
+import FleetCore
+import Foundation
+
+/// `fleet`: run a fleet of OpenClaw gateways from YAML manifests kept in git.
+@main
+struct Fleet: AsyncParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "fleet",
+        abstract: "Run a fleet of OpenClaw bot gateways from YAML manifests kept in git.",
+        discussion: """
+            Git is the only source of truth: fleet reads the manifests at a commit, renders each \
+            bot's OpenClaw config, and converges the gateways on this host.
+
+            Exit codes: 0 success, 1 invalid manifests or a failed action, 2 usage or I/O error.
+            """,
+        version: FleetVersion.string,
+        subcommands: [Validate.self, SchemaCommand.self])
+
+    /// Runs the command; usage errors exit 2 as the README documents.
+    static func main() async {
+        do {
+            var command = try parseAsRoot()
+            if var asyncCommand = command as? AsyncParsableCommand {
+                try await asyncCommand.run()
+            } else {
+                try command.run()
+            }
+        } catch {
+            let code = exitCode(for: error)
+            if code == .validationFailure {
+                FileHandle.standardError.write(Data((fullMessage(for: error) + "\n").utf8))
+                Foundation.exit(2)
+            }
+            exit(withError: error)
+        }
+    }
+}

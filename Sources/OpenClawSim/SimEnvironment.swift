@@ -1,0 +1,64 @@
+/// The stand-in's fault switches and test-only knobs, read from `OPENCLAW_SIM_*` variables.
+struct SimEnvironment {
+    /// Version printed by `--version` (`OPENCLAW_SIM_VERSION`).
+    var version = "2026.9.6"
+    /// Delay before channels connect and `/readyz` can turn 200 (`OPENCLAW_SIM_STARTUP_DELAY_MS`).
+    var startupDelayMs: Int64 = 0
+    /// Delay before the port is bound, so `/healthz` does not answer yet (`OPENCLAW_SIM_LISTEN_DELAY_MS`).
+    var listenDelayMs: Int64 = 0
+    /// Crash this long after start (`OPENCLAW_SIM_CRASH_AFTER_MS`).
+    var crashAfterMs: Int64?
+    /// Exit code of the crash (`OPENCLAW_SIM_CRASH_EXIT_CODE`, default 1).
+    var crashExitCode: Int32 = 1
+    /// Signal to die of instead (`OPENCLAW_SIM_CRASH_SIGNAL`: SEGV, KILL, ABRT, … or a number).
+    var crashSignal: Int32?
+    /// Accounts (`channel:account`) that never connect (`OPENCLAW_SIM_UNREADY_CHANNEL`, comma-separated).
+    var unreadyChannels: [String] = []
+    /// Accounts that fail with an error (`OPENCLAW_SIM_CHANNEL_ERROR=channel:account:message`, `;`-separated).
+    var channelErrors: [String: String] = [:]
+    /// Credentials starting with this fail with `401 Unauthorized` (`OPENCLAW_SIM_BAD_TOKEN_PREFIX`, default `bad`; empty disables).
+    var badTokenPrefix = "bad"
+    /// Ignore SIGTERM (`OPENCLAW_SIM_IGNORE_SIGTERM=1`).
+    var ignoreSigterm = false
+    /// Simulated inbound messages per minute (`OPENCLAW_SIM_TRAFFIC_PER_MIN`).
+    var trafficPerMin = 0
+
+    static func current() -> SimEnvironment {
+        var env = SimEnvironment()
+        func value(_ name: String) -> String? {
+            guard let v = FileSystem.env("OPENCLAW_SIM_" + name), !v.isEmpty else { return nil }
+            return v
+        }
+        if let v = value("VERSION") { env.version = v }
+        if let v = value("STARTUP_DELAY_MS").flatMap({ Int64($0) }) { env.startupDelayMs = max(0, v) }
+        if let v = value("LISTEN_DELAY_MS").flatMap({ Int64($0) }) { env.listenDelayMs = max(0, v) }
+        if let v = value("CRASH_AFTER_MS").flatMap({ Int64($0) }) { env.crashAfterMs = max(0, v) }
+        if let v = value("CRASH_EXIT_CODE").flatMap({ Int32($0) }) { env.crashExitCode = v }
+        if let v = value("CRASH_SIGNAL") { env.crashSignal = SignalNames.number(v) }
+        if let v = value("UNREADY_CHANNEL") {
+            env.unreadyChannels = v.split(separator: ",").map { String($0).trimmed }.filter { !$0.isEmpty }
+        }
+        if let v = value("CHANNEL_ERROR") {
+            for entry in v.split(separator: ";") {
+                let parts = entry.split(separator: ":", maxSplits: 2).map { String($0).trimmed }
+                guard parts.count >= 2 else { continue }
+                env.channelErrors["\(parts[0]):\(parts[1])"] = parts.count == 3 && !parts[2].isEmpty ? parts[2] : "channel error"
+            }
+        }
+        if let raw = FileSystem.env("OPENCLAW_SIM_BAD_TOKEN_PREFIX") { env.badTokenPrefix = raw }
+        if let v = value("IGNORE_SIGTERM") { env.ignoreSigterm = v == "1" || v.lowercased() == "true" }
+        if let v = value("TRAFFIC_PER_MIN").flatMap({ Int($0) }) { env.trafficPerMin = max(0, v) }
+        return env
+    }
+}
+
+extension String {
+    /// Without leading and trailing spaces, tabs and line breaks.
+    var trimmed: String {
+        let ws: Set<Character> = [" ", "\t", "\n", "\r"]
+        var s = Substring(self)
+        while let f = s.first, ws.contains(f) { s = s.dropFirst() }
+        while let l = s.last, ws.contains(l) { s = s.dropLast() }
+        return String(s)
+    }
+}
