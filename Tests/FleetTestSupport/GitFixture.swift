@@ -47,8 +47,7 @@ public final class GitFixture {
         process.standardOutput = out
         process.standardError = err
         try process.run()
-        let output = out.fileHandleForReading.readDataToEndOfFile()
-        let errors = err.fileHandleForReading.readDataToEndOfFile()
+        let (output, errors) = drain(out, err)
         process.waitUntilExit()
         guard process.terminationStatus == 0 else {
             throw CommandError(description: "\(executable) \(args.joined(separator: " ")) failed: "
@@ -91,6 +90,19 @@ public final class GitFixture {
         try git("add", "-A", in: name)
         try run("git", config + ["commit", "-q", "-m", message] + (sign ? ["-S"] : []), in: path(name))
         return try git("rev-parse", "HEAD", in: name)
+    }
+
+    /// Makes a symlink `file` -> `target` (creating directories) in repo `name`.
+    public func symlink(_ name: String, _ file: String, to target: String) throws {
+        let full = path(name) + "/" + file
+        try FileManager.default.createDirectory(
+            atPath: (full as NSString).deletingLastPathComponent, withIntermediateDirectories: true)
+        try FileManager.default.createSymbolicLink(atPath: full, withDestinationPath: target)
+    }
+
+    /// Removes a file in repo `name`.
+    public func remove(_ name: String, _ file: String) throws {
+        try FileManager.default.removeItem(atPath: path(name) + "/" + file)
     }
 
     /// Whether an executable is on PATH.

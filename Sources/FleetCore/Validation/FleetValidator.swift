@@ -1,4 +1,5 @@
 import FleetYAML
+import OpenClawConfig
 
 /// The rules that span fields, bots and files: names, ports, bindings, policies, models.
 struct FleetValidator {
@@ -37,6 +38,9 @@ struct FleetValidator {
             if let model = node["spec"]?["defaults"]?["model"] {
                 out += modelProblems(model.string ?? "", at: SourceLocation(file: origin.file, mark: model.mark), bot: nil)
             }
+        }
+        if let raw = fleet.openclaw, let origin = fleet.origin {
+            out += rawKeyProblems(raw, node: fleet.node?["spec"]?["openclaw"], file: origin.file, bot: nil, field: "spec.openclaw")
         }
         for bot in bots { out += validate(bot) }
         return out
@@ -152,7 +156,36 @@ struct FleetValidator {
         }
         out += channelProblems(bot)
         out += bindingProblems(bot)
+        if let raw = bot.openclaw {
+            out += rawKeyProblems(raw, node: bot.node["spec"]?["openclaw"], file: bot.origin.file, bot: name,
+                                  field: "spec.openclaw")
+        }
         return out
+    }
+
+    /// Checks raw OpenClaw keys against OpenClaw's config paths and types.
+    func rawKeyProblems(_ raw: JSONValue, node: TypedNode?, file: String, bot: String?, field: String) -> [Diagnostic] {
+        ConfigPathTable.openClaw.validate(raw).map { issue in
+            let segments = issue.path.split(separator: ".").map(String.init)
+            var mark = node?.mark
+            var current = node
+            for segment in segments {
+                if let member = current?.member(segment) {
+                    mark = member.keyMark
+                    current = member.value
+                } else if let index = Int(segment), let items = current?.elements, items.indices.contains(index) {
+                    current = items[index]
+                    mark = current?.mark
+                } else {
+                    break
+                }
+            }
+            let location = mark.map { SourceLocation(file: file, mark: $0) } ?? SourceLocation(file: file)
+            return Diagnostic(
+                .openclawKey, "\(field): \(issue.message)", at: location,
+                fix: "check the key against OpenClaw's configuration reference (docs/openclaw-mapping.md lists what fleet renders)",
+                bot: bot)
+        }
     }
 
     private func channelProblems(_ bot: BotManifest) -> [Diagnostic] {
@@ -182,6 +215,12 @@ struct FleetValidator {
                     .openWithoutWildcard, "dmPolicy 'open' requires allowFrom to contain \"*\" (OpenClaw refuses the config otherwise)",
                     at: location(bot, path + ["dmPolicy"]),
                     fix: "add allowFrom: [\"*\"], or use dmPolicy: allowlist with the sender ids", bot: bot.name))
+            }
+            if channel.groupAllowFrom != nil, ["discord", "slack"].contains(channel.type) {
+                out.append(Diagnostic(
+                    .unknownField, "'groupAllowFrom' is not supported for \(channel.type) channels by OpenClaw",
+                    at: location(bot, path + ["groupAllowFrom"], key: true),
+                    fix: "remove it (use groupPolicy, and guilds for discord)", bot: bot.name))
             }
             if channel.guilds != nil, channel.type != "discord" {
                 out.append(Diagnostic(.unknownField, "'guilds' applies only to discord channels",

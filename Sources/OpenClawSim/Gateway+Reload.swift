@@ -1,0 +1,84 @@
+import OpenClawConfig
+
+extension Gateway {
+    /// `gateway.reload.mode` of the live config (`hybrid` by default).
+    var reloadMode: String { config.value["gateway"]?["reload"]?["mode"]?.stringValue ?? "hybrid" }
+
+    /// `gateway.reload.debounceMs` of the live config (300 by default).
+    var debounceMs: Int64 { max(0, config.value["gateway"]?["reload"]?["debounceMs"]?.intValue ?? 300) }
+
+    /// Runs every 200 ms: notices config file changes (inode, size, mtime) and new WhatsApp links.
+    func watchTick() {
+        let stamp = FileSystem.stamp(paths.configPath)
+        if stamp != configStamp {
+            configStamp = stamp
+            if let reloadTimer { loop.cancel(reloadTimer) }
+            reloadTimer = loop.schedule(afterMs: debounceMs) { [unowned self] in
+                self.reloadTimer = nil
+                self.reloadConfig()
+            }
+        }
+        watchTicks += 1
+        if watchTicks % 5 == 0 { checkLinks() }
+    }
+
+    /// Reads the config file again and applies, rejects or defers the change.
+    func reloadConfig() {
+        let fresh: LoadedConfig
+        do {
+            fresh = try LoadedConfig.load(path: paths.configPath)
+        } catch {
+            logger.error("reload", "config reload rejected: \(error.message); keeping the last good config")
+            return
+        }
+        guard fresh.exists else {
+            logger.warn("reload", "config file \(paths.configPath) is missing; keeping the last good config")
+            return
+        }
+        let (change, deciding) = ReloadRules.classify(old: config.value, new: fresh.value)
+        let list = deciding.joined(separator: ", ")
+        if change == .none {
+            config.hash = fresh.hash
+            logger.debug("reload", "config file changed; nothing to apply")
+            return
+        }
+        if reloadMode == "off" {
+            logger.info("reload", "config change detected (\(list)); reload disabled (gateway.reload.mode=off), restart the gateway to apply")
+            return
+        }
+        if change == .restart || reloadMode == "restart" {
+            logger.warn("reload", "config change requires gateway restart (\(list))")
+            return
+        }
+        do {
+            try apply(fresh)
+        } catch {
+            logger.error("reload", "config reload rejected: \(error.message); keeping the last good config")
+            return
+        }
+        logger.info("reload", "config change applied (\(list))")
+    }
+
+    /// Applies a hot-reloadable config: channels, secrets, logging, agent.
+    private func apply(_ fresh: LoadedConfig) throws(StartupRefusal) {
+        let freshAccounts = try ChannelDiscovery.accounts(in: fresh.value, paths: paths)
+        var freshSettings = settings
+        if settings.secretFromConfig {
+            let resolved = try GatewaySettings.resolve(options: options, config: fresh.value)
+            freshSettings.token = resolved.token
+            freshSettings.password = resolved.password
+        }
+        config = fresh
+        settings = freshSettings
+        let levels = Self.logLevels(config: fresh.value, verbose: options.verbose)
+        logger.fileLevel = levels.file
+        logger.consoleLevel = levels.console
+        let file = Self.logFile(config: fresh.value)
+        if file != logger.filePath {
+            logger.moveFile(to: file)
+            logger.info("gateway", "log file: \(file)")
+        }
+        sessions.switchAgent(to: SessionStore.agentId(in: fresh.value))
+        replaceAccounts(freshAccounts)
+    }
+}

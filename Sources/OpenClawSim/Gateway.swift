@@ -1,0 +1,150 @@
+import Glibc
+import OpenClawConfig
+
+/// The stand-in gateway process: resolves its settings, listens on the gateway port and runs
+/// everything (HTTP, signals, config watch, channels, faults, traffic) on one poll loop.
+final class Gateway {
+    let options: GatewayOptions
+    let paths: SimPaths
+    let env: SimEnvironment
+    let loop = EventLoop()
+    var settings: GatewaySettings
+    /// The live (last applied) config.
+    var config: LoadedConfig
+    var logger: Logger
+    var accounts: [ChannelAccount]
+    var sessions: SessionStore
+    var server: HTTPServer?
+    var signals: SignalWatcher?
+    let startMs = Clock.monotonicMs()
+    /// The start-up delay has passed (channels were started).
+    var startupComplete = false
+    var wasReady = false
+    var configStamp: FileStamp?
+    var reloadTimer: Int?
+    var trafficCursor = 0
+    var watchTicks = 0
+    var exitCode: Int32 = 0
+
+    /// Loads and checks everything start-up needs; throws the refusal the real gateway gives.
+    init(options: GatewayOptions, paths: SimPaths, env: SimEnvironment) throws(StartupRefusal) {
+        self.options = options
+        self.paths = paths
+        self.env = env
+        let loaded = try LoadedConfig.load(path: paths.configPath)
+        if !options.allowUnconfigured {
+            guard loaded.exists else {
+                throw StartupRefusal("Missing config at \(paths.configPath); create it with gateway.mode set to \"local\", or pass --allow-unconfigured")
+            }
+            let mode = loaded.value["gateway"]?["mode"]?.stringValue
+            if mode != "local" {
+                let current = mode.map { "\"\($0)\"" } ?? "unset"
+                throw StartupRefusal("gateway.mode is \(current); set gateway.mode to \"local\" or pass --allow-unconfigured")
+            }
+        }
+        config = loaded
+        settings = try GatewaySettings.resolve(options: options, config: loaded.value)
+        accounts = try ChannelDiscovery.accounts(in: loaded.value, paths: paths)
+        sessions = SessionStore(stateDir: paths.stateDir, agentId: SessionStore.agentId(in: loaded.value))
+        let levels = Self.logLevels(config: loaded.value, verbose: options.verbose)
+        logger = Logger(filePath: Self.logFile(config: loaded.value), fileLevel: levels.file, consoleLevel: levels.console)
+    }
+
+    static func logFile(config: JSONValue) -> String {
+        if let file = config["logging"]?["file"]?.stringValue, !file.isEmpty { return file }
+        return Logger.defaultFilePath()
+    }
+
+    /// `OPENCLAW_LOG_LEVEL`, else `logging.level`, else info; `--verbose` shows debug on stdout.
+    static func logLevels(config: JSONValue, verbose: Bool) -> (file: LogLevel, console: LogLevel) {
+        let name = FileSystem.env("OPENCLAW_LOG_LEVEL").flatMap { $0.isEmpty ? nil : $0 }
+            ?? config["logging"]?["level"]?.stringValue ?? "info"
+        let file = LogLevel(name: name) ?? .info
+        let consoleName = config["logging"]?["consoleLevel"]?.stringValue
+        var console = consoleName.flatMap { LogLevel(name: $0) } ?? file
+        if verbose { console = min(console, .debug) }
+        return (file, console)
+    }
+
+    /// Runs until a signal or failure ends the process; returns the exit code.
+    func run() -> Int32 {
+        if let watcher = SignalWatcher() {
+            signals = watcher
+            loop.watch(watcher.readFD, events: EventLoop.readable) { [unowned self] _ in
+                for sig in watcher.drain() { self.handleSignal(sig) }
+            }
+        }
+        scheduleFaults()
+        if env.listenDelayMs > 0 {
+            logger.debug("sim", "delaying listen by \(env.listenDelayMs)ms (OPENCLAW_SIM_LISTEN_DELAY_MS)")
+            loop.schedule(afterMs: env.listenDelayMs) { [unowned self] in self.startListening() }
+        } else {
+            startListening()
+        }
+        loop.run()
+        return exitCode
+    }
+
+    private func startListening() {
+        let listener: Listener
+        do {
+            listener = try Listener.open(host: settings.host, port: settings.port)
+        } catch {
+            switch error {
+            case .addressInUse:
+                fail("another gateway instance is already listening on \(settings.wsURL) (port \(settings.port) in use)")
+            case .failed(let message):
+                fail("failed to bind \(settings.host):\(settings.port): \(message)")
+            }
+            return
+        }
+        server = HTTPServer(listener: listener, loop: loop) { [unowned self] request, connection in
+            self.respond(to: request, on: connection)
+        }
+        logStartup()
+        configStamp = FileSystem.stamp(paths.configPath)
+        loop.schedule(afterMs: 200, repeating: 200) { [unowned self] in self.watchTick() }
+        loop.schedule(afterMs: env.startupDelayMs) { [unowned self] in self.completeStartup() }
+        scheduleTraffic()
+    }
+
+    private func logStartup() {
+        if settings.bindMode == "tailnet" {
+            logger.warn("gateway", "bind=tailnet: no tailscale in the stand-in; listening on 127.0.0.1")
+        }
+        if !config.exists {
+            logger.warn("gateway", "no config at \(paths.configPath); running unconfigured (--allow-unconfigured)")
+        }
+        if let model = Self.primaryModel(config.value) {
+            logger.info("gateway", "agent model: \(model)")
+        }
+        logger.info("gateway", "listening on \(settings.wsURL) (PID \(getpid()))")
+        logger.info("gateway", "log file: \(logger.filePath)")
+        logger.info("reload", "watching \(paths.configPath) (mode \(reloadMode), debounce \(debounceMs)ms)")
+    }
+
+    static func primaryModel(_ config: JSONValue) -> String? {
+        let agent = config["agents"]?["list"]?.arrayValue?.first
+        for model in [agent?["model"], config["agents"]?["defaults"]?["model"]].compactMap({ $0 }) {
+            if let s = model.stringValue { return s }
+            if let s = model["primary"]?.stringValue { return s }
+        }
+        return nil
+    }
+
+    /// Prints a start-up refusal and ends the loop with exit code 1.
+    func fail(_ message: String) {
+        SimMain.printError("Gateway failed to start: \(message)")
+        logger.error("gateway", "failed to start: \(message)")
+        exitCode = 1
+        loop.stop()
+    }
+
+    /// Closes the listener and ends the loop with `code`.
+    func shutdown(code: Int32) {
+        server?.shutdown()
+        server = nil
+        exitCode = code
+        loop.stop()
+    }
+}

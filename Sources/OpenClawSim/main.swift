@@ -1,0 +1,3 @@
+import Glibc
+
+exit(SimMain.run(Array(CommandLine.arguments.dropFirst())))
