@@ -46,7 +46,12 @@ final class LibYAMLEventReader {
         }
         let mark = YAMLMark(parser.problem_mark)
         var message = problem
-        if let context { message = "\(problem) \(context)" }
+        if let context {
+            message = "\(problem) \(context)"
+            // Say where the construct that was never finished began (an unclosed bracket).
+            let started = YAMLMark(parser.context_mark)
+            if started.line < mark.line { message += " that starts at line \(started.line), column \(started.column)" }
+        }
         return YAMLError(code: .syntax, message: message, mark: mark)
     }
 

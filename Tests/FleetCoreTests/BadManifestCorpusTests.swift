@@ -9,11 +9,13 @@ import Testing
 ///     # what the case is about
 ///     # expect: E020 6:3        (one line per diagnostic: code line:column)
 ///     # fix: E020 did you mean 'displayName'?   (optional: the exact fix of that code)
+///     # message: E020 unknown field 'displayNme'  (optional: text the message contains)
 struct CorpusCase: CustomTestStringConvertible, Sendable {
     var name: String
     var bytes: [UInt8]
     var expected: [Reported]
     var fixes: [(code: String, text: String)]
+    var messages: [(code: String, text: String)]
 
     var testDescription: String { name }
 
@@ -21,6 +23,7 @@ struct CorpusCase: CustomTestStringConvertible, Sendable {
         let bytes = [UInt8](try Data(contentsOf: URL(fileURLWithPath: file)))
         var expected: [Reported] = []
         var fixes: [(String, String)] = []
+        var messages: [(String, String)] = []
         for line in String(decoding: bytes, as: UTF8.self).split(separator: "\n") {
             guard line.hasPrefix("#") else { break }
             if line.hasPrefix("# expect: ") {
@@ -31,10 +34,14 @@ struct CorpusCase: CustomTestStringConvertible, Sendable {
                 let rest = line.dropFirst("# fix: ".count)
                 let code = rest.prefix { $0 != " " }
                 fixes.append((String(code), String(rest.dropFirst(code.count + 1))))
+            } else if line.hasPrefix("# message: ") {
+                let rest = line.dropFirst("# message: ".count)
+                let code = rest.prefix { $0 != " " }
+                messages.append((String(code), String(rest.dropFirst(code.count + 1))))
             }
         }
         let name = URL(fileURLWithPath: file).deletingPathExtension().lastPathComponent
-        return CorpusCase(name: name, bytes: bytes, expected: expected.sorted(), fixes: fixes)
+        return CorpusCase(name: name, bytes: bytes, expected: expected.sorted(), fixes: fixes, messages: messages)
     }
 
     static var all: [CorpusCase] {
@@ -59,6 +66,10 @@ struct CorpusCase: CustomTestStringConvertible, Sendable {
         for (code, text) in c.fixes {
             let fixes = set.diagnostics.filter { $0.code.rawValue == code }.map(\.fix)
             #expect(fixes.contains(text), "\(c.name): fix of \(code) is \(fixes), expected \(text)")
+        }
+        for (code, text) in c.messages {
+            let texts = set.diagnostics.filter { $0.code.rawValue == code }.map(\.message)
+            #expect(texts.contains { $0.contains(text) }, "\(c.name): messages of \(code) are \(texts), expected one containing \(text)")
         }
         #expect(!set.isValid || set.diagnostics.allSatisfy { $0.severity == .warning })
     }

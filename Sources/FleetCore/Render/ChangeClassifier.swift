@@ -73,10 +73,14 @@ public enum ChangeClassifier {
         }
         if old.configHash != new.configHash {
             if let oldConfig {
-                let (configKind, deciding) = ReloadRules.classify(old: oldConfig, new: new.config)
+                let (configKind, _) = ReloadRules.classify(old: oldConfig, new: new.config)
                 kind = max(kind, configKind)
-                paths = deciding
-                reasons += describe(deciding)
+                let authModeUnchanged = oldConfig["gateway"]?["auth"]?["mode"] == new.config["gateway"]?["auth"]?["mode"]
+                let fine = finePaths(oldConfig, new.config)
+                paths = fine.filter {
+                    ReloadRules.classify(path: $0.split(separator: ".").map(String.init), authModeUnchanged: authModeUnchanged) == configKind
+                }
+                reasons += describe(paths)
             } else {
                 kind = .restart
                 reasons.append("config.json5 unreadable on disk")
@@ -87,6 +91,19 @@ public enum ChangeClassifier {
             reasons.append("workspace changed (systemPrompt or avatar)")
         }
         return ChangeVerdict(kind: kind, reasons: reasons, paths: paths)
+    }
+
+    /// The changed leaf paths, descending into arrays of equal length (`agents.list.0.model`).
+    static func finePaths(_ old: JSONValue?, _ new: JSONValue?, path: [String] = []) -> [String] {
+        if old == new { return [] }
+        switch (old, new) {
+        case (.object(let a)?, .object(let b)?):
+            return Set(a.keys).union(b.keys).sorted().flatMap { finePaths(a[$0], b[$0], path: path + [$0]) }
+        case (.array(let a)?, .array(let b)?) where a.count == b.count:
+            return a.indices.flatMap { finePaths(a[$0], b[$0], path: path + [String($0)]) }
+        default:
+            return [path.joined(separator: ".")]
+        }
     }
 
     /// Words for changed config paths: well-known ones by name, others by path.

@@ -55,6 +55,12 @@ struct SchemaChecker {
                 var trial = SchemaChecker(file: file)
                 if let t = trial.check(node, against: option, path: path), !trial.diagnostics.hasErrors { return t }
             }
+            // A plain whole number that only misses an integer option's bounds is out of range
+            // (E025, naming the bounds), not of the wrong type.
+            if let text = node.scalar, node.scalarStyle == .plain, Int(text) != nil,
+               let integer = options.first(where: { if case .integer = $0 { return true } else { return false } }) {
+                return check(node, against: integer, path: path)
+            }
             let shown = node.scalar.map { "'\($0)'" } ?? node.kindDescription
             var fix: String?
             if let text = node.scalar, node.scalarStyle != .plain, Int(text) != nil { fix = "remove the quotes: \(text)" }
