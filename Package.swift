@@ -45,6 +45,9 @@ let package = Package(
         // The stand-in OpenClaw gateway.
         .executableTarget(name: "OpenClawSim", dependencies: ["OpenClawConfig"]),
 
+        // In-process benchmarks of the pure stages (Benchmarks/README.md).
+        .executableTarget(name: "fleet-bench", dependencies: ["FleetCore"], path: "Benchmarks/FleetBench"),
+
         // Shared by the test targets: temp dirs, real git repositories, processes, free ports.
         .target(name: "FleetTestSupport", path: "Tests/FleetTestSupport"),
 

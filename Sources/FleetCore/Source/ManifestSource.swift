@@ -30,6 +30,12 @@ public struct SourceFile: Sendable {
     public var path: String
     /// Its bytes.
     public var bytes: [UInt8]
+
+    /// Creates a file.
+    public init(path: String, bytes: [UInt8]) {
+        self.path = path
+        self.bytes = bytes
+    }
 }
 
 /// The manifest files of a source at one commit, plus the problems met reading them.

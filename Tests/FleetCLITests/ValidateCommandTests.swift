@@ -1,0 +1,135 @@
+import FleetTestSupport
+import Foundation
+import Testing
+
+/// End-to-end: the built `fleet` binary against real git repositories in temp dirs.
+@Suite struct ValidateCommandTests {
+    static let fleet = TestPaths.executable("fleet")
+
+    static func bot(_ name: String, _ extra: String = "") -> String {
+        """
+        apiVersion: fleet/v1
+        kind: Bot
+        metadata:
+          name: \(name)
+        spec:
+          channels:
+            - type: telegram
+              credentials: {botToken: "t-\(name)"}
+        \(extra)
+        """
+    }
+
+    /// Runs fleet with a clean environment (no colour).
+    static func run(_ args: [String], cwd: String? = nil) throws -> ProcessResult {
+        var env = ProcessInfo.processInfo.environment
+        env["NO_COLOR"] = "1"
+        return try runProcess(fleet, args, env: env, cwd: cwd)
+    }
+
+    /// A repository "r" with one valid bot committed.
+    static func validRepo(_ fx: GitFixture) throws -> String {
+        let path = try fx.makeRepo("r")
+        try fx.write("r", "fleet/bots/alpha.yaml", bot("alpha"))
+        try fx.commitAll("r", "Add alpha")
+        return path
+    }
+
+    @Test func binaryIsBuilt() {
+        #expect(FileManager.default.isExecutableFile(atPath: Self.fleet), "build the fleet product first: \(Self.fleet)")
+    }
+
+    @Test func validExitsZero() throws {
+        let fx = try GitFixture()
+        let path = try Self.validRepo(fx)
+        let r = try Self.run(["validate", "--repo", path])
+        #expect(r.status == 0, "\(r.stderr)")
+        #expect(r.stderr.contains("1 bot at "))
+        #expect(r.stderr.contains("(Add alpha): valid; 0 errors, 0 warnings"))
+        // The default repository is the current directory.
+        let here = try Self.run(["validate"], cwd: path)
+        #expect(here.status == 0, "\(here.stderr)")
+    }
+
+    @Test func invalidExitsOneWithCompilerStyleText() throws {
+        let fx = try GitFixture()
+        let path = try Self.validRepo(fx)
+        try fx.write("r", "fleet/bots/beta.yaml", Self.bot("beta", "  model: sonnet-4-5\n  displayNme: Beta"))
+        try fx.commitAll("r", "Add beta")
+        let r = try Self.run(["validate", "--repo", path])
+        #expect(r.status == 1, "\(r.stderr)")
+        let lines = r.stderr.split(separator: "\n", omittingEmptySubsequences: false).map(String.init)
+        let model = try #require(lines.firstIndex { $0.hasPrefix("fleet/bots/beta.yaml:9:10: error[E036]: ") }, "\(r.stderr)")
+        #expect(lines[model + 1] == " 9 |   model: sonnet-4-5")
+        #expect(lines[model + 2] == "   |          ^")
+        #expect(lines[model + 3] == "  = fix: write 'anthropic/claude-sonnet-4-5'")
+        let unknown = try #require(lines.firstIndex { $0.hasPrefix("fleet/bots/beta.yaml:10:3: error[E020]: unknown field 'displayNme'") })
+        #expect(lines[unknown + 2] == "    |   ^")
+        #expect(lines[unknown + 3] == "  = fix: did you mean 'displayName'?")
+        #expect(r.stderr.contains("invalid; 2 errors, 0 warnings"))
+        #expect(r.stdout.isEmpty)
+    }
+
+    @Test func jsonOutput() throws {
+        let fx = try GitFixture()
+        let path = try Self.validRepo(fx)
+        try fx.write("r", "fleet/bots/beta.yaml", Self.bot("beta", "  gateway: {bind: lan}\n  model: gpt-4o"))
+        try fx.commitAll("r", "Add beta")
+        let r = try Self.run(["validate", "--repo", path, "--json"])
+        #expect(r.status == 1)
+        let array = try #require(try JSONSerialization.jsonObject(with: Data(r.stdout.utf8)) as? [[String: Any]], "\(r.stdout)")
+        #expect(array.count == 2)
+        for d in array {
+            #expect(Set(d.keys) == ["code", "severity", "file", "line", "column", "message", "fix", "bot"])
+        }
+        let codes = array.map { "\($0["code"]!) \($0["severity"]!) \($0["line"]!):\($0["column"]!)" }
+        #expect(codes == ["W001 warning 9:20", "E036 error 10:10"])
+        #expect(array[1]["file"] as? String == "fleet/bots/beta.yaml")
+        #expect(array[1]["fix"] as? String == "write 'openai/gpt-4o'")
+        #expect(array[1]["bot"] as? String == "beta")
+
+        let ok = try Self.run(["validate", "--repo", path, "--json", "--ref", "HEAD~1"])
+        #expect(ok.status == 0)
+        #expect(ok.stdout.trimmingCharacters(in: .whitespacesAndNewlines) == "[]")
+    }
+
+    @Test func worktreeVersusCommit() throws {
+        let fx = try GitFixture()
+        let path = try Self.validRepo(fx)
+        try fx.write("r", "fleet/bots/alpha.yaml", Self.bot("alpha", "  enabled: yes"))
+        let committed = try Self.run(["validate", "--repo", path])
+        #expect(committed.status == 0, "\(committed.stderr)")
+        let disk = try Self.run(["validate", "--repo", path, "--worktree"])
+        #expect(disk.status == 1)
+        #expect(disk.stderr.contains("fleet/bots/alpha.yaml:9:12: error[E021]:"), "\(disk.stderr)")
+    }
+
+    @Test func usageAndIOErrorsExitTwo() throws {
+        let fx = try GitFixture()
+        let path = try Self.validRepo(fx)
+        let unknownFlag = try Self.run(["validate", "--repo", path, "--frobnicate"])
+        #expect(unknownFlag.status == 2, "\(unknownFlag.stderr)")
+        #expect(unknownFlag.stderr.contains("--frobnicate"))
+
+        let notRepo = try TempDirectory()
+        let noRepo = try Self.run(["validate", "--repo", notRepo.path])
+        #expect(noRepo.status == 2, "\(noRepo.stderr)")
+        #expect(noRepo.stderr.contains("cannot open git repository"))
+
+        let badRef = try Self.run(["validate", "--repo", path, "--ref", "nope"])
+        #expect(badRef.status == 2)
+        let badPath = try Self.run(["validate", "--repo", path, "--path", "nowhere"])
+        #expect(badPath.status == 2)
+        let both = try Self.run(["validate", "--repo", path, "--worktree", "--ref", "main"])
+        #expect(both.status == 2)
+    }
+
+    @Test func schemaPrintsJSON() throws {
+        let r = try Self.run(["schema", "bot"])
+        #expect(r.status == 0)
+        let object = try #require(try JSONSerialization.jsonObject(with: Data(r.stdout.utf8)) as? [String: Any])
+        #expect(object["title"] as? String == "fleet Bot manifest")
+        let bad = try Self.run(["schema", "robot"])
+        #expect(bad.status == 2)
+    }
+}
