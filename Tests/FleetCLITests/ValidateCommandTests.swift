@@ -83,7 +83,7 @@ import Testing
             #expect(Set(d.keys) == ["code", "severity", "file", "line", "column", "message", "fix", "bot"])
         }
         let codes = array.map { "\($0["code"]!) \($0["severity"]!) \($0["line"]!):\($0["column"]!)" }
-        #expect(codes == ["W001 warning 9:20", "E036 error 10:10"])
+        #expect(codes == ["W001 warning 9:19", "E036 error 10:10"])
         #expect(array[1]["file"] as? String == "fleet/bots/beta.yaml")
         #expect(array[1]["fix"] as? String == "write 'openai/gpt-4o'")
         #expect(array[1]["bot"] as? String == "beta")
