@@ -22,7 +22,7 @@ FLEET="$(swift build -c release --product fleet --package-path "$PKG" --show-bin
 WORK="$(mktemp -d "${TMPDIR:-/tmp}/fleet-validate-bench.XXXXXX")"
 trap 'rm -rf "$WORK"' EXIT
 python3 "$HERE/gen-fleet.py" "$N" "$WORK/repo" --git
-echo "== $N bots committed in $WORK/repo ($(du -sh "$WORK/repo/fleet" | cut -f1) of YAML)" >&2
+echo "== $N bots committed in $WORK/repo ($(cat "$WORK"/repo/fleet/*.yaml "$WORK"/repo/fleet/bots/*.yaml | wc -c) bytes of YAML)" >&2
 
 # It must be valid, or the benchmark measures the error path.
 "$FLEET" validate --repo "$WORK/repo" >/dev/null 2>"$WORK/out.txt" || { cat "$WORK/out.txt" >&2; exit 1; }

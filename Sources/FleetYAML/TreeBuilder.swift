@@ -1,8 +1,16 @@
 /// Builds node trees from libyaml events, enforcing the limits.
 struct TreeBuilder {
-    private enum Frame {
-        case sequence(items: [YAMLNode], start: YAMLMark, tag: String?, anchor: String?, size: Int)
-        case mapping(pairs: [YAMLPair], pendingKey: YAMLNode?, start: YAMLMark, tag: String?, anchor: String?, size: Int)
+    /// An open collection. A struct (not an enum with payloads) so that appending to the top
+    /// frame mutates its array in place instead of copying it on every child.
+    private struct Frame {
+        var isMapping: Bool
+        var items: [YAMLNode] = []
+        var pairs: [YAMLPair] = []
+        var pendingKey: YAMLNode?
+        var start: YAMLMark
+        var tag: String?
+        var anchor: String?
+        var size = 1
     }
 
     let limits: YAMLLimits
@@ -44,26 +52,15 @@ struct TreeBuilder {
             if let anchor { anchors[anchor] = (node, 1) }
             try attach(node, size: 1)
         case .sequenceStart(let anchor, let tag):
-            try push(.sequence(items: [], start: event.start, tag: tag, anchor: anchor, size: 1), at: event.start)
+            try push(Frame(isMapping: false, start: event.start, tag: tag, anchor: anchor), at: event.start)
         case .mappingStart(let anchor, let tag):
-            try push(.mapping(pairs: [], pendingKey: nil, start: event.start, tag: tag, anchor: anchor, size: 1), at: event.start)
+            try push(Frame(isMapping: true, start: event.start, tag: tag, anchor: anchor), at: event.start)
         case .sequenceEnd, .mappingEnd:
             guard let frame = stack.popLast() else { return }
-            let node: YAMLNode
-            let size: Int
-            let anchor: String?
-            switch frame {
-            case .sequence(let items, let start, let tag, let a, let s):
-                node = YAMLNode(content: .sequence(items), start: start, end: event.end, tag: tag)
-                size = s
-                anchor = a
-            case .mapping(let pairs, _, let start, let tag, let a, let s):
-                node = YAMLNode(content: .mapping(Self.applyingMerges(pairs)), start: start, end: event.end, tag: tag)
-                size = s
-                anchor = a
-            }
-            if let anchor { anchors[anchor] = (node, size) }
-            try attach(node, size: size)
+            let content: YAMLNode.Content = frame.isMapping ? .mapping(Self.applyingMerges(frame.pairs)) : .sequence(frame.items)
+            let node = YAMLNode(content: content, start: frame.start, end: event.end, tag: frame.tag)
+            if let anchor = frame.anchor { anchors[anchor] = (node, frame.size) }
+            try attach(node, size: frame.size)
         case .other:
             break
         }
@@ -90,29 +87,29 @@ struct TreeBuilder {
     }
 
     private mutating func attach(_ node: YAMLNode, size: Int) throws(YAMLError) {
-        guard let top = stack.popLast() else {
+        let top = stack.count - 1
+        guard top >= 0 else {
             root = node
             return
         }
-        switch top {
-        case .sequence(var items, let start, let tag, let anchor, let s):
-            items.append(node)
-            stack.append(.sequence(items: items, start: start, tag: tag, anchor: anchor, size: s + size))
-        case .mapping(var pairs, let pendingKey, let start, let tag, let anchor, let s):
-            if let key = pendingKey {
-                if let name = key.scalar, name != "<<",
-                   let first = pairs.first(where: { $0.key.scalar == name }) {
-                    problems.append(YAMLError(
-                        code: .duplicateKey,
-                        message: "duplicate key '\(name)' (first defined at line \(first.key.start.line))",
-                        mark: key.start, fix: "remove one of the two '\(name)' keys"))
-                } else {
-                    pairs.append(YAMLPair(key: key, value: node))
-                }
-                stack.append(.mapping(pairs: pairs, pendingKey: nil, start: start, tag: tag, anchor: anchor, size: s + size))
-            } else {
-                stack.append(.mapping(pairs: pairs, pendingKey: node, start: start, tag: tag, anchor: anchor, size: s + size))
-            }
+        stack[top].size += size
+        guard stack[top].isMapping else {
+            stack[top].items.append(node)
+            return
+        }
+        guard let key = stack[top].pendingKey else {
+            stack[top].pendingKey = node
+            return
+        }
+        stack[top].pendingKey = nil
+        if let name = key.scalar, name != "<<",
+           let first = stack[top].pairs.first(where: { $0.key.scalar == name }) {
+            problems.append(YAMLError(
+                code: .duplicateKey,
+                message: "duplicate key '\(name)' (first defined at line \(first.key.start.line))",
+                mark: key.start, fix: "remove one of the two '\(name)' keys"))
+        } else {
+            stack[top].pairs.append(YAMLPair(key: key, value: node))
         }
     }
 

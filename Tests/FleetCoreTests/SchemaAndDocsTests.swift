@@ -51,9 +51,11 @@ import Testing
             for field in object.fields {
                 let full = path.isEmpty ? field.name : "\(path).\(field.name)"
                 #expect(text.contains("`\(full)`"), "docs/manifests.md does not mention `\(full)`")
-                var schema = field.schema
-                if case .array(let element) = schema { schema = element }
-                if case .object(let child) = schema { walk(child, full) }
+                switch field.schema {
+                case .object(let child): walk(child, full)
+                case .array(.object(let child)): walk(child, full + "[]")
+                default: break
+                }
             }
         }
         walk(ManifestSchemas.bot, "")

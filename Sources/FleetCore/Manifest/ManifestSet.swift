@@ -1,5 +1,7 @@
+import Dispatch
 import FleetGit
 import FleetYAML
+import Foundation
 
 /// Everything read from a source: the Fleet settings, the bots, and every diagnostic.
 public struct ManifestSet: Sendable {
@@ -32,32 +34,13 @@ public enum ManifestLoader {
         var texts: [String: String] = [:]
         var bots: [BotManifest] = []
         var fleets: [FleetSettings] = []
-        for file in snapshot.files {
-            guard let text = decodeText(file, into: &diagnostics) else { continue }
-            texts[file.path] = text
-            let documents: [YAMLNode]
-            do {
-                let result = try YAMLParser.parse(text)
-                documents = result.documents
-                for problem in result.problems { diagnostics.append(diagnostic(problem, file: file.path)) }
-            } catch {
-                diagnostics.append(diagnostic(error, file: file.path))
-                continue
-            }
-            var sawContent = false
-            for document in documents where !document.isNull {
-                sawContent = true
-                switch readDocument(document, file: file.path, into: &diagnostics) {
-                case .bot(let bot): bots.append(bot)
-                case .fleet(let fleet): fleets.append(fleet)
-                case .none: break
-                }
-            }
-            if !sawContent {
-                diagnostics.append(Diagnostic(.emptyDocument, "'\(file.path)' holds no manifest",
-                                              at: SourceLocation(file: file.path, line: 1, column: 1),
-                                              fix: "add a Bot or Fleet manifest, or delete the file"))
-            }
+        // Files are independent until the fleet-wide rules: read them on every core, then
+        // merge in path order so the result does not depend on scheduling.
+        for result in concurrentMap(snapshot.files, read) {
+            if let text = result.text { texts[result.path] = text }
+            diagnostics += result.diagnostics
+            bots += result.bots
+            fleets += result.fleets
         }
         if snapshot.files.isEmpty && snapshot.diagnostics.isEmpty {
             diagnostics.append(Diagnostic(
@@ -78,6 +61,61 @@ public enum ManifestLoader {
         bots = dedupe(bots)
         return ManifestSet(fleet: fleet, bots: bots, diagnostics: diagnostics.sortedByLocation(),
                            commit: snapshot.commit, texts: texts)
+    }
+
+    /// What one file yields.
+    private struct FileResult {
+        var path: String
+        var text: String?
+        var diagnostics: [Diagnostic] = []
+        var bots: [BotManifest] = []
+        var fleets: [FleetSettings] = []
+    }
+
+    /// Decodes, parses and schema-checks one file.
+    private static func read(_ file: SourceFile) -> FileResult {
+        var result = FileResult(path: file.path)
+        guard let text = decodeText(file, into: &result.diagnostics) else { return result }
+        result.text = text
+        let documents: [YAMLNode]
+        do {
+            let parsed = try YAMLParser.parse(text)
+            documents = parsed.documents
+            for problem in parsed.problems { result.diagnostics.append(diagnostic(problem, file: file.path)) }
+        } catch {
+            result.diagnostics.append(diagnostic(error, file: file.path))
+            return result
+        }
+        var sawContent = false
+        for document in documents where !document.isNull {
+            sawContent = true
+            switch readDocument(document, file: file.path, into: &result.diagnostics) {
+            case .bot(let bot): result.bots.append(bot)
+            case .fleet(let fleet): result.fleets.append(fleet)
+            case .none: break
+            }
+        }
+        if !sawContent {
+            result.diagnostics.append(Diagnostic(.emptyDocument, "'\(file.path)' holds no manifest",
+                                                 at: SourceLocation(file: file.path, line: 1, column: 1),
+                                                 fix: "add a Bot or Fleet manifest, or delete the file"))
+        }
+        return result
+    }
+
+    /// `items.map(transform)`, spread over the processors for inputs worth it; same order.
+    static func concurrentMap<T: Sendable, R>(_ items: [T], _ transform: @Sendable (T) -> R) -> [R] {
+        let workers = min(ProcessInfo.processInfo.activeProcessorCount, 8, items.count / 16)
+        guard workers > 1 else { return items.map(transform) }
+        var results = [R?](repeating: nil, count: items.count)
+        results.withUnsafeMutableBufferPointer { buffer in
+            nonisolated(unsafe) let out = buffer
+            DispatchQueue.concurrentPerform(iterations: workers) { worker in
+                // Striding keeps the workers' shares even when file sizes vary along the list.
+                for i in stride(from: worker, to: items.count, by: workers) { out[i] = transform(items[i]) }
+            }
+        }
+        return results.map { $0! }
     }
 
     private enum Document {

@@ -71,9 +71,9 @@ struct SchemaChecker {
         }
     }
 
-    private mutating func scalarText(_ node: YAMLNode, _ path: String, expected: String) -> String? {
+    private mutating func scalarText(_ node: YAMLNode, _ path: String, expected: @autoclosure () -> String) -> String? {
         guard let text = node.scalar, !node.isNull else {
-            report(.wrongType, "\(path) must be \(expected), found \(node.kindDescription)", at: node.start)
+            report(.wrongType, "\(path) must be \(expected()), found \(node.kindDescription)", at: node.start)
             return nil
         }
         return text

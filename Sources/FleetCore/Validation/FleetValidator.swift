@@ -118,12 +118,12 @@ struct FleetValidator {
         return out
     }
 
-    private func modelProblems(_ model: String, at location: SourceLocation, bot: String?) -> [Diagnostic] {
+    private func modelProblems(_ model: String, at location: @autoclosure () -> SourceLocation, bot: String?) -> [Diagnostic] {
         let parts = model.split(separator: "/", maxSplits: 1)
         if parts.count == 2, !parts[0].isEmpty, !parts[1].isEmpty, !model.contains(" ") { return [] }
         let fix = Self.knownModels[model.lowercased()].map { "write '\($0)'" }
             ?? "write provider/model, for example anthropic/claude-sonnet-4-5"
-        return [Diagnostic(.modelFormat, "model '\(model)' is not in provider/model form", at: location, fix: fix, bot: bot)]
+        return [Diagnostic(.modelFormat, "model '\(model)' is not in provider/model form", at: location(), fix: fix, bot: bot)]
     }
 
     private func validate(_ bot: BotManifest) -> [Diagnostic] {

@@ -1,0 +1,86 @@
+import FleetCore
+import FleetTestSupport
+import Foundation
+import Testing
+
+/// The stand-in gateway starts with every config fleet renders for the demo fleet, and refuses
+/// a deliberately broken one, as the real gateway would.
+@Suite struct RenderedConfigGatewayTests {
+    static let root = TestPaths.repositoryRoot(from: #filePath)
+
+    /// Writes a rendering as apply will: config, secret files (0600), workspace.
+    func write(_ rendered: RenderedBot, body: String? = nil) throws {
+        let fm = FileManager.default
+        for dir in [rendered.paths.directory, rendered.paths.secrets, rendered.paths.state, rendered.paths.workspace, rendered.paths.logs] {
+            try fm.createDirectory(atPath: dir, withIntermediateDirectories: true, attributes: [.posixPermissions: 0o700])
+        }
+        for secret in rendered.secretFiles {
+            let path = rendered.paths.secrets + "/" + secret.name
+            fm.createFile(atPath: path, contents: Data(secret.value.utf8), attributes: [.posixPermissions: 0o600])
+        }
+        for (name, bytes) in rendered.workspaceFiles {
+            fm.createFile(atPath: rendered.paths.workspace + "/" + name, contents: Data(bytes))
+        }
+        fm.createFile(atPath: rendered.paths.config, contents: Data((body.map { rendered.header + $0 } ?? rendered.fileText).utf8),
+                      attributes: [.posixPermissions: 0o600])
+    }
+
+    func start(_ rendered: RenderedBot, token: String) throws -> Process {
+        let process = Process()
+        process.executableURL = URL(fileURLWithPath: TestPaths.executable("openclaw-sim"))
+        var args = rendered.launch.arguments
+        args.removeFirst()  // the command name (openclaw-sim in the demo fleet)
+        process.arguments = args
+        var env = rendered.launch.environment
+        env["OPENCLAW_GATEWAY_TOKEN"] = token
+        env["PATH"] = ProcessInfo.processInfo.environment["PATH"]
+        process.environment = env
+        let log = FileHandle(forWritingAtPath: rendered.paths.consoleLog) ?? FileHandle.nullDevice
+        process.standardOutput = log
+        process.standardError = log
+        try process.run()
+        return process
+    }
+
+    func renderDemo(stateRoot: String) throws -> [RenderedBot] {
+        let set = try FleetSession.load(ManifestSource(repository: Self.root, path: "fleet", worktree: true))
+        #expect(set.isValid)
+        var host = HostSettings(fleet: set.fleet, stateRootFlag: stateRoot)
+        host.basePort = freePort()
+        let renderer = FleetSession.renderer(for: set, host: host, source: ManifestSource(repository: Self.root, worktree: true))
+        return try set.bots.map { try renderer.render($0, port: freePort()) }
+    }
+
+    @Test func everyDemoConfigStartsTheGateway() throws {
+        let dir = try TempDirectory(prefix: "fleet-render-e2e")
+        for rendered in try renderDemo(stateRoot: dir.path) {
+            try write(rendered)
+            FileManager.default.createFile(atPath: rendered.paths.consoleLog, contents: nil)
+            let process = try start(rendered, token: "test-token-\(rendered.name)")
+            defer {
+                if process.isRunning { kill(process.processIdentifier, SIGKILL) }
+                process.waitUntilExit()
+            }
+            let healthy = HTTPProbe.waitFor(port: rendered.launch.port, within: 10)
+            let console = (try? String(contentsOfFile: rendered.paths.consoleLog, encoding: .utf8)) ?? ""
+            #expect(healthy, "\(rendered.name) did not answer /healthz: \(console)")
+            kill(process.processIdentifier, SIGTERM)
+            process.waitUntilExit()
+            #expect(process.terminationStatus == 0)
+        }
+    }
+
+    @Test func aBrokenConfigIsRefused() throws {
+        let dir = try TempDirectory(prefix: "fleet-render-broken")
+        let rendered = try #require(try renderDemo(stateRoot: dir.path).first)
+        let broken = rendered.body.replacingOccurrences(of: "gateway: {", with: "gateway: {\n    colour: \"blue\",")
+        #expect(broken != rendered.body)
+        try write(rendered, body: broken)
+        FileManager.default.createFile(atPath: rendered.paths.consoleLog, contents: nil)
+        let process = try start(rendered, token: "t")
+        process.waitUntilExit()
+        let console = (try? String(contentsOfFile: rendered.paths.consoleLog, encoding: .utf8)) ?? ""
+        #expect(process.terminationStatus == 1)
+        #expect(console.contains("colour"), "\(console)")
+    }
+}
