@@ -22,7 +22,8 @@ public struct ConfigPathTable: Sendable {
     public init(entries: [(path: String, type: String)]) {
         var root = Node(type: ConfigPathType("object"))
         for entry in entries {
-            let segments = entry.path.split(separator: ".", omittingEmptySubsequences: false).map(String.init)
+            let segments = entry.path.utf8.split(separator: UInt8(ascii: "."), omittingEmptySubsequences: false)
+                .map { String(decoding: $0, as: UTF8.self) }
             Self.insert(segments[...], type: ConfigPathType(entry.type), into: &root)
         }
         self.root = root
@@ -31,10 +32,14 @@ public struct ConfigPathTable: Sendable {
     /// Builds a table from lines of `path type` (type may be missing = any).
     init(rows: String) {
         var entries: [(path: String, type: String)] = []
-        for line in rows.split(separator: "\n") {
-            let parts = line.split(separator: " ", maxSplits: 1)
-            guard let path = parts.first else { continue }
-            entries.append((String(path), parts.count > 1 ? String(parts[1]) : ""))
+        // Byte-level splitting: this runs at every gateway start-up, so it avoids grapheme breaking.
+        for line in rows.utf8.split(separator: UInt8(ascii: "\n")) {
+            if let space = line.firstIndex(of: UInt8(ascii: " ")) {
+                entries.append((String(decoding: line[..<space], as: UTF8.self),
+                                String(decoding: line[line.index(after: space)...], as: UTF8.self)))
+            } else {
+                entries.append((String(decoding: line, as: UTF8.self), ""))
+            }
         }
         self.init(entries: entries)
     }
@@ -44,9 +49,8 @@ public struct ConfigPathTable: Sendable {
             node.type = type
             return
         }
-        var child = node.children[first] ?? Node()
-        insert(segments.dropFirst(), type: type, into: &child)
-        node.children[first] = child
+        // Mutate in place (no copy of the subtree per insert).
+        insert(segments.dropFirst(), type: type, into: &node.children[first, default: Node()])
     }
 
     /// The type of `path` (segments, e.g. `["channels", "telegram", "accounts", "work", "botToken"]`).

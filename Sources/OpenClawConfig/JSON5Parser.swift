@@ -1,10 +1,10 @@
 /// The byte-level JSON5 parser behind ``JSON5/parse(_:)``. It tracks line and column as it goes.
 struct JSON5Parser {
-    private let bytes: [UInt8]
-    private var pos = 0
-    private var line = 1
-    private var column = 1
-    private var depth = 0
+    let bytes: [UInt8]
+    var pos = 0
+    var line = 1
+    var column = 1
+    var depth = 0
 
     init(_ text: String) {
         bytes = Array(text.utf8)
@@ -21,13 +21,13 @@ struct JSON5Parser {
 
     // MARK: - Cursor
 
-    private func peek(_ offset: Int = 0) -> UInt8? {
+    func peek(_ offset: Int = 0) -> UInt8? {
         let i = pos + offset
         return i < bytes.count ? bytes[i] : nil
     }
 
     /// Consumes one byte, keeping line and column (columns count Unicode scalars, not bytes).
-    private mutating func advance() {
+    mutating func advance() {
         let b = bytes[pos]
         pos += 1
         if b == 0x0A {
@@ -43,21 +43,21 @@ struct JSON5Parser {
         }
     }
 
-    private mutating func advance(_ count: Int) {
+    mutating func advance(_ count: Int) {
         for _ in 0..<count where pos < bytes.count { advance() }
     }
 
-    private func error(_ message: String) -> JSON5Error {
+    func error(_ message: String) -> JSON5Error {
         JSON5Error(line: line, column: column, message: message)
     }
 
     /// An "unexpected character" error for the character at the cursor (or end of input).
-    private func unexpected() -> JSON5Error {
+    func unexpected() -> JSON5Error {
         guard pos < bytes.count else { return error("unexpected end of input") }
         return error("unexpected character '\(describeScalar(at: pos))'")
     }
 
-    private func describeScalar(at index: Int) -> String {
+    func describeScalar(at index: Int) -> String {
         let length = Self.sequenceLength(bytes[index])
         let end = min(index + length, bytes.count)
         let text = String(decoding: bytes[index..<end], as: UTF8.self)
@@ -84,7 +84,7 @@ struct JSON5Parser {
     // MARK: - Whitespace and comments
 
     /// Length in bytes of the whitespace sequence at the cursor, or 0.
-    private func whitespaceLength() -> Int {
+    func whitespaceLength() -> Int {
         guard let b = peek() else { return 0 }
         switch b {
         case 0x09, 0x0A, 0x0B, 0x0C, 0x0D, 0x20: return 1
@@ -103,7 +103,7 @@ struct JSON5Parser {
         }
     }
 
-    private mutating func skipTrivia() throws(JSON5Error) {
+    mutating func skipTrivia() throws(JSON5Error) {
         while pos < bytes.count {
             let ws = whitespaceLength()
             if ws > 0 {
@@ -136,7 +136,7 @@ struct JSON5Parser {
 
     // MARK: - Values
 
-    private mutating func parseValue() throws(JSON5Error) -> JSONValue {
+    mutating func parseValue() throws(JSON5Error) -> JSONValue {
         guard let b = peek() else { throw error("unexpected end of input") }
         switch b {
         case UInt8(ascii: "{"): return try parseObject()
@@ -152,14 +152,14 @@ struct JSON5Parser {
         }
     }
 
-    private mutating func enterContainer() throws(JSON5Error) {
+    mutating func enterContainer() throws(JSON5Error) {
         depth += 1
         if depth > JSON5.maxDepth {
             throw error("nesting deeper than \(JSON5.maxDepth) levels")
         }
     }
 
-    private mutating func parseObject() throws(JSON5Error) -> JSONValue {
+    mutating func parseObject() throws(JSON5Error) -> JSONValue {
         try enterContainer()
         advance()  // {
         var members: [String: JSONValue] = [:]
@@ -190,7 +190,7 @@ struct JSON5Parser {
         return .object(members)
     }
 
-    private mutating func parseArray() throws(JSON5Error) -> JSONValue {
+    mutating func parseArray() throws(JSON5Error) -> JSONValue {
         try enterContainer()
         advance()  // [
         var elements: [JSONValue] = []
@@ -216,7 +216,7 @@ struct JSON5Parser {
         return .array(elements)
     }
 
-    private mutating func parseLiteral() throws(JSON5Error) -> JSONValue {
+    mutating func parseLiteral() throws(JSON5Error) -> JSONValue {
         let startLine = line, startColumn = column
         let word = readWord()
         switch word {
@@ -229,7 +229,7 @@ struct JSON5Parser {
     }
 
     /// Reads `[A-Za-z0-9_$]*` at the cursor.
-    private mutating func readWord() -> String {
+    mutating func readWord() -> String {
         let start = pos
         while let b = peek(), Self.isIdentifierPart(b) { advance() }
         return String(decoding: bytes[start..<pos], as: UTF8.self)
@@ -242,240 +242,5 @@ struct JSON5Parser {
 
     static func isIdentifierPart(_ b: UInt8) -> Bool {
         isIdentifierStart(b) || (b >= UInt8(ascii: "0") && b <= UInt8(ascii: "9"))
-    }
-
-    // MARK: - Keys
-
-    private mutating func parseKey() throws(JSON5Error) -> String {
-        guard let b = peek() else { throw error("unexpected end of input") }
-        if b == UInt8(ascii: "\"") || b == UInt8(ascii: "'") { return try parseString() }
-        var out: [UInt8] = []
-        var first = true
-        while let c = peek() {
-            if c == UInt8(ascii: "\\") {
-                guard peek(1) == UInt8(ascii: "u") else { throw unexpected() }
-                advance(2)
-                let scalar = try readUnicodeEscape()
-                appendScalar(scalar, to: &out)
-            } else if Self.isIdentifierStart(c) || (!first && Self.isIdentifierPart(c)) {
-                out.append(c)
-                advance()
-            } else if c >= 0x80 && whitespaceLength() == 0 {
-                // Non-ASCII letters (ID_Start / ID_Continue); accepted leniently.
-                let length = Self.sequenceLength(c)
-                for _ in 0..<length where pos < bytes.count {
-                    out.append(bytes[pos])
-                    advance()
-                }
-            } else {
-                break
-            }
-            first = false
-        }
-        if out.isEmpty { throw unexpected() }
-        return String(decoding: out, as: UTF8.self)
-    }
-
-    // MARK: - Strings
-
-    private mutating func parseString() throws(JSON5Error) -> String {
-        let quote = bytes[pos]
-        let startLine = line, startColumn = column
-        advance()
-        var out: [UInt8] = []
-        while true {
-            guard let b = peek() else {
-                throw JSON5Error(line: startLine, column: startColumn, message: "unterminated string")
-            }
-            if b == quote {
-                advance()
-                break
-            }
-            if b == 0x0A || b == 0x0D {
-                throw error("unexpected line break in string")
-            }
-            if b == UInt8(ascii: "\\") {
-                advance()
-                try parseEscape(into: &out)
-                continue
-            }
-            out.append(b)
-            advance()
-        }
-        return String(decoding: out, as: UTF8.self)
-    }
-
-    private mutating func parseEscape(into out: inout [UInt8]) throws(JSON5Error) {
-        guard let c = peek() else { throw error("unexpected end of input") }
-        switch c {
-        case UInt8(ascii: "b"): out.append(0x08); advance()
-        case UInt8(ascii: "f"): out.append(0x0C); advance()
-        case UInt8(ascii: "n"): out.append(0x0A); advance()
-        case UInt8(ascii: "r"): out.append(0x0D); advance()
-        case UInt8(ascii: "t"): out.append(0x09); advance()
-        case UInt8(ascii: "v"): out.append(0x0B); advance()
-        case UInt8(ascii: "0"):
-            if let next = peek(1), next >= UInt8(ascii: "0"), next <= UInt8(ascii: "9") {
-                throw error("invalid escape '\\0\(Character(Unicode.Scalar(next)))'")
-            }
-            out.append(0)
-            advance()
-        case UInt8(ascii: "1")...UInt8(ascii: "9"):
-            throw error("invalid escape '\\\(Character(Unicode.Scalar(c)))'")
-        case UInt8(ascii: "x"):
-            advance()
-            let value = try readHex(count: 2)
-            appendScalar(Unicode.Scalar(UInt8(value)), to: &out)
-        case UInt8(ascii: "u"):
-            advance()
-            appendScalar(try readUnicodeEscape(), to: &out)
-        case 0x0A:
-            advance()  // line continuation
-        case 0x0D:
-            advance()
-            if peek() == 0x0A { advance() }
-        case 0xE2 where peek(1) == 0x80 && (peek(2) == 0xA8 || peek(2) == 0xA9):
-            advance(3)  // U+2028 / U+2029 continuation
-        default:
-            // Any other character escapes to itself (\' \" \\ \/ ...).
-            let length = Self.sequenceLength(c)
-            for _ in 0..<length where pos < bytes.count {
-                out.append(bytes[pos])
-                advance()
-            }
-        }
-    }
-
-    /// Reads `XXXX` after `\u`, combining a following `\uXXXX` low surrogate when present.
-    private mutating func readUnicodeEscape() throws(JSON5Error) -> Unicode.Scalar {
-        let high = try readHex(count: 4)
-        if (0xD800...0xDBFF).contains(high), peek() == UInt8(ascii: "\\"), peek(1) == UInt8(ascii: "u") {
-            let save = (pos, line, column)
-            advance(2)
-            let low = try readHex(count: 4)
-            if (0xDC00...0xDFFF).contains(low) {
-                let combined = 0x10000 + ((high - 0xD800) << 10) + (low - 0xDC00)
-                return Unicode.Scalar(combined) ?? "\u{FFFD}"
-            }
-            (pos, line, column) = save
-        }
-        return Unicode.Scalar(high) ?? "\u{FFFD}"
-    }
-
-    private mutating func readHex(count: Int) throws(JSON5Error) -> UInt32 {
-        var value: UInt32 = 0
-        for _ in 0..<count {
-            guard let b = peek(), let digit = Self.hexValue(b) else {
-                throw pos < bytes.count ? error("invalid hexadecimal escape") : error("unexpected end of input")
-            }
-            value = value * 16 + UInt32(digit)
-            advance()
-        }
-        return value
-    }
-
-    static func hexValue(_ b: UInt8) -> UInt8? {
-        switch b {
-        case UInt8(ascii: "0")...UInt8(ascii: "9"): return b - UInt8(ascii: "0")
-        case UInt8(ascii: "a")...UInt8(ascii: "f"): return b - UInt8(ascii: "a") + 10
-        case UInt8(ascii: "A")...UInt8(ascii: "F"): return b - UInt8(ascii: "A") + 10
-        default: return nil
-        }
-    }
-
-    private func appendScalar(_ scalar: Unicode.Scalar, to out: inout [UInt8]) {
-        out.append(contentsOf: String(Character(scalar)).utf8)
-    }
-
-    // MARK: - Numbers
-
-    private mutating func parseNumber() throws(JSON5Error) -> JSONValue {
-        var negative = false
-        if let b = peek(), b == UInt8(ascii: "+") || b == UInt8(ascii: "-") {
-            negative = b == UInt8(ascii: "-")
-            advance()
-        }
-        guard let first = peek() else { throw error("unexpected end of input") }
-        if first == UInt8(ascii: "I") || first == UInt8(ascii: "N") {
-            let startLine = line, startColumn = column
-            let word = readWord()
-            switch word {
-            case "Infinity": return .double(negative ? -Double.infinity : Double.infinity)
-            case "NaN": return .double(Double.nan)
-            default:
-                throw JSON5Error(line: startLine, column: startColumn, message: "unexpected identifier '\(word)'")
-            }
-        }
-        if first == UInt8(ascii: "0"), let x = peek(1), x == UInt8(ascii: "x") || x == UInt8(ascii: "X") {
-            advance(2)
-            return try parseHexNumber(negative: negative)
-        }
-        let intDigits = readDigits()
-        if intDigits.count > 1 && intDigits.first == UInt8(ascii: "0") {
-            throw error("leading zeros are not allowed")
-        }
-        var fraction: [UInt8]? = nil
-        if peek() == UInt8(ascii: ".") {
-            advance()
-            fraction = readDigits()
-        }
-        if intDigits.isEmpty && (fraction ?? []).isEmpty { throw unexpected() }
-        var exponent: [UInt8]? = nil
-        if let e = peek(), e == UInt8(ascii: "e") || e == UInt8(ascii: "E") {
-            advance()
-            var exp: [UInt8] = []
-            if let s = peek(), s == UInt8(ascii: "+") || s == UInt8(ascii: "-") {
-                exp.append(s)
-                advance()
-            }
-            let digits = readDigits()
-            if digits.isEmpty { throw unexpected() }
-            exponent = exp + digits
-        }
-        if let b = peek(), Self.isIdentifierPart(b) { throw unexpected() }
-
-        let sign = negative ? "-" : ""
-        let intText = intDigits.isEmpty ? "0" : String(decoding: intDigits, as: UTF8.self)
-        if fraction == nil && exponent == nil, let value = Int64(sign + intText) {
-            return .int(value)
-        }
-        var text = sign + intText
-        if let fraction {
-            text += "." + (fraction.isEmpty ? "0" : String(decoding: fraction, as: UTF8.self))
-        }
-        if let exponent { text += "e" + String(decoding: exponent, as: UTF8.self) }
-        guard let value = Double(text) else { throw error("invalid number '\(text)'") }
-        return .double(value)
-    }
-
-    private mutating func readDigits() -> [UInt8] {
-        let start = pos
-        while let b = peek(), b >= UInt8(ascii: "0"), b <= UInt8(ascii: "9") { advance() }
-        return Array(bytes[start..<pos])
-    }
-
-    private mutating func parseHexNumber(negative: Bool) throws(JSON5Error) -> JSONValue {
-        var value: UInt64 = 0
-        var overflow = false
-        var asDouble = 0.0
-        var count = 0
-        while let b = peek(), let digit = Self.hexValue(b) {
-            let (m, o1) = value.multipliedReportingOverflow(by: 16)
-            let (s, o2) = m.addingReportingOverflow(UInt64(digit))
-            if o1 || o2 { overflow = true }
-            value = s
-            asDouble = asDouble * 16 + Double(digit)
-            count += 1
-            advance()
-        }
-        if count == 0 { throw unexpected() }
-        if let b = peek(), Self.isIdentifierPart(b) { throw unexpected() }
-        if !overflow {
-            if !negative, value <= UInt64(Int64.max) { return .int(Int64(value)) }
-            if negative, value <= UInt64(Int64.max) + 1 {
-                return .int(value == UInt64(Int64.max) + 1 ? Int64.min : -Int64(value))
-            }
-        }
-        return .double(negative ? -asDouble : asDouble)
     }
 }

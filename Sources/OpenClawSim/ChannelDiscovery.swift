@@ -23,7 +23,8 @@ enum ChannelDiscovery {
                 let base = isNamed ? "channels.\(type).accounts.\(id)" : "channels.\(type)"
                 let enabled = channelEnabled && (accountConfig["enabled"]?.boolValue ?? true)
                 var account = try resolve(type: type, id: id, config: accountConfig, base: base,
-                                          isDefault: id == "default", enabled: enabled, paths: paths)
+                                          isDefault: id == "default", enabled: enabled, paths: paths,
+                                          providers: config["secrets"]?["providers"])
                 account.enabled = enabled
                 result.append(account)
             }
@@ -37,16 +38,16 @@ enum ChannelDiscovery {
         case "discord": return top["token"] != nil
         case "slack": return top["botToken"] != nil
         case "signal": return top["account"] != nil
-        default: return true
+        default: return false
         }
     }
 
     private static func resolve(type: String, id: String, config: JSONValue, base: String, isDefault: Bool,
-                                enabled: Bool, paths: SimPaths) throws(StartupRefusal) -> ChannelAccount {
+                                enabled: Bool, paths: SimPaths, providers: JSONValue?) throws(StartupRefusal) -> ChannelAccount {
         func secret(_ key: String) throws(StartupRefusal) -> String? {
             // Disabled accounts are not started, so their secrets are not needed.
             guard enabled else { return nil }
-            return try SecretResolver.resolve(config[key], path: "\(base).\(key)")
+            return try SecretResolver.resolve(config[key], path: "\(base).\(key)", providers: providers)
         }
         func envFallback(_ name: String) -> String? {
             isDefault ? FileSystem.env(name).flatMap { $0.isEmpty ? nil : $0 } : nil

@@ -19,7 +19,7 @@ final class EventLoop {
     private var watches: [Int32: Watch] = [:]
     private var timers: [Timer] = []
     private var nextTimerId = 1
-    private var running = false
+    private var stopRequested = false
 
     static let readable = Int16(POLLIN)
     static let writable = Int16(POLLOUT)
@@ -50,13 +50,13 @@ final class EventLoop {
         timers.removeAll { $0.id == timerId }
     }
 
-    func stop() { running = false }
+    /// Ends ``run()`` (or makes it return at once if called before it).
+    func stop() { stopRequested = true }
 
     /// Runs until ``stop()``.
     func run() {
-        running = true
         var fds: [pollfd] = []
-        while running {
+        while !stopRequested {
             let now = Clock.monotonicMs()
             var timeout: Int32 = -1
             if let next = timers.map(\.deadline).min() {
@@ -72,7 +72,7 @@ final class EventLoop {
                 for entry in fds where entry.revents != 0 {
                     guard let watch = watches[entry.fd] else { continue }
                     watch.handler(entry.revents)
-                    if !running { return }
+                    if stopRequested { return }
                 }
             }
             fireTimers()
@@ -91,7 +91,7 @@ final class EventLoop {
                 timers.remove(at: index)
             }
             timer.action()
-            if !running { return }
+            if stopRequested { return }
         }
     }
 }

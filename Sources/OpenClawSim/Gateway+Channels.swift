@@ -89,21 +89,21 @@ extension Gateway {
     }
 
     /// `/readyz` state: ready once start-up is complete and every configured account is connected.
-    func readiness() -> (ready: Bool, failing: [String], conditions: [JSONValueBuilder]) {
+    func readiness() -> (ready: Bool, failing: [String], conditions: [ReadinessCondition]) {
         var failing: [String] = []
-        var conditions: [JSONValueBuilder] = []
+        var conditions: [ReadinessCondition] = []
         if !startupComplete { failing.append("startup") }
-        conditions.append(.condition(name: "startup", ok: startupComplete, state: startupComplete ? "complete" : "starting", error: nil))
+        conditions.append(ReadinessCondition(name: "startup", ok: startupComplete, state: startupComplete ? "complete" : "starting", lastError: nil))
         for account in accounts where account.countsForReadiness {
             let name = "channel:\(account.channel):\(account.accountId)"
             let ok = account.state == .connected
             if !ok { failing.append(name) }
-            conditions.append(.condition(name: name, ok: ok, state: account.state.rawValue, error: account.lastError))
+            conditions.append(ReadinessCondition(name: name, ok: ok, state: account.state.rawValue, lastError: account.lastError))
         }
         let known = Set(accounts.filter(\.countsForReadiness).map(\.key))
         for key in env.unreadyChannels where !known.contains(key) {
             failing.append("channel:\(key)")
-            conditions.append(.condition(name: "channel:\(key)", ok: false, state: "connecting", error: nil))
+            conditions.append(ReadinessCondition(name: "channel:\(key)", ok: false, state: "connecting", lastError: nil))
         }
         return (failing.isEmpty, failing, conditions)
     }

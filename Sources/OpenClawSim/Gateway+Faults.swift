@@ -11,6 +11,10 @@ extension Gateway {
         if let sig = env.crashSignal {
             logger.fatal("sim", "injected crash: raising \(SignalNames.name(sig)) (OPENCLAW_SIM_CRASH_AFTER_MS=\(env.crashAfterMs ?? 0))")
             signal(sig, SIG_DFL)
+            var set = sigset_t()
+            sigemptyset(&set)
+            sigaddset(&set, sig)
+            sigprocmask(SIG_UNBLOCK, &set, nil)
             raise(sig)
             exit(128 + sig)
         }

@@ -25,7 +25,7 @@ extension Gateway {
             "ready": .bool(state.ready),
             "failing": .array(state.failing.map { .string($0) }),
             "uptimeMs": .int(Clock.monotonicMs() - startMs),
-            "conditions": .array(state.conditions.map(\.value)),
+            "conditions": .array(state.conditions.map(\.json)),
             // Test-only extensions (not in the real gateway): the live config's hash and the pid.
             "configHash": .string(config.hash),
             "pid": .int(Int64(getpid())),

@@ -56,12 +56,12 @@ struct GatewaySettings: Equatable {
         let auth = gateway?["auth"]
         var secretFromConfig = false
         var token = options.token ?? FileSystem.env("OPENCLAW_GATEWAY_TOKEN").flatMap { $0.isEmpty ? nil : $0 }
-        if token == nil, let t = try SecretResolver.resolve(auth?["token"], path: "gateway.auth.token") {
+        if token == nil, let t = try SecretResolver.resolve(auth?["token"], path: "gateway.auth.token", providers: config["secrets"]?["providers"]) {
             token = t
             secretFromConfig = true
         }
         var password = options.password ?? FileSystem.env("OPENCLAW_GATEWAY_PASSWORD").flatMap { $0.isEmpty ? nil : $0 }
-        if password == nil, let p = try SecretResolver.resolve(auth?["password"], path: "gateway.auth.password") {
+        if password == nil, let p = try SecretResolver.resolve(auth?["password"], path: "gateway.auth.password", providers: config["secrets"]?["providers"]) {
             password = p
             secretFromConfig = true
         }

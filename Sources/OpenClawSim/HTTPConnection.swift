@@ -55,9 +55,9 @@ final class HTTPConnection {
         guard let headEnd = findHeaderEnd() else {
             return input.count > Self.maxHeaderBytes ? .invalid(status: 431) : .needMore
         }
-        let head = String(decoding: input[0..<headEnd.start], as: UTF8.self)
-        var lines = head.split(separator: "\n", omittingEmptySubsequences: false).map {
-            $0.hasSuffix("\r") ? String($0.dropLast()) : String($0)
+        // Split on LF at the byte level ("\r\n" is one Character in Swift strings).
+        var lines = input[0..<headEnd.start].split(separator: 0x0A, omittingEmptySubsequences: false).map {
+            String(decoding: $0.last == 0x0D ? $0.dropLast() : $0[...], as: UTF8.self)
         }
         // Tolerate empty lines before the request line (RFC 9112 §2.2).
         while lines.first == "" { lines.removeFirst() }

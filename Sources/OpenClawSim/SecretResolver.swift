@@ -3,12 +3,14 @@ import OpenClawConfig
 /// Resolves secret values: plain strings, `tokenFile`-style paths and SecretRef objects
 /// `{source: "file"|"env"|"exec", provider, id}`.
 ///
-/// In the stand-in, a `file` SecretRef's `id` is an absolute path to a file holding the secret
-/// (trailing line breaks dropped); an `env` SecretRef's `id` names an environment variable;
-/// `exec` is not supported and refuses start-up.
+/// As in OpenClaw, a `file` SecretRef names a provider registered under `secrets.providers` with
+/// `source: "file"` and a `path`: in `mode: "singleValue"` the id must be `value` and the secret
+/// is the file's contents (trailing line break dropped); in `mode: "json"` (the default) the id is
+/// a JSON pointer into the file. An `env` SecretRef's `id` names an environment variable; `exec`
+/// is not supported by the stand-in and refuses start-up.
 enum SecretResolver {
     /// The secret at config path `path`, or `nil` when `value` is absent.
-    static func resolve(_ value: JSONValue?, path: String) throws(StartupRefusal) -> String? {
+    static func resolve(_ value: JSONValue?, path: String, providers: JSONValue? = nil) throws(StartupRefusal) -> String? {
         guard let value else { return nil }
         switch value {
         case .string(let s):
@@ -18,10 +20,30 @@ enum SecretResolver {
             let id = value["id"]?.stringValue ?? ""
             switch source {
             case "file":
-                guard id.hasPrefix("/") else {
-                    throw StartupRefusal("\(path): file SecretRef id must be an absolute path (got \"\(id)\")")
+                let name = value["provider"]?.stringValue ?? ""
+                guard let provider = providers?[name], provider["source"]?.stringValue == "file",
+                      let file = provider["path"]?.stringValue else {
+                    throw StartupRefusal("\(path): SecretRef provider \"\(name)\" is not registered under secrets.providers with source \"file\"")
                 }
-                return try readFile(id, path: path)
+                if provider["mode"]?.stringValue == "singleValue" {
+                    guard id == "value" else {
+                        throw StartupRefusal("\(path): a singleValue file provider needs id \"value\" (got \"\(id)\")")
+                    }
+                    return try readFile(file, path: path)
+                }
+                guard id.hasPrefix("/") else {
+                    throw StartupRefusal("\(path): file SecretRef id must be an absolute JSON pointer (got \"\(id)\")")
+                }
+                let text = try readFile(file, path: path)
+                var node: JSONValue? = try? JSON5.parse(text)
+                for segment in id.dropFirst().split(separator: "/", omittingEmptySubsequences: false) {
+                    let key = unescapePointerSegment(segment)
+                    node = node?[key]
+                }
+                guard let secret = node?.stringValue, !secret.isEmpty else {
+                    throw StartupRefusal("\(path): \(id) not found in secret file \(file)")
+                }
+                return secret
             case "env":
                 guard let v = FileSystem.env(id), !v.isEmpty else {
                     throw StartupRefusal("\(path): SecretRef environment variable \(id) is not set")
@@ -47,5 +69,24 @@ enum SecretResolver {
         case .failure(let error):
             throw StartupRefusal("\(path): cannot read secret file \(file) (\(error.message))")
         }
+    }
+
+    /// A JSON-pointer segment with `~1` → `/` and `~0` → `~` (RFC 6901), without Foundation.
+    static func unescapePointerSegment(_ segment: Substring) -> String {
+        var out = ""
+        var chars = segment.makeIterator()
+        while let c = chars.next() {
+            guard c == "~" else {
+                out.append(c)
+                continue
+            }
+            switch chars.next() {
+            case "1": out.append("/")
+            case "0": out.append("~")
+            case let other?: out.append("~"); out.append(other)
+            case nil: out.append("~")
+            }
+        }
+        return out
     }
 }

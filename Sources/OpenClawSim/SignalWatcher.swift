@@ -21,6 +21,11 @@ final class SignalWatcher {
         readFD = fds[0]
         signalPipeWriteFD = fds[1]
         signal(SIGPIPE, SIG_IGN)
+        // A parent may have spawned us with these blocked (posix_spawn inherits the mask).
+        var set = sigset_t()
+        sigemptyset(&set)
+        for sig in Self.handled + [SIGSEGV, SIGABRT, SIGBUS, SIGFPE, SIGILL] { sigaddset(&set, sig) }
+        sigprocmask(SIG_UNBLOCK, &set, nil)
         for sig in Self.handled {
             signal(sig) { number in
                 let saved = errno

@@ -14,6 +14,8 @@ import Testing
         // Below a free-form entry anything goes.
         #expect(table.type(of: ["gateway", "controlUi", "whatever", "deep"]) == .any)
         #expect(table.type(of: ["channels", "msteams", "appId"]) == .any)
+        #expect(table.type(of: ["agents", "defaults", "params", "temperature"]) == .any)
+        #expect(table.type(of: ["agents", "defaults", "params", "nested", "deeper"]) == .any)
     }
 
     @Test func validConfigHasNoIssues() throws {

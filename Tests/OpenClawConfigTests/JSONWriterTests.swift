@@ -58,4 +58,13 @@ import Testing
         let value: JSONValue = .object(["b": .int(1), "B": .int(2), "_": .int(3), "é": .int(4), "a": .int(5)])
         #expect(value.json(pretty: false) == #"{"B":2,"_":3,"a":5,"b":1,"é":4}"#)
     }
+
+    @Test func reservedWordsAndOddKeysRoundTrip() throws {
+        let value: JSONValue = .object([
+            "true": .int(1), "null": .int(2), "1abc": .int(3), "": .int(4), "a.b": .int(5), "ünï": .int(6),
+        ])
+        let text = value.json5(indent: 0)
+        #expect(text == #"{"":4,"1abc":3,"a.b":5,null:2,true:1,"ünï":6}"#)
+        #expect(try JSON5.parse(text) == value)
+    }
 }

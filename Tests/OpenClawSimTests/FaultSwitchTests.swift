@@ -1,0 +1,118 @@
+import Foundation
+import Glibc
+import OpenClawConfig
+import Testing
+
+/// The `OPENCLAW_SIM_*` fault switches.
+@Suite struct FaultSwitchTests {
+    func readyz(_ port: Int) -> HTTPProbe.Reply? { HTTPProbe.request(port: port, path: "/readyz") }
+
+    @Test func startupDelayHoldsReadiness() async throws {
+        let sandbox = SimSandbox()
+        let port = Ports.free()
+        let sim = try await startGateway(sandbox, port: port, env: ["OPENCLAW_SIM_STARTUP_DELAY_MS": "600"])
+        defer { sim.signal(SIGKILL) }
+        let early = try #require(readyz(port))
+        #expect(early.status == 503)
+        #expect(early.json?["failing"]?.arrayValue?.contains(.string("startup")) == true)
+        #expect(await eventually { readyz(port)?.status == 200 })
+    }
+
+    @Test func listenDelayHoldsHealth() async throws {
+        let sandbox = SimSandbox()
+        let port = Ports.free()
+        sandbox.writeStandardConfig(port: port)
+        let started = Date()
+        let sim = try SimProcess(["gateway"], sandbox: sandbox, env: ["OPENCLAW_SIM_LISTEN_DELAY_MS": "400"])
+        defer { sim.signal(SIGKILL) }
+        #expect(await eventually { HTTPProbe.request(port: port, path: "/healthz")?.status == 200 })
+        #expect(Date().timeIntervalSince(started) >= 0.35)
+    }
+
+    @Test func unreadyChannel() async throws {
+        let sandbox = SimSandbox()
+        let port = Ports.free()
+        let sim = try await startGateway(sandbox, port: port, env: ["OPENCLAW_SIM_UNREADY_CHANNEL": "telegram:default"])
+        defer { sim.signal(SIGKILL) }
+        try await Task.sleep(nanoseconds: 300_000_000)
+        let reply = try #require(readyz(port))
+        #expect(reply.status == 503)
+        #expect(reply.json?["failing"] == .array([.string("channel:telegram:default")]))
+    }
+
+    @Test func channelError() async throws {
+        let sandbox = SimSandbox()
+        let port = Ports.free()
+        let sim = try await startGateway(sandbox, port: port,
+                                         env: ["OPENCLAW_SIM_CHANNEL_ERROR": "telegram:default:401 Unauthorized"])
+        defer { sim.signal(SIGKILL) }
+        #expect(await eventually { sim.stdout.contains("ERROR [telegram] [default] channel exited: 401 Unauthorized") })
+        let reply = try #require(readyz(port))
+        #expect(reply.status == 503)
+        #expect(reply.json?["failing"] == .array([.string("channel:telegram:default")]))
+        let condition = reply.json?["conditions"]?.arrayValue?.first { $0["name"] == .string("channel:telegram:default") }
+        #expect(condition?["lastError"] == .string("401 Unauthorized"))
+        #expect(sandbox.read(sandbox.logPath).contains(#"{"0":"[telegram] [default] channel exited: 401 Unauthorized","_meta":{"date":"#))
+    }
+
+    @Test func badTokenPrefix() async throws {
+        let sandbox = SimSandbox()
+        let port = Ports.free()
+        sandbox.writeStandardConfig(port: port, telegramToken: "bad-token")
+        let sim = try await startGateway(sandbox, port: port, writeConfig: false)
+        defer { sim.signal(SIGKILL) }
+        #expect(await eventually { sim.stdout.contains("channel exited: 401 Unauthorized") })
+        #expect(readyz(port)?.status == 503)
+    }
+
+    @Test func crashWithExitCode() async throws {
+        let sandbox = SimSandbox()
+        sandbox.writeStandardConfig(port: Ports.free())
+        let sim = try SimProcess(["gateway"], sandbox: sandbox,
+                                 env: ["OPENCLAW_SIM_CRASH_AFTER_MS": "200", "OPENCLAW_SIM_CRASH_EXIT_CODE": "7"])
+        #expect(await sim.waitForExit() == 7)
+        #expect(sim.process.terminationReason == .exit)
+    }
+
+    @Test(arguments: [("SEGV", SIGSEGV), ("KILL", SIGKILL), ("ABRT", SIGABRT)])
+    func crashWithSignal(_ name: String, _ number: Int32) async throws {
+        let sandbox = SimSandbox()
+        sandbox.writeStandardConfig(port: Ports.free())
+        let sim = try SimProcess(["gateway"], sandbox: sandbox,
+                                 env: ["OPENCLAW_SIM_CRASH_AFTER_MS": "100", "OPENCLAW_SIM_CRASH_SIGNAL": name])
+        #expect(await sim.waitForExit() == number)
+        #expect(sim.process.terminationReason == .uncaughtSignal)
+    }
+
+    @Test func ignoreSigterm() async throws {
+        let sandbox = SimSandbox()
+        let port = Ports.free()
+        let sim = try await startGateway(sandbox, port: port, env: ["OPENCLAW_SIM_IGNORE_SIGTERM": "1"])
+        sim.signal(SIGTERM)
+        #expect(await eventually { sim.stdout.contains("signal SIGTERM received; ignoring it") })
+        try await Task.sleep(nanoseconds: 300_000_000)
+        #expect(sim.process.isRunning)
+        #expect(HTTPProbe.request(port: port, path: "/healthz")?.status == 200)
+        sim.signal(SIGKILL)
+        #expect(await sim.waitForExit() == SIGKILL)
+    }
+
+    @Test func trafficWritesSessionsAndTranscripts() async throws {
+        let sandbox = SimSandbox()
+        let port = Ports.free()
+        let sim = try await startGateway(sandbox, port: port, env: ["OPENCLAW_SIM_TRAFFIC_PER_MIN": "1200"])
+        defer { sim.signal(SIGKILL) }
+        let index = sandbox.stateDir + "/agents/support/sessions/sessions.json"
+        #expect(await eventually { (try? JSON5.parse(sandbox.read(index)))?.objectValue?.isEmpty == false })
+        let sessions = try #require(try JSON5.parse(sandbox.read(index)).objectValue)
+        let (key, entry) = try #require(sessions.first)
+        #expect(key.hasPrefix("agent:support:telegram:direct:"))
+        #expect(entry["channel"] == .string("telegram"))
+        #expect((entry["totalTokens"]?.intValue ?? 0) > 0)
+        #expect(entry["updatedAt"]?.intValue != nil)
+        let sessionId = try #require(entry["sessionId"]?.stringValue)
+        let transcript = sandbox.read(sandbox.stateDir + "/agents/support/sessions/\(sessionId).jsonl")
+        #expect(transcript.contains(#""role":"user""#) && transcript.contains(#""role":"assistant""#))
+        #expect(sim.stdout.contains("inbound message from"))
+    }
+}

@@ -1,0 +1,98 @@
+import Foundation
+import Glibc
+import OpenClawConfig
+import Testing
+
+@Suite struct GatewayLifecycleTests {
+    func readyz(_ port: Int) -> JSONValue? { HTTPProbe.request(port: port, path: "/readyz")?.json }
+
+    @Test func sigtermExitsCleanlyWithinOneSecond() async throws {
+        let sandbox = SimSandbox()
+        let port = Ports.free()
+        let sim = try await startGateway(sandbox, port: port)
+        let start = Date()
+        sim.signal(SIGTERM)
+        let status = await sim.waitForExit(timeout: 3)
+        #expect(status == 0)
+        #expect(Date().timeIntervalSince(start) < 1.0)
+        #expect(sim.stdout.contains("[gateway] signal SIGTERM received; shutting down"))
+        #expect(HTTPProbe.request(port: port, path: "/healthz") == nil)
+    }
+
+    @Test func sigintExitsCleanly() async throws {
+        let sandbox = SimSandbox()
+        let sim = try await startGateway(sandbox, port: Ports.free())
+        sim.signal(SIGINT)
+        #expect(await sim.waitForExit(timeout: 3) == 0)
+    }
+
+    @Test func hotEditIsAppliedWithoutNewProcess() async throws {
+        let sandbox = SimSandbox()
+        let port = Ports.free()
+        let sim = try await startGateway(sandbox, port: port)
+        defer { sim.signal(SIGKILL) }
+        let before = try #require(readyz(port))
+        #expect(before["configHash"]?.stringValue == sandbox.configHash)
+
+        sandbox.writeStandardConfig(port: port, telegramToken: "456:def", extra: "session: { dmScope: \"per-peer\" },")
+        let expected = sandbox.configHash
+        #expect(await eventually { readyz(port)?["configHash"]?.stringValue == expected })
+        let after = try #require(readyz(port))
+        #expect(after["pid"] == before["pid"])
+        #expect(after["ready"] == .bool(true))
+        #expect(await eventually { sim.stdout.contains("[reload] config change applied (channels.telegram.botToken, session)") })
+    }
+
+    @Test func invalidEditIsRejectedAndOldConfigKept() async throws {
+        let sandbox = SimSandbox()
+        let port = Ports.free()
+        let sim = try await startGateway(sandbox, port: port)
+        defer { sim.signal(SIGKILL) }
+        let original = sandbox.configHash
+        sandbox.writeConfig(#"{ gateway: { mode: "local", port: \#(port), bogus: true } }"#)
+        #expect(await eventually { sim.stdout.contains("config reload rejected") })
+        #expect(sim.stdout.contains(#"Unrecognized key "bogus" at gateway.bogus"#))
+        #expect(readyz(port)?["configHash"]?.stringValue == original)
+        #expect(HTTPProbe.request(port: port, path: "/healthz")?.status == 200)
+        // Rejections go to the log file at error level too.
+        #expect(sandbox.read(sandbox.logPath).contains(#""logLevelName":"ERROR""#))
+    }
+
+    @Test func restartClassEditIsLoggedAndNotApplied() async throws {
+        let sandbox = SimSandbox()
+        let port = Ports.free()
+        let sim = try await startGateway(sandbox, port: port)
+        defer { sim.signal(SIGKILL) }
+        let original = sandbox.configHash
+        sandbox.writeStandardConfig(port: port + 1)
+        #expect(await eventually { sim.stdout.contains("[reload] config change requires gateway restart (gateway.port)") })
+        #expect(readyz(port)?["configHash"]?.stringValue == original)
+    }
+
+    @Test func sighupReloadsConfig() async throws {
+        let sandbox = SimSandbox()
+        let port = Ports.free()
+        let sim = try await startGateway(sandbox, port: port)
+        defer { sim.signal(SIGKILL) }
+        sim.signal(SIGHUP)
+        #expect(await eventually { sim.stdout.contains("[gateway] signal SIGHUP received; reloading config") })
+        #expect(HTTPProbe.request(port: port, path: "/healthz")?.status == 200)
+    }
+
+    @Test func whatsAppLoginLinksAccount() async throws {
+        let sandbox = SimSandbox()
+        let port = Ports.free()
+        sandbox.writeStandardConfig(port: port, extra: "")
+        sandbox.writeConfig(sandbox.read(sandbox.configPath)
+            .replacingOccurrences(of: "channels: {", with: "channels: { whatsapp: { accounts: { biz: {} } },"))
+        let sim = try await startGateway(sandbox, port: port, writeConfig: false)
+        defer { sim.signal(SIGKILL) }
+        #expect(await eventually { readyz(port)?["failing"] == .array([.string("channel:whatsapp:biz")]) })
+        let login = try SimProcess(["channels", "login", "--channel", "whatsapp", "--account", "biz"], sandbox: sandbox,
+                                   env: ["OPENCLAW_SIM_LOGIN_DELAY_MS": "50"])
+        #expect(await login.waitForExit() == 0)
+        #expect(login.stdout.contains("enter code: "))
+        #expect(FileManager.default.fileExists(atPath: sandbox.stateDir + "/credentials/whatsapp/biz/creds.json"))
+        #expect(await eventually { readyz(port)?["ready"] == .bool(true) })
+    }
+}

@@ -1,0 +1,218 @@
+import Foundation
+import Glibc
+import OpenClawConfig
+import Testing
+
+/// Runs the built `openclaw-sim` binary as a real process for the tests.
+enum SimBinary {
+    /// `OPENCLAW_SIM_BINARY`, else `openclaw-sim` beside the running test bundle
+    /// (`.build/<triple>/debug/` when run by `swift test`).
+    static var path: String {
+        if let explicit = ProcessInfo.processInfo.environment["OPENCLAW_SIM_BINARY"], !explicit.isEmpty {
+            return explicit
+        }
+        let exe = (try? FileManager.default.destinationOfSymbolicLink(atPath: "/proc/self/exe")) ?? CommandLine.arguments[0]
+        var dir = URL(fileURLWithPath: exe).deletingLastPathComponent()
+        // The test bundle may be a directory (…/X.xctest/…); walk up until the binary is found.
+        for _ in 0..<4 {
+            let candidate = dir.appendingPathComponent("openclaw-sim").path
+            if FileManager.default.isExecutableFile(atPath: candidate) { return candidate }
+            dir = dir.deletingLastPathComponent()
+        }
+        return dir.appendingPathComponent("openclaw-sim").path
+    }
+}
+
+/// The binary was not built (run `swift build` first, or set OPENCLAW_SIM_BINARY).
+struct SimBinaryMissing: Error, CustomStringConvertible {
+    var path: String
+    var description: String { "openclaw-sim not found at \(path); build it (swift build) or set OPENCLAW_SIM_BINARY" }
+}
+
+/// A private state dir, config path and log file for one test.
+final class SimSandbox: @unchecked Sendable {
+    let root: String
+    var stateDir: String { root + "/state" }
+    var configPath: String { root + "/config.json5" }
+    var logPath: String { root + "/gateway.log" }
+
+    init() {
+        root = "/tmp/openclaw-sim-test-\(UUID().uuidString.prefix(13))"
+        try? FileManager.default.createDirectory(atPath: stateDir, withIntermediateDirectories: true)
+    }
+
+    deinit {
+        try? FileManager.default.removeItem(atPath: root)
+    }
+
+    /// Writes the config file (JSON5 text).
+    func writeConfig(_ text: String) {
+        _ = FileManager.default.createFile(atPath: configPath, contents: Data(text.utf8))
+    }
+
+    /// A typical valid config; `extra` is spliced in at the top level.
+    func writeStandardConfig(port: Int, telegramToken: String = "123:abc", extra: String = "") {
+        writeConfig("""
+        {
+          gateway: { mode: "local", port: \(port), reload: { debounceMs: 20 } },
+          logging: { file: "\(logPath)" },
+          agents: { list: [{ id: "support", model: "anthropic/claude-sonnet-4-5" }] },
+          channels: { telegram: { botToken: "\(telegramToken)", dmPolicy: "pairing" } },
+          \(extra)
+        }
+        """)
+    }
+
+    var configHash: String {
+        let data = FileManager.default.contents(atPath: configPath) ?? Data()
+        return ConfigDigest.sha256Hex(Array(data))
+    }
+
+    func read(_ path: String) -> String {
+        (FileManager.default.contents(atPath: path)).map { String(decoding: $0, as: UTF8.self) } ?? ""
+    }
+}
+
+/// One running (or finished) `openclaw-sim` process with stdout/stderr captured to files.
+final class SimProcess: @unchecked Sendable {
+    let process = Process()
+    let stdoutPath: String
+    let stderrPath: String
+
+    init(_ arguments: [String], sandbox: SimSandbox, env extra: [String: String] = [:]) throws {
+        stdoutPath = sandbox.root + "/stdout-\(UUID().uuidString).txt"
+        stderrPath = sandbox.root + "/stderr-\(UUID().uuidString).txt"
+        _ = FileManager.default.createFile(atPath: stdoutPath, contents: nil)
+        _ = FileManager.default.createFile(atPath: stderrPath, contents: nil)
+        guard FileManager.default.isExecutableFile(atPath: SimBinary.path) else {
+            throw SimBinaryMissing(path: SimBinary.path)
+        }
+        process.executableURL = URL(fileURLWithPath: SimBinary.path)
+        process.arguments = arguments
+        var env: [String: String] = [
+            "HOME": sandbox.root,
+            "PATH": "/usr/bin:/bin",
+            "OPENCLAW_STATE_DIR": sandbox.stateDir,
+            "OPENCLAW_CONFIG_PATH": sandbox.configPath,
+        ]
+        env.merge(extra) { _, new in new }
+        process.environment = env
+        process.standardOutput = FileHandle(forWritingAtPath: stdoutPath)
+        process.standardError = FileHandle(forWritingAtPath: stderrPath)
+        try process.run()
+    }
+
+    deinit {
+        if process.isRunning { kill(process.processIdentifier, SIGKILL) }
+    }
+
+    var pid: Int32 { process.processIdentifier }
+    var stdout: String { String(decoding: FileManager.default.contents(atPath: stdoutPath) ?? Data(), as: UTF8.self) }
+    var stderr: String { String(decoding: FileManager.default.contents(atPath: stderrPath) ?? Data(), as: UTF8.self) }
+
+    func signal(_ sig: Int32) { kill(process.processIdentifier, sig) }
+
+    /// Waits for exit; returns the exit status (or signal number) or `nil` on timeout.
+    func waitForExit(timeout: Double = 5) async -> Int32? {
+        let deadline = Date().addingTimeInterval(timeout)
+        while process.isRunning {
+            if Date() > deadline { return nil }
+            try? await Task.sleep(nanoseconds: 10_000_000)
+        }
+        return process.terminationStatus
+    }
+}
+
+/// A minimal blocking HTTP/1.1 client for loopback probes.
+struct HTTPProbe {
+    struct Reply {
+        var status: Int
+        var headers: [String: String]
+        var body: String
+        var json: JSONValue? { try? JSON5.parse(body) }
+    }
+
+    static func request(host: String = "127.0.0.1", port: Int, method: String = "GET", path: String,
+                        headers: [String: String] = [:], timeout: Int = 2) -> Reply? {
+        let fd = socket(AF_INET, Int32(SOCK_STREAM.rawValue), 0)
+        guard fd >= 0 else { return nil }
+        defer { close(fd) }
+        var tv = timeval(tv_sec: timeout, tv_usec: 0)
+        setsockopt(fd, SOL_SOCKET, SO_RCVTIMEO, &tv, socklen_t(MemoryLayout<timeval>.size))
+        var addr = sockaddr_in()
+        addr.sin_family = sa_family_t(AF_INET)
+        addr.sin_port = in_port_t(UInt16(port).bigEndian)
+        addr.sin_addr.s_addr = inet_addr(host)
+        let connected = withUnsafePointer(to: &addr) {
+            $0.withMemoryRebound(to: sockaddr.self, capacity: 1) { connect(fd, $0, socklen_t(MemoryLayout<sockaddr_in>.size)) }
+        }
+        guard connected == 0 else { return nil }
+        var text = "\(method) \(path) HTTP/1.1\r\nHost: 127.0.0.1:\(port)\r\nConnection: close\r\n"
+        for (k, v) in headers { text += "\(k): \(v)\r\n" }
+        text += "\r\n"
+        let bytes = Array(text.utf8)
+        guard send(fd, bytes, bytes.count, Int32(MSG_NOSIGNAL)) == bytes.count else { return nil }
+        var response: [UInt8] = []
+        var buffer = [UInt8](repeating: 0, count: 4096)
+        while true {
+            let n = recv(fd, &buffer, buffer.count, 0)
+            if n <= 0 { break }
+            response.append(contentsOf: buffer[0..<n])
+        }
+        return parse(String(decoding: response, as: UTF8.self))
+    }
+
+    static func parse(_ raw: String) -> Reply? {
+        guard let split = raw.range(of: "\r\n\r\n") else { return nil }
+        let head = raw[..<split.lowerBound].components(separatedBy: "\r\n")
+        guard let statusLine = head.first, statusLine.split(separator: " ").count >= 2,
+              let status = Int(statusLine.split(separator: " ")[1]) else { return nil }
+        var headers: [String: String] = [:]
+        for line in head.dropFirst() {
+            guard let colon = line.firstIndex(of: ":") else { continue }
+            headers[line[..<colon].lowercased()] = line[line.index(after: colon)...].trimmingCharacters(in: .whitespaces)
+        }
+        return Reply(status: status, headers: headers, body: String(raw[split.upperBound...]))
+    }
+}
+
+enum Ports {
+    /// A port that was free a moment ago (bound to port 0 and released).
+    static func free() -> Int {
+        let fd = socket(AF_INET, Int32(SOCK_STREAM.rawValue), 0)
+        defer { close(fd) }
+        var addr = sockaddr_in()
+        addr.sin_family = sa_family_t(AF_INET)
+        addr.sin_port = 0
+        addr.sin_addr.s_addr = inet_addr("127.0.0.1")
+        _ = withUnsafePointer(to: &addr) {
+            $0.withMemoryRebound(to: sockaddr.self, capacity: 1) { bind(fd, $0, socklen_t(MemoryLayout<sockaddr_in>.size)) }
+        }
+        var bound = sockaddr_in()
+        var length = socklen_t(MemoryLayout<sockaddr_in>.size)
+        _ = withUnsafeMutablePointer(to: &bound) {
+            $0.withMemoryRebound(to: sockaddr.self, capacity: 1) { getsockname(fd, $0, &length) }
+        }
+        return Int(UInt16(bigEndian: bound.sin_port))
+    }
+}
+
+/// Polls `condition` every 20 ms until it holds or `timeout` seconds pass.
+func eventually(timeout: Double = 5, _ condition: () -> Bool) async -> Bool {
+    let deadline = Date().addingTimeInterval(timeout)
+    while Date() < deadline {
+        if condition() { return true }
+        try? await Task.sleep(nanoseconds: 20_000_000)
+    }
+    return condition()
+}
+
+/// Starts a gateway on a free port and waits until `/healthz` answers.
+func startGateway(_ sandbox: SimSandbox, port: Int, arguments: [String] = [], env: [String: String] = [:],
+                  writeConfig: Bool = true) async throws -> SimProcess {
+    if writeConfig { sandbox.writeStandardConfig(port: port) }
+    let sim = try SimProcess(["gateway", "run"] + arguments, sandbox: sandbox, env: env)
+    let up = await eventually { HTTPProbe.request(port: port, path: "/healthz")?.status == 200 }
+    #expect(up, "gateway did not answer /healthz; stderr: \(sim.stderr)")
+    return sim
+}
