@@ -10,7 +10,7 @@ import Testing
     @Test func startupDelayHoldsReadiness() async throws {
         let sandbox = SimSandbox()
         let port = Ports.free()
-        let sim = try await startGateway(sandbox, port: port, env: ["OPENCLAW_SIM_STARTUP_DELAY_MS": "600"])
+        let sim = try await startGateway(sandbox, port: port, env: ["OPENCLAW_SIM_STARTUP_DELAY_MS": "2500"])
         defer { sim.signal(SIGKILL) }
         let early = try #require(readyz(port))
         #expect(early.status == 503)
