@@ -7,7 +7,8 @@ swift build
 bin=.build/debug
 echo "== fleet validate (the fleet/ manifests at HEAD)"
 "$bin/fleet" validate
-for bot in $("$bin/fleet" validate --json >/dev/null 2>&1; ls fleet/bots | sed 's/\.ya\?ml$//'); do
+for file in fleet/bots/*.yaml; do
+  bot=$(basename "$file" .yaml)
   echo
   echo "== fleet render $bot"
   "$bin/fleet" render "$bot" --state-root "${OPENCLAW_BASE_PATH:-/tmp/fleet-demo}"
