@@ -27,12 +27,7 @@ struct Render: AsyncParsableCommand {
     var json = false
 
     func run() async throws {
-        let set: ManifestSet
-        do {
-            set = try FleetSession.load(source.source)
-        } catch {
-            CLIError(message: error.description, exitCode: 2).exit()
-        }
+        let set = source.loadOrExit()
         guard set.isValid else {
             Output.err(DiagnosticRenderer.human(set.diagnostics.filter { $0.severity == .error }, texts: set.texts,
                                                 style: Output.style(for: STDERR_FILENO)))

@@ -22,12 +22,7 @@ struct Validate: AsyncParsableCommand {
     var json = false
 
     func run() async throws {
-        let set: ManifestSet
-        do {
-            set = try FleetSession.load(source.source)
-        } catch {
-            CLIError(message: error.description, exitCode: 2).exit()
-        }
+        let set = source.loadOrExit()
         if json {
             Output.out(DiagnosticRenderer.json(set.diagnostics).json(pretty: true) + "\n")
         } else {

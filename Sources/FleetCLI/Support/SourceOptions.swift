@@ -17,6 +17,15 @@ struct SourceOptions: ParsableArguments {
 
     var source: ManifestSource { ManifestSource(repository: repo, ref: ref, path: path, worktree: worktree) }
 
+    /// Reads and validates the manifests; a source that cannot be read exits 2.
+    func loadOrExit() -> ManifestSet {
+        do {
+            return try FleetSession.load(source)
+        } catch {
+            CLIError(message: error.description, exitCode: 2).exit()
+        }
+    }
+
     func validate() throws {
         if worktree && ref != "HEAD" {
             throw ValidationError("--worktree reads the files on disk; it cannot be combined with --ref")
