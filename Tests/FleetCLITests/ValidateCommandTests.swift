@@ -6,19 +6,7 @@ import Testing
 @Suite struct ValidateCommandTests {
     static let fleet = TestPaths.executable("fleet")
 
-    static func bot(_ name: String, _ extra: String = "") -> String {
-        """
-        apiVersion: fleet/v1
-        kind: Bot
-        metadata:
-          name: \(name)
-        spec:
-          channels:
-            - type: telegram
-              credentials: {botToken: "t-\(name)"}
-        \(extra)
-        """
-    }
+    static func bot(_ name: String, _ extra: String = "") -> String { ManifestText.bot(name, spec: extra) }
 
     /// Runs fleet with a clean environment (no colour).
     static func run(_ args: [String], cwd: String? = nil) throws -> ProcessResult {

@@ -46,19 +46,7 @@ func loadText(_ text: String, path: String = "fleet/bots/test.yaml") -> Manifest
 }
 
 /// A minimal valid bot manifest.
-func validBot(_ name: String, spec: String = "") -> String {
-    """
-    apiVersion: fleet/v1
-    kind: Bot
-    metadata:
-      name: \(name)
-    spec:
-      channels:
-        - type: telegram
-          credentials: {botToken: "t-\(name)"}
-    \(spec)
-    """
-}
+func validBot(_ name: String, spec: String = "") -> String { ManifestText.bot(name, spec: spec) }
 
 extension ManifestSet {
     /// The diagnostics as (code, line, column), sorted.
