@@ -26,6 +26,7 @@ let package = Package(
         // Thin Swift wrappers that own the C pointers.
         .target(name: "FleetGit", dependencies: ["CGit2"]),
         .target(name: "FleetYAML", dependencies: ["CYAML"]),
+        .target(name: "FleetCrypto", dependencies: ["CCrypto"]),
 
         // Facts about OpenClaw's config: JSON values, JSON5, the config-path table, reload rules.
         .target(name: "OpenClawConfig"),
@@ -33,7 +34,7 @@ let package = Package(
         // The core: manifests, validation, rendering, planning.
         .target(
             name: "FleetCore",
-            dependencies: ["FleetGit", "FleetYAML", "OpenClawConfig"]),
+            dependencies: ["FleetGit", "FleetYAML", "FleetCrypto", "OpenClawConfig"]),
 
         .executableTarget(
             name: "FleetCLI",
@@ -53,6 +54,7 @@ let package = Package(
 
         .testTarget(name: "FleetGitTests", dependencies: ["FleetGit", "FleetTestSupport"]),
         .testTarget(name: "FleetYAMLTests", dependencies: ["FleetYAML"]),
+        .testTarget(name: "FleetCryptoTests", dependencies: ["FleetCrypto", "FleetTestSupport"]),
         .testTarget(name: "OpenClawConfigTests", dependencies: ["OpenClawConfig"]),
         .testTarget(name: "OpenClawSimTests", dependencies: ["OpenClawConfig", "OpenClawSim"]),
         .testTarget(
