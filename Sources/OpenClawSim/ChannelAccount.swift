@@ -20,6 +20,8 @@ struct ChannelAccount: Equatable {
     var fingerprint: String
     var state: State = .stopped
     var lastError: String?
+    /// When the last (simulated) inbound message arrived, in ms since the epoch.
+    var lastInboundAtMs: Int64?
 
     /// `telegram:default`.
     var key: String { "\(channel):\(accountId)" }

@@ -57,6 +57,7 @@ extension Gateway {
                 accounts[index].state = previous.state
                 accounts[index].lastError = previous.lastError
                 accounts[index].linked = previous.linked
+                accounts[index].lastInboundAtMs = previous.lastInboundAtMs
             } else if startupComplete {
                 connect(index)
             }

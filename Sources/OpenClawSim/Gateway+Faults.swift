@@ -37,6 +37,7 @@ extension Gateway {
         }
         let account = live[trafficCursor % live.count]
         trafficCursor += 1
+        if let index = accounts.firstIndex(where: { $0.key == account.key }) { accounts[index].lastInboundAtMs = Clock.wallMs() }
         let peer = String(1_000_001 + Int.random(in: 0..<5))
         let text = ["hello", "what are your opening hours?", "thanks!", "can you help me?", "ping"].randomElement() ?? "hi"
         let key = sessions.recordExchange(

@@ -101,6 +101,7 @@ final class Gateway {
         server = HTTPServer(listener: listener, loop: loop) { [unowned self] request, connection in
             self.respond(to: request, on: connection)
         }
+        server?.upgradeHandler = { [unowned self] request, connection in self.acceptWebSocket(request, connection) }
         logStartup()
         configStamp = FileSystem.stamp(paths.configPath)
         loop.schedule(afterMs: 200, repeating: 200) { [unowned self] in self.watchTick() }

@@ -14,6 +14,8 @@ final class HTTPConnection {
     /// Close once the pending output is written.
     var closeAfterFlush = false
     var lastActivityMs: Int64
+    /// Set once the connection was upgraded; its frames then bypass HTTP parsing.
+    var webSocket: WebSocketSession?
 
     static let maxHeaderBytes = 16 * 1024
     static let maxBodyBytes = 1024 * 1024
@@ -90,6 +92,17 @@ final class HTTPConnection {
             i += 1
         }
         return nil
+    }
+
+    /// Drops the first `count` bytes of input (consumed by the WebSocket framing).
+    func consumeInput(_ count: Int) {
+        input.removeFirst(min(count, input.count))
+    }
+
+    /// Forgets output not yet written.
+    func discardOutput() {
+        output.removeAll()
+        outputOffset = 0
     }
 
     func enqueue(_ bytes: [UInt8]) {

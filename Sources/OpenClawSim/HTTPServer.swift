@@ -3,10 +3,14 @@ import Glibc
 /// Accepts connections on the gateway port and answers HTTP requests on the event loop.
 final class HTTPServer {
     typealias Handler = (HTTPRequest, HTTPConnection) -> HTTPResponse
+    /// Takes over a connection whose request asked for a WebSocket upgrade.
+    typealias UpgradeHandler = (HTTPRequest, HTTPConnection) -> Void
 
     private let listener: Listener
     private let loop: EventLoop
     private let handler: Handler
+    /// Without one, upgrade requests get ordinary HTTP answers.
+    var upgradeHandler: UpgradeHandler?
     private var connections: [Int32: HTTPConnection] = [:]
     private var sweepTimer: Int?
 
@@ -58,7 +62,13 @@ final class HTTPServer {
 
     private func process(_ connection: HTTPConnection) {
         while !connection.closeAfterFlush {
+            if let session = connection.webSocket {
+                session.receive()
+                break
+            }
             switch connection.nextRequest() {
+            case .request(let request) where request.isWebSocketUpgrade && upgradeHandler != nil:
+                upgradeHandler?(request, connection)
             case .request(let request):
                 let response = handler(request, connection)
                 let keepAlive = request.keepAlive
@@ -99,7 +109,8 @@ final class HTTPServer {
 
     private func sweepIdle() {
         let now = Clock.monotonicMs()
-        for connection in connections.values where now - connection.lastActivityMs > Self.idleTimeoutMs {
+        for connection in connections.values
+        where connection.webSocket == nil && now - connection.lastActivityMs > Self.idleTimeoutMs {
             drop(connection)
         }
     }

@@ -40,6 +40,9 @@ final class SessionStore {
         return loaded
     }
 
+    /// Every session entry by key, as on disk.
+    func all() -> [String: JSONValue] { load() }
+
     /// Records one inbound message and its reply: updates the session entry and appends both
     /// to the transcript. Returns the session key.
     @discardableResult

@@ -22,6 +22,8 @@ struct SimEnvironment {
     var ignoreSigterm = false
     /// Simulated inbound messages per minute (`OPENCLAW_SIM_TRAFFIC_PER_MIN`).
     var trafficPerMin = 0
+    /// Drop every WebSocket connection at its first request after `connect` (`OPENCLAW_SIM_WS_CLOSE_AFTER_CONNECT=1`).
+    var wsCloseAfterConnect = false
 
     static func current() -> SimEnvironment {
         var env = SimEnvironment()
@@ -47,6 +49,7 @@ struct SimEnvironment {
         }
         if let raw = FileSystem.env("OPENCLAW_SIM_BAD_TOKEN_PREFIX") { env.badTokenPrefix = raw }
         if let v = value("IGNORE_SIGTERM") { env.ignoreSigterm = v == "1" || v.lowercased() == "true" }
+        if let v = value("WS_CLOSE_AFTER_CONNECT") { env.wsCloseAfterConnect = v == "1" || v.lowercased() == "true" }
         if let v = value("TRAFFIC_PER_MIN").flatMap({ Int($0) }) { env.trafficPerMin = max(0, v) }
         return env
     }

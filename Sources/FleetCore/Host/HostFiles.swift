@@ -1,0 +1,124 @@
+import Foundation
+#if canImport(Glibc)
+import Glibc
+#endif
+
+/// A failed file-system call, with errno turned into words.
+public struct FileError: Error, Sendable, CustomStringConvertible {
+    /// What was being done.
+    public var operation: String
+    /// The path.
+    public var path: String
+    /// errno.
+    public var code: Int32
+
+    public var description: String { "\(operation) \(path): \(String(cString: strerror(code)))" }
+}
+
+/// Every file fleet writes goes through here: directories 0700, atomic writes (temp file,
+/// fsync, rename, fsync of the directory), explicit modes.
+public enum HostFiles {
+    /// Creates `path` and its parents with mode 0700 (an existing directory is tightened to 0700).
+    public static func makeDirectory(_ path: String) throws(FileError) {
+        var current = path.hasPrefix("/") ? "" : "."
+        for component in path.split(separator: "/") {
+            current += "/" + component
+            if mkdir(current, 0o700) != 0 && errno != EEXIST {
+                throw FileError(operation: "creating directory", path: current, code: errno)
+            }
+        }
+        if chmod(path, 0o700) != 0 { throw FileError(operation: "chmod", path: path, code: errno) }
+    }
+
+    /// Writes `bytes` to `path` atomically with `mode`.
+    public static func writeAtomically(_ path: String, _ bytes: [UInt8], mode: mode_t = 0o600) throws(FileError) {
+        let directory = (path as NSString).deletingLastPathComponent
+        let temp = "\(directory)/.\((path as NSString).lastPathComponent).\(getpid()).tmp"
+        let fd = open(temp, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, mode)
+        guard fd >= 0 else { throw FileError(operation: "creating", path: temp, code: errno) }
+        var written = 0
+        while written < bytes.count {
+            let n = bytes.withUnsafeBytes { buffer -> Int in
+                guard let base = buffer.baseAddress else { return 0 }
+                return write(fd, base + written, bytes.count - written)
+            }
+            if n < 0 {
+                if errno == EINTR { continue }
+                let e = errno
+                close(fd)
+                unlink(temp)
+                throw FileError(operation: "writing", path: temp, code: e)
+            }
+            written += n
+        }
+        fchmod(fd, mode)
+        if fsync(fd) != 0 {
+            let e = errno
+            close(fd)
+            unlink(temp)
+            throw FileError(operation: "fsync", path: temp, code: e)
+        }
+        close(fd)
+        if rename(temp, path) != 0 {
+            let e = errno
+            unlink(temp)
+            throw FileError(operation: "renaming into", path: path, code: e)
+        }
+        let dfd = open(directory, O_RDONLY | O_DIRECTORY | O_CLOEXEC)
+        if dfd >= 0 {
+            fsync(dfd)
+            close(dfd)
+        }
+    }
+
+    /// Writes text atomically.
+    public static func writeAtomically(_ path: String, text: String, mode: mode_t = 0o600) throws(FileError) {
+        try writeAtomically(path, Array(text.utf8), mode: mode)
+    }
+
+    /// The bytes of `path`, or nil when it does not exist or cannot be read.
+    public static func read(_ path: String) -> [UInt8]? {
+        FileManager.default.contents(atPath: path).map { [UInt8]($0) }
+    }
+
+    /// Whether `path` exists.
+    public static func exists(_ path: String) -> Bool { access(path, F_OK) == 0 }
+
+    /// `count` random bytes from the kernel's CSPRNG.
+    public static func randomBytes(_ count: Int) -> [UInt8] {
+        var bytes = [UInt8](repeating: 0, count: count)
+        let fd = open("/dev/urandom", O_RDONLY | O_CLOEXEC)
+        defer { if fd >= 0 { close(fd) } }
+        var filled = 0
+        while fd >= 0 && filled < count {
+            let n = bytes.withUnsafeMutableBytes { buffer -> Int in
+                guard let base = buffer.baseAddress else { return -1 }
+                return Glibc.read(fd, base + filled, count - filled)
+            }
+            if n > 0 { filled += n } else if n < 0 && errno != EINTR { break }
+        }
+        precondition(filled == count, "the kernel's random source is unavailable")
+        return bytes
+    }
+
+    /// Lowercase hex of `bytes`.
+    public static func hex(_ bytes: [UInt8]) -> String {
+        let digits = Array("0123456789abcdef".utf8)
+        var out = [UInt8]()
+        out.reserveCapacity(bytes.count * 2)
+        for b in bytes {
+            out.append(digits[Int(b >> 4)])
+            out.append(digits[Int(b & 0x0F)])
+        }
+        return String(decoding: out, as: UTF8.self)
+    }
+
+    /// Reads `path`, or creates it with `make()` (mode 0600) when missing: a host-local secret
+    /// generated once and stable afterwards.
+    public static func readOrCreateSecret(_ path: String, make: () -> [UInt8]) throws(FileError) -> [UInt8] {
+        if let existing = read(path), !existing.isEmpty { return existing }
+        let bytes = make()
+        try writeAtomically(path, bytes, mode: 0o600)
+        return bytes
+    }
+}

@@ -1,0 +1,120 @@
+import Foundation
+#if canImport(Glibc)
+import Glibc
+#endif
+
+/// What `/proc` says about a process.
+public struct ProcessInfoRecord: Sendable, Hashable {
+    /// The pid.
+    public var pid: Int32
+    /// Start time in clock ticks after boot (field 22 of /proc/PID/stat).
+    public var startTime: UInt64
+    /// The state letter (R, S, Z, ...).
+    public var state: Character
+    /// The command line.
+    public var commandLine: [String]
+
+    /// A zombie has exited and waits to be reaped.
+    public var isZombie: Bool { state == "Z" || state == "X" }
+}
+
+/// Reads the process table from `/proc` (Linux).
+public enum ProcessTable {
+    /// The process `pid`, if it exists.
+    public static func process(_ pid: Int32) -> ProcessInfoRecord? {
+        guard pid > 0, let stat = HostFiles.read("/proc/\(pid)/stat") else { return nil }
+        let text = String(decoding: stat, as: UTF8.self)
+        // The command name is in parentheses and may hold spaces: parse after the last ')'.
+        guard let close = text.lastIndex(of: ")") else { return nil }
+        let fields = text[text.index(after: close)...].split(separator: " ")
+        // fields[0] is the state (field 3); start time is field 22, i.e. fields[19].
+        guard fields.count > 19, let state = fields[0].first, let start = UInt64(fields[19]) else { return nil }
+        let cmdline = HostFiles.read("/proc/\(pid)/cmdline") ?? []
+        let args = cmdline.split(separator: 0).map { String(decoding: $0, as: UTF8.self) }
+        return ProcessInfoRecord(pid: pid, startTime: start, state: state, commandLine: args)
+    }
+
+    /// Whether `pid` is alive with the given start time (so a reused pid never matches).
+    public static func isAlive(_ pid: Int32, startTime: UInt64?) -> Bool {
+        guard let info = process(pid), !info.isZombie else { return false }
+        if let startTime { return info.startTime == startTime }
+        return true
+    }
+
+    /// Every pid in /proc.
+    public static func allPids() -> [Int32] {
+        guard let entries = try? FileManager.default.contentsOfDirectory(atPath: "/proc") else { return [] }
+        return entries.compactMap { Int32($0) }
+    }
+
+    /// The environment of `pid` (readable for our own processes).
+    public static func environment(_ pid: Int32) -> [String: String]? {
+        guard let bytes = HostFiles.read("/proc/\(pid)/environ") else { return nil }
+        var env: [String: String] = [:]
+        for entry in bytes.split(separator: 0) {
+            let text = String(decoding: entry, as: UTF8.self)
+            if let eq = text.firstIndex(of: "=") { env[String(text[..<eq])] = String(text[text.index(after: eq)...]) }
+        }
+        return env
+    }
+
+    /// Gateways started by fleet for state root `root`, by bot name: every live process whose
+    /// `OPENCLAW_CONFIG_PATH` is `<root>/bots/<name>/config.json5`.
+    public static func gateways(under root: String) -> [String: [ProcessInfoRecord]] {
+        let prefix = "OPENCLAW_CONFIG_PATH=\(root)/bots/"
+        let needle = Array(prefix.utf8)
+        var out: [String: [ProcessInfoRecord]] = [:]
+        for pid in allPids() where pid != getpid() {
+            guard let bytes = HostFiles.read("/proc/\(pid)/environ") else { continue }
+            for entry in bytes.split(separator: 0) where entry.starts(with: needle) {
+                let rest = String(decoding: entry.dropFirst(needle.count), as: UTF8.self)
+                guard rest.hasSuffix("/config.json5") else { continue }
+                let name = String(rest.dropLast("/config.json5".count))
+                if !name.contains("/"), let info = process(pid), !info.isZombie { out[name, default: []].append(info) }
+            }
+        }
+        return out
+    }
+
+    /// The process listening on TCP `port` (IPv4 or IPv6), if it can be found.
+    public static func listener(on port: Int) -> ProcessInfoRecord? {
+        var inodes = Set<String>()
+        for table in ["/proc/net/tcp", "/proc/net/tcp6"] {
+            guard let bytes = HostFiles.read(table) else { continue }
+            for line in String(decoding: bytes, as: UTF8.self).split(separator: "\n").dropFirst() {
+                let cols = line.split(separator: " ")
+                guard cols.count > 9, cols[3] == "0A" else { continue }  // 0A = LISTEN
+                guard let portHex = cols[1].split(separator: ":").last, Int(portHex, radix: 16) == port else { continue }
+                inodes.insert(String(cols[9]))
+            }
+        }
+        guard !inodes.isEmpty else { return nil }
+        for pid in allPids() {
+            guard let fds = try? FileManager.default.contentsOfDirectory(atPath: "/proc/\(pid)/fd") else { continue }
+            for fd in fds {
+                guard let target = try? FileManager.default.destinationOfSymbolicLink(atPath: "/proc/\(pid)/fd/\(fd)"),
+                      target.hasPrefix("socket:[") else { continue }
+                let inode = String(target.dropFirst("socket:[".count).dropLast())
+                if inodes.contains(inode) { return process(pid) }
+            }
+        }
+        return ProcessInfoRecord(pid: 0, startTime: 0, state: "?", commandLine: [])
+    }
+
+    /// Whether something accepts connections on 127.0.0.1:`port` or binding it fails.
+    public static func isPortFree(_ port: Int) -> Bool {
+        let fd = socket(AF_INET, Int32(SOCK_STREAM.rawValue), 0)
+        guard fd >= 0 else { return false }
+        defer { close(fd) }
+        var yes: Int32 = 1
+        setsockopt(fd, SOL_SOCKET, SO_REUSEADDR, &yes, socklen_t(MemoryLayout<Int32>.size))
+        var addr = sockaddr_in()
+        addr.sin_family = sa_family_t(AF_INET)
+        addr.sin_port = UInt16(port).bigEndian
+        addr.sin_addr.s_addr = inet_addr("127.0.0.1")
+        let rc = withUnsafePointer(to: &addr) {
+            $0.withMemoryRebound(to: sockaddr.self, capacity: 1) { bind(fd, $0, socklen_t(MemoryLayout<sockaddr_in>.size)) }
+        }
+        return rc == 0
+    }
+}

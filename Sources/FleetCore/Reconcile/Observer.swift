@@ -1,0 +1,97 @@
+import Foundation
+import OpenClawConfig
+
+/// Looks at this host: the state file, pid records, /proc, the configs on disk, and probes
+/// every running gateway's /healthz and /readyz concurrently.
+public struct Observer: Sendable {
+    /// The state root.
+    public var root: String
+    /// One probe's timeout.
+    public var probeTimeout: Duration
+
+    /// Creates an observer.
+    public init(root: String, probeTimeout: Duration) {
+        self.root = root
+        self.probeTimeout = probeTimeout
+    }
+
+    /// The config body's hash and value, from the file on disk.
+    public static func readConfig(_ path: String) -> ConfigOnDisk? {
+        guard let bytes = HostFiles.read(path) else { return nil }
+        let text = String(decoding: bytes, as: UTF8.self)
+        let body = RenderedBot.body(ofFile: text)
+        return ConfigOnDisk(hash: ConfigDigest.sha256Hex(Array(body.utf8)), json: try? JSON5.parse(body))
+    }
+
+    /// Observes every bot in `names` plus every bot found in the state file or on disk.
+    public func observe(state: FleetState, names: [String], ports: [String: Int]) async -> [String: ObservedBot] {
+        var all = Set(names).union(state.bots.keys)
+        let botsDir = root + "/bots"
+        if let entries = try? FileManager.default.contentsOfDirectory(atPath: botsDir) {
+            for entry in entries where !entry.hasPrefix(".") { all.insert(entry) }
+        }
+        let scanned = ProcessTable.gateways(under: root)
+        for name in scanned.keys { all.insert(name) }
+        var result: [String: ObservedBot] = [:]
+        for name in all {
+            let paths = BotPaths(root: root, name: name)
+            let record = state.bots[name]
+            var processes = scanned[name] ?? []
+            if let pidRecord = Self.pidRecord(paths), let info = ProcessTable.process(pidRecord.pid),
+               info.startTime == pidRecord.startTime, !info.isZombie, !processes.contains(info) {
+                processes.append(info)
+            }
+            let pidRecord = Self.pidRecord(paths)
+            let primary = processes.first { $0.pid == pidRecord?.pid && $0.startTime == pidRecord?.startTime }
+                ?? (processes.count == 1 ? processes.first : nil)
+            let strays = processes.filter { $0 != primary }
+            var obs = ObservedBot(
+                name: name, record: record, directoryExists: HostFiles.exists(paths.directory), process: primary,
+                strays: strays, configOnDisk: Self.readConfig(paths.config))
+            let port = ports[name] ?? record?.port
+            if let port, primary == nil, !ProcessTable.isPortFree(port) {
+                obs.portHolder = ProcessTable.listener(on: port)
+            }
+            result[name] = obs
+        }
+        await withTaskGroup(of: (String, GatewayHealth).self) { group in
+            for (name, obs) in result {
+                guard obs.process != nil, let port = obs.record?.port ?? ports[name] else { continue }
+                let timeout = probeTimeout
+                group.addTask { (name, GatewayHealth.probe(port: port, timeout: timeout)) }
+            }
+            for await (name, health) in group { result[name]?.health = health }
+        }
+        return result
+    }
+
+    /// The bot's pid record, if any.
+    public static func pidRecord(_ paths: BotPaths) -> PidRecord? {
+        guard let bytes = HostFiles.read(paths.pidRecord) else { return nil }
+        return try? FleetState.decoder.decode(PidRecord.self, from: Data(bytes))
+    }
+
+    /// A fingerprint of what was observed: plans made against another state are stale.
+    public static func fingerprint(_ observed: [String: ObservedBot]) -> String {
+        var text = ""
+        for name in observed.keys.sorted() {
+            guard let o = observed[name] else { continue }
+            text += "\(name)|\(o.process?.pid ?? 0)|\(o.process?.startTime ?? 0)|\(o.configOnDisk?.hash ?? "-")|"
+            text += "\(o.record?.configHash ?? "-")|\(o.directoryExists)|\(o.strays.map(\.pid))|\(o.record?.port ?? 0)\n"
+        }
+        return String(ConfigDigest.sha256Hex(Array(text.utf8)).prefix(16))
+    }
+}
+
+extension RenderedBot {
+    /// The body of a config file: the text after the leading `//` header lines.
+    public static func body(ofFile text: String) -> String {
+        var rest = Substring(text)
+        while rest.hasPrefix("//") {
+            guard let newline = rest.firstIndex(of: "\n") else { return "" }
+            rest = rest[rest.index(after: newline)...]
+        }
+        if rest.hasPrefix("\n") { rest = rest.dropFirst() }
+        return String(rest)
+    }
+}

@@ -1,0 +1,107 @@
+import OpenClawConfig
+
+/// Options that change what the planner allows.
+public struct PlanOptions: Sendable {
+    /// Allow destroying more than half of the fleet (or all of it).
+    public var allowMassDestroy: Bool
+
+    /// Creates options.
+    public init(allowMassDestroy: Bool = false) {
+        self.allowMassDestroy = allowMassDestroy
+    }
+}
+
+/// The plan as a pure function of desired and observed state: no I/O, no clock.
+public enum Planner {
+    /// Plans every bot.
+    public static func plan(desired: [DesiredBot], observed: [String: ObservedBot], commit: String?, stateRoot: String,
+                            fingerprint: String, options: PlanOptions = PlanOptions()) -> Plan {
+        var actions: [PlannedAction] = []
+        let wanted = Set(desired.map(\.name))
+        for bot in desired {
+            actions.append(action(for: bot, observed[bot.name]))
+        }
+        for (name, obs) in observed where !wanted.contains(name) {
+            guard obs.directoryExists || obs.process != nil || !obs.strays.isEmpty || obs.record != nil else { continue }
+            let reason = obs.process != nil ? "removed from git (gateway stopped, data moved aside)" : "removed from git (data moved aside)"
+            actions.append(PlannedAction(bot: name, kind: .destroy, reasons: [reason], port: obs.record?.port))
+        }
+        actions.sort { $0.bot < $1.bot }
+        var refusal: String?
+        let destroys = actions.filter { $0.kind == .destroy }.count
+        let total = Set(wanted).union(observed.keys).count
+        if !options.allowMassDestroy && destroys > 0 {
+            if desired.isEmpty {
+                refusal = "the manifests hold no bots, so every gateway would be destroyed (\(destroys)); if that is intended, pass --allow-mass-destroy"
+            } else if destroys * 2 > total {
+                refusal = "the plan destroys \(destroys) of \(total) bots (more than half the fleet); if that is intended, pass --allow-mass-destroy"
+            }
+        }
+        return Plan(commit: commit, observedFingerprint: fingerprint, stateRoot: stateRoot, actions: actions, refusal: refusal)
+    }
+
+    static func action(for bot: DesiredBot, _ obs: ObservedBot?) -> PlannedAction {
+        let port = bot.rendered.launch.port
+        func make(_ kind: ActionKind, _ reasons: [String]) -> PlannedAction {
+            PlannedAction(bot: bot.name, kind: kind, reasons: reasons, port: port)
+        }
+        let running = obs?.process != nil
+        if bot.suspended {
+            return make(.noop, ["suspended: fleet leaves it as it is"])
+        }
+        guard bot.enabled else {
+            if running || !(obs?.strays.isEmpty ?? true) { return make(.stop, ["disabled in the manifest"]) }
+            return make(.noop, ["disabled"])
+        }
+        guard let obs, obs.record != nil || obs.directoryExists || running || !obs.strays.isEmpty else {
+            return make(.create, ["new bot on port \(port)"])
+        }
+        var strayReason: [String] = []
+        if !obs.strays.isEmpty {
+            strayReason = ["stray gateway process\(obs.strays.count == 1 ? "" : "es") \(obs.strays.map { String($0.pid) }.joined(separator: ", ")) stopped"]
+        }
+        guard running else {
+            var why = strayReason
+            if let exit = obs.record?.lastExit, obs.record?.phase != .Stopped {
+                why.append("process \(exit.summary)")
+            } else if obs.record?.phase == .Stopped {
+                why.append("was stopped")
+            } else if obs.record?.pid != nil {
+                why.append("process is gone")
+            } else {
+                why.append("not running")
+            }
+            if let old = obs.record?.port, old != port { why.append("port \(old) -> \(port)") }
+            return make(.start, why)
+        }
+        var reasons = strayReason
+        var kind: ReloadClass = strayReason.isEmpty ? .none : .restart
+        let applied = obs.record?.applied
+        if let disk = obs.configOnDisk, let recorded = obs.record?.configHash, disk.hash != recorded {
+            reasons.append("config.json5 edited on disk")
+            kind = max(kind, .reload)
+        }
+        if var old = applied {
+            if let disk = obs.configOnDisk { old.configHash = disk.hash }
+            let verdict = ChangeClassifier.classify(oldConfig: obs.configOnDisk?.json, old: old, new: bot.rendered)
+            kind = max(kind, verdict.kind)
+            reasons += verdict.reasons
+        } else if obs.configOnDisk?.hash != bot.rendered.configHash {
+            kind = .restart
+            reasons.append("no record of what was applied")
+        }
+        if obs.configOnDisk == nil {
+            kind = max(kind, .reload)
+            reasons.append("config.json5 missing")
+        }
+        if let health = obs.health, !health.live {
+            kind = .restart
+            reasons.append("not answering /healthz")
+        }
+        switch kind {
+        case .none: return make(.noop, [])
+        case .reload: return make(.reload, reasons)
+        case .restart: return make(.restart, reasons)
+        }
+    }
+}

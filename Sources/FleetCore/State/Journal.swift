@@ -1,0 +1,52 @@
+import Foundation
+#if canImport(Glibc)
+import Glibc
+#endif
+
+/// One line of the apply journal.
+public struct JournalEntry: Sendable, Codable, Hashable {
+    /// When.
+    public var time: Date
+    /// The commit applied.
+    public var commit: String?
+    /// The commit's author.
+    public var author: String?
+    /// The bot.
+    public var bot: String
+    /// create, destroy, reload, restart, start, stop.
+    public var action: String
+    /// Why.
+    public var reasons: [String]
+    /// ok or failed.
+    public var result: String
+    /// The error, when it failed (never a secret).
+    public var error: String?
+    /// The pid afterwards.
+    public var pid: Int32?
+}
+
+/// The append-only journal (`<root>/journal.jsonl`): one JSON object per action.
+public enum Journal {
+    /// Appends entries with one write (O_APPEND keeps concurrent writers' lines whole).
+    public static func append(_ entries: [JournalEntry], to path: String) throws {
+        guard !entries.isEmpty else { return }
+        let encoder = JSONEncoder()
+        encoder.outputFormatting = [.sortedKeys]
+        encoder.dateEncodingStrategy = .iso8601
+        var bytes: [UInt8] = []
+        for entry in entries { bytes += [UInt8](try encoder.encode(entry)) + [0x0A] }
+        let fd = open(path, O_WRONLY | O_CREAT | O_APPEND | O_CLOEXEC, 0o600)
+        guard fd >= 0 else { throw FileError(operation: "opening", path: path, code: errno) }
+        defer { close(fd) }
+        _ = bytes.withUnsafeBytes { write(fd, $0.baseAddress, bytes.count) }
+        fsync(fd)
+    }
+
+    /// Every entry (lines that do not parse are skipped).
+    public static func read(_ path: String) -> [JournalEntry] {
+        guard let bytes = HostFiles.read(path) else { return [] }
+        let decoder = JSONDecoder()
+        decoder.dateDecodingStrategy = .iso8601
+        return bytes.split(separator: 0x0A).compactMap { try? decoder.decode(JournalEntry.self, from: Data($0)) }
+    }
+}
