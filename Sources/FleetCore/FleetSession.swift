@@ -15,6 +15,24 @@ public enum FleetSession {
         let exists = AvatarLookup(source: source, commit: snapshot.commit?.id)
         return ManifestLoader.load(snapshot, fileExists: { exists.contains($0) })
     }
+
+    /// Reads and validates the manifests of `source`, and opens every credential with `keys`:
+    /// plain text (E050), a malformed envelope (E052), a value no key opens (E051) and one token
+    /// used by two bots (E053) are diagnostics, so `isValid` is false and nothing may be applied
+    /// from the commit. The returned set's `secrets` opens the values for the renderer.
+    /// This is the load every command that renders, plans or applies must use.
+    public static func load(_ source: ManifestSource, keys: SecretKeys) throws(SourceError) -> ManifestSet {
+        var set = try load(source)
+        set.secrets = SecretOpener(keys: keys)
+        set.diagnostics = (set.diagnostics + SecretAudit(opener: set.secrets).diagnostics(for: set)).sortedByLocation()
+        return set
+    }
+
+    /// The keys from `--key-file` options, the environment and `<repository>/.fleet/keys/*.key`
+    /// (see ``SecretKeys/resolve(keyFiles:environment:repository:)``).
+    public static func secretKeys(for source: ManifestSource, keyFiles: [String] = []) throws(SecretKeyError) -> SecretKeys {
+        try SecretKeys.resolve(keyFiles: keyFiles, repository: source.repository)
+    }
 }
 
 /// Tells whether a repository path exists at the snapshot's commit (or on disk).
@@ -39,12 +57,16 @@ extension FleetSession {
     }
 
     /// A renderer for `set` on this host.
-    public static func renderer(for set: ManifestSet, host: HostSettings, source: ManifestSource, fingerprintKey: [UInt8] = []) -> Renderer {
+    /// Credentials are opened with `opener` (default: the set's own, see ``load(_:keys:)``).
+    public static func renderer(for set: ManifestSet, host: HostSettings, source: ManifestSource, fingerprintKey: [UInt8] = [],
+                                opener: SecretOpener? = nil) -> Renderer {
         let commit = set.commit?.id
         let reader = RepositoryReader(source: source, commit: commit)
+        let secrets = opener ?? set.secrets
         return Renderer(
             fleet: set.fleet, stateRoot: host.stateRoot, commit: set.commit?.shortId,
-            fingerprinter: Fingerprinter(key: fingerprintKey), repositoryFile: { reader.read($0) })
+            fingerprinter: Fingerprinter(key: fingerprintKey), repositoryFile: { reader.read($0) },
+            openSecret: { bot, field, raw in try secrets.open(bot: bot, field: field, raw: raw) })
     }
 
     /// Renders one bot of `set` with the port the allocator gives it.

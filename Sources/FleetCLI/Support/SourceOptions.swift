@@ -15,12 +15,26 @@ struct SourceOptions: ParsableArguments {
     @Flag(name: .long, help: "Read the files on disk instead of a commit (for pre-commit hooks).")
     var worktree = false
 
+    @Option(name: .long, help: "A key file for the encrypted credentials (mode 0600); repeatable. Also: FLEET_KEY_FILE, ENCRYPTION_KEY, FLEET_ENCRYPTION_KEYS, <repo>/.fleet/keys/*.key.")
+    var keyFile: [String] = []
+
     var source: ManifestSource { ManifestSource(repository: repo, ref: ref, path: path, worktree: worktree) }
 
-    /// Reads and validates the manifests; a source that cannot be read exits 2.
-    func loadOrExit() -> ManifestSet {
+    /// The encryption keys; a bad key file (or one readable by others) exits 2.
+    func keysOrExit() -> SecretKeys {
         do {
-            return try FleetSession.load(source)
+            return try FleetSession.secretKeys(for: source, keyFiles: keyFile)
+        } catch {
+            CLIError(message: error.description, exitCode: 2).exit()
+        }
+    }
+
+    /// Reads and validates the manifests and opens every secret (E050-E053 make the set
+    /// invalid); a source that cannot be read exits 2.
+    func loadOrExit() -> ManifestSet {
+        let keys = keysOrExit()
+        do {
+            return try FleetSession.load(source, keys: keys)
         } catch {
             CLIError(message: error.description, exitCode: 2).exit()
         }

@@ -87,6 +87,8 @@ public enum DiagnosticCode: String, Sendable, Codable, CaseIterable {
     case emptyDocument = "W003"
     /// A bot matched by no host's selector, or by several.
     case hostSelector = "W004"
+    /// Plain-text credentials accepted because the Fleet manifest sets `secrets.allowPlaintext`.
+    case plaintextAllowed = "W005"
 
     /// Errors for E codes, warnings for W codes.
     public var defaultSeverity: Severity { rawValue.hasPrefix("W") ? .warning : .error }

@@ -22,6 +22,8 @@ public struct FleetSettings: Sendable {
     public var suspend: Bool = false
     /// Apply only signed commits.
     public var requireSignedCommits: Bool = false
+    /// Accept plain-text credentials (a warning instead of E050): for tests and throwaway fleets.
+    public var allowPlaintextSecrets: Bool = false
     /// Daemon interval.
     public var reconcileInterval: Duration = .seconds(30)
     /// How long a starting gateway has to answer /healthz.

@@ -110,6 +110,7 @@ extension FleetSettings {
         agentsForm = spec["agentsForm"]?.string ?? agentsForm
         suspend = spec["suspend"]?.bool ?? false
         requireSignedCommits = spec["requireSignedCommits"]?.bool ?? false
+        allowPlaintextSecrets = spec["secrets"]?["allowPlaintext"]?.bool ?? false
         func duration(_ n: TypedNode?) -> Duration? { n?.string.flatMap(Duration.parseFleetDuration) }
         reconcileInterval = duration(spec["reconcileInterval"]) ?? reconcileInterval
         let health = spec["health"]

@@ -15,6 +15,8 @@ public struct ManifestSet: Sendable {
     public var commit: GitCommitInfo?
     /// The text of every file read, for showing the offending line.
     public var texts: [String: String]
+    /// Opens the encrypted credentials (no keys unless loaded with `FleetSession.load(_:keys:)`).
+    public var secrets = SecretOpener()
 
     /// Whether the set may be applied (no errors).
     public var isValid: Bool { !diagnostics.hasErrors }

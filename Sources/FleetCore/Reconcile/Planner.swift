@@ -66,8 +66,8 @@ public enum Planner {
                 why.append("process \(exit.summary)")
             } else if obs.record?.phase == .Stopped {
                 why.append("was stopped")
-            } else if obs.record?.pid != nil {
-                why.append("process is gone")
+            } else if let pid = obs.record?.pid {
+                why.append("gateway pid \(pid) is no longer running")
             } else {
                 why.append("not running")
             }

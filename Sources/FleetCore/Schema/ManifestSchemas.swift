@@ -147,6 +147,10 @@ public enum ManifestSchemas {
               "The daemon applies only commits signed by an allowed signer."),
         Field("reconcileInterval", .string(StringRule(format: .duration)), default: "30s",
               "How often the daemon reconciles."),
+        Field("secrets", .object(ObjectSchema("How credentials in manifests are treated (docs/secrets.md).", [
+            Field("allowPlaintext", .boolean, default: "false",
+                  "Accept plain-text credentials with one warning (W005) instead of an error (E050): for tests and throwaway fleets, never for real tokens."),
+        ])), "How credentials in manifests are treated."),
         Field("health", .object(ObjectSchema("Health-check timings.", [
             Field("startTimeout", .string(StringRule(format: .duration)), default: "30s",
                   "How long a starting gateway has to answer /healthz."),

@@ -1,0 +1,41 @@
+import Foundation
+#if canImport(Glibc)
+import Glibc
+#endif
+
+/// Stopping everything under a state root.
+public enum HostCleanup {
+    /// Stops every gateway fleet started under `root` (pid records and a /proc scan), marks the
+    /// bots Stopped in the state file and journals it. Returns how many were stopped.
+    public static func stopAll(root: String, grace: Duration, progress: @Sendable (String) -> Void) async -> Int {
+        var state = (try? FleetState.load(from: Applier.statePath(root))) ?? FleetState()
+        var targets: [String: [ProcessInfoRecord]] = ProcessTable.gateways(under: root)
+        for name in state.bots.keys {
+            if let record = Observer.pidRecord(BotPaths(root: root, name: name)),
+               let info = ProcessTable.process(record.pid), info.startTime == record.startTime, !info.isZombie,
+               !(targets[name] ?? []).contains(info) {
+                targets[name, default: []].append(info)
+            }
+        }
+        var stopped = 0
+        var entries: [JournalEntry] = []
+        for name in targets.keys.sorted() {
+            for process in targets[name] ?? [] {
+                await GatewayProcess.stop(process.pid, startTime: process.startTime, grace: grace)
+                stopped += 1
+                progress("\(name): stopped pid \(process.pid)")
+                entries.append(JournalEntry(time: Date(), commit: state.appliedCommit, author: nil, bot: name, action: "stop",
+                                            reasons: ["fleet destroy"], result: "ok", error: nil, pid: process.pid))
+            }
+            unlink(BotPaths(root: root, name: name).pidRecord)
+        }
+        for name in state.bots.keys {
+            state.bots[name]?.phase = .Stopped
+            state.bots[name]?.pid = nil
+            state.bots[name]?.pidStartTime = nil
+        }
+        try? state.save(to: Applier.statePath(root))
+        try? Journal.append(entries, to: Applier.journalPath(root))
+        return stopped
+    }
+}

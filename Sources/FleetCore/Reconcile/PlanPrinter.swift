@@ -1,0 +1,63 @@
+import Foundation
+import OpenClawConfig
+
+/// Prints plans in Terraform's manner, and as JSON.
+public enum PlanPrinter {
+    /// The summary line: `Plan: 2 to create, 1 to reload, 1 to restart, 0 to destroy.`
+    public static func summary(_ plan: Plan) -> String {
+        var text = "Plan: \(plan.count(.create)) to create, \(plan.count(.reload)) to reload, "
+            + "\(plan.count(.restart)) to restart, \(plan.count(.destroy)) to destroy"
+        if plan.count(.start) > 0 { text += ", \(plan.count(.start)) to start" }
+        if plan.count(.stop) > 0 { text += ", \(plan.count(.stop)) to stop" }
+        return text + "."
+    }
+
+    /// The human plan.
+    public static func human(_ plan: Plan, commit: String?, style: TextStyle) -> String {
+        var out = ""
+        let changes = plan.changes
+        let width = max(4, plan.actions.map(\.bot.count).max() ?? 4)
+        if changes.isEmpty {
+            out += style.green("No changes.") + " The gateways match the manifests\(commit.map { " at \($0)" } ?? "").\n"
+        } else {
+            out += "fleet will perform these actions\(commit.map { " (commit \($0))" } ?? ""):\n\n"
+            for action in plan.actions {
+                let sign = action.kind.symbol.padding(toLength: 3, withPad: " ", startingAt: 0)
+                let name = action.bot.padding(toLength: width, withPad: " ", startingAt: 0)
+                let verb = action.kind.rawValue.padding(toLength: 8, withPad: " ", startingAt: 0)
+                let why = action.reasons.joined(separator: "; ")
+                let line: String
+                switch action.kind {
+                case .create, .start: line = style.green("\(sign) \(verb)") + " \(style.bold(name))  \(why)"
+                case .destroy, .stop: line = style.red("\(sign) \(verb)") + " \(style.bold(name))  \(why)"
+                case .reload: line = style.yellow("\(sign) \(verb)") + " \(style.bold(name))  \(why)"
+                case .restart: line = style.red("\(sign)") + style.yellow(" \(verb)") + " \(style.bold(name))  \(why)"
+                case .noop:
+                    if action.reasons.isEmpty { continue }
+                    line = style.dim("\(sign) \(verb) \(name)  \(why)")
+                }
+                out += "  \(line)\n"
+            }
+            out += "\n" + style.bold(summary(plan)) + "\n"
+        }
+        if let refusal = plan.refusal {
+            out += style.red("Refused: ") + refusal + "\n"
+        }
+        return out
+    }
+
+    /// The plan as JSON (format version 1).
+    public static func json(_ plan: Plan) -> String {
+        let encoder = JSONEncoder()
+        encoder.outputFormatting = [.prettyPrinted, .sortedKeys]
+        return (try? String(decoding: encoder.encode(plan), as: UTF8.self)) ?? "{}"
+    }
+
+    /// Reads a saved plan.
+    public static func load(_ path: String) throws -> Plan {
+        guard let bytes = HostFiles.read(path) else {
+            throw CocoaError(.fileReadNoSuchFile, userInfo: [NSFilePathErrorKey: path])
+        }
+        return try JSONDecoder().decode(Plan.self, from: Data(bytes))
+    }
+}

@@ -1,0 +1,118 @@
+import Foundation
+import OpenClawConfig
+
+/// Everything `plan` and `apply` need: the manifests, this host, the rendering, what was
+/// observed, and the plan.
+public struct ReconcileContext: Sendable {
+    /// The manifests.
+    public var set: ManifestSet
+    /// This host's settings.
+    public var host: HostSettings
+    /// The bots as the manifests want them.
+    public var desired: [DesiredBot]
+    /// The state file as read.
+    public var state: FleetState
+    /// What was observed.
+    public var observed: [String: ObservedBot]
+    /// The plan.
+    public var plan: Plan
+}
+
+/// Why a reconcile could not even be planned.
+public enum ReconcileError: Error, Sendable, CustomStringConvertible {
+    /// The source could not be read (exit 2).
+    case source(SourceError)
+    /// The manifests are invalid (exit 1); nothing was changed.
+    case invalid(ManifestSet)
+    /// Rendering failed (a secret could not be opened...).
+    case render(String)
+
+    public var description: String {
+        switch self {
+        case .source(let e): return e.description
+        case .invalid(let set): return "the manifests are invalid (\(DiagnosticRenderer.summary(set.diagnostics))); nothing was changed"
+        case .render(let m): return m
+        }
+    }
+}
+
+/// The loop: desired (manifests at a commit) → render → observe → plan → apply → record.
+public enum Reconciler {
+    /// `<root>/fingerprint.key`: the host-local key of secret fingerprints.
+    public static func fingerprintKey(root: String, create: Bool) throws -> [UInt8] {
+        let path = root + "/fingerprint.key"
+        if let key = HostFiles.read(path), !key.isEmpty { return key }
+        guard create else { return [] }
+        try HostFiles.makeDirectory(root)
+        return try HostFiles.readOrCreateSecret(path) { HostFiles.randomBytes(32) }
+    }
+
+    /// Reads, validates and renders the manifests, observes this host and plans.
+    public static func prepare(
+        source: ManifestSource, stateRootFlag: String?, options: PlanOptions = PlanOptions(),
+        environment: [String: String] = ProcessInfo.processInfo.environment, createKey: Bool = false
+    ) async throws(ReconcileError) -> ReconcileContext {
+        let set: ManifestSet
+        do {
+            set = try FleetSession.load(source)
+        } catch {
+            throw .source(error)
+        }
+        return try await prepare(set: set, source: source, stateRootFlag: stateRootFlag, options: options,
+                                 environment: environment, createKey: createKey)
+    }
+
+    /// Plans already-loaded manifests.
+    public static func prepare(
+        set: ManifestSet, source: ManifestSource, stateRootFlag: String?, options: PlanOptions = PlanOptions(),
+        environment: [String: String] = ProcessInfo.processInfo.environment, createKey: Bool = false
+    ) async throws(ReconcileError) -> ReconcileContext {
+        guard set.isValid else { throw .invalid(set) }
+        let host = HostSettings(fleet: set.fleet, stateRootFlag: stateRootFlag, environment: environment)
+        let state = (try? FleetState.load(from: Applier.statePath(host.stateRoot))) ?? FleetState()
+        let previous = state.bots.mapValues(\.port)
+        let ports = FleetSession.ports(for: set, host: host, previous: previous)
+        let key: [UInt8]
+        do {
+            key = try fingerprintKey(root: host.stateRoot, create: createKey)
+        } catch {
+            throw .render("cannot create \(host.stateRoot)/fingerprint.key: \(error)")
+        }
+        let renderer = FleetSession.renderer(for: set, host: host, source: source, fingerprintKey: key.isEmpty ? HostFiles.randomBytes(32) : key)
+        var desired: [DesiredBot] = []
+        for bot in set.bots {
+            do {
+                let rendered = try renderer.render(bot, port: ports[bot.name] ?? host.basePort)
+                desired.append(DesiredBot(
+                    name: bot.name, enabled: bot.enabled, suspended: bot.suspend || set.fleet.suspend,
+                    rendered: rendered, manifest: bot.origin.file))
+            } catch {
+                throw .render("bot '\(bot.name)': \(error)")
+            }
+        }
+        let observer = Observer(root: host.stateRoot, probeTimeout: set.fleet.probeTimeout)
+        let observed = await observer.observe(state: state, names: desired.map(\.name), ports: ports)
+        let plan = Planner.plan(
+            desired: desired, observed: observed, commit: set.commit?.id, stateRoot: host.stateRoot,
+            fingerprint: Observer.fingerprint(observed), options: options)
+        return ReconcileContext(set: set, host: host, desired: desired, state: state, observed: observed, plan: plan)
+    }
+
+    /// Applies the context's plan.
+    public static func apply(_ context: ReconcileContext, options: ApplyOptions,
+                             progress: @escaping @Sendable (String) -> Void) async -> ApplyReport {
+        let applier = Applier(
+            root: context.host.stateRoot, state: context.state, options: options, commit: context.set.commit?.id,
+            author: context.set.commit.map { "\($0.author.name) <\($0.author.email)>" }, progress: progress)
+        return await applier.apply(context.plan, desired: context.desired, observed: context.observed)
+    }
+
+    /// Apply options from the Fleet manifest's health settings.
+    public static func applyOptions(for fleet: FleetSettings) -> ApplyOptions {
+        var options = ApplyOptions()
+        options.startTimeout = fleet.startTimeout
+        options.stopGrace = fleet.stopGracePeriod
+        options.probeTimeout = fleet.probeTimeout
+        return options
+    }
+}

@@ -1,0 +1,89 @@
+import Foundation
+
+/// The state file refreshed by a live look at processes and probes.
+public enum StatusReport {
+    /// Refreshes each bot's phase from /proc and its /healthz and /readyz.
+    public static func refresh(_ state: FleetState, root: String, probeTimeout: Duration) async -> FleetState {
+        var live = state
+        await withTaskGroup(of: (String, BotState).self) { group in
+            for (name, bot) in state.bots {
+                group.addTask {
+                    var b = bot
+                    guard b.phase != .Stopped, b.phase != .Failed || b.pid != nil else { return (name, b) }
+                    if let pid = b.pid, ProcessTable.isAlive(pid, startTime: b.pidStartTime) {
+                        let h = GatewayHealth.probe(port: b.port, timeout: probeTimeout)
+                        b.health = HealthRecord(live: h.live, ready: h.ready, failing: h.failing, at: Date())
+                        b.phase = !h.live ? .Failed : (h.ready == false ? .Degraded : .Running)
+                        if !h.live { b.lastError = BotError(message: "not answering /healthz on port \(b.port)", fix: "fleet restart \(name)", at: Date()) }
+                    } else if b.phase != .CrashLoop {
+                        b.phase = .Failed
+                        b.lastError = BotError(message: "gateway process is not running", fix: "fleet apply (or run fleet daemon, which restarts it)", at: Date())
+                        b.pid = nil
+                    }
+                    return (name, b)
+                }
+            }
+            for await (name, bot) in group { live.bots[name] = bot }
+        }
+        return live
+    }
+
+    static func uptime(_ since: Date?) -> String {
+        guard let since else { return "-" }
+        let s = Int(Date().timeIntervalSince(since))
+        if s < 60 { return "\(s)s" }
+        if s < 3600 { return "\(s / 60)m\(s % 60)s" }
+        if s < 86400 { return "\(s / 3600)h\((s % 3600) / 60)m" }
+        return "\(s / 86400)d\((s % 86400) / 3600)h"
+    }
+
+    /// The table.
+    public static func table(_ state: FleetState, root: String, style: TextStyle) -> String {
+        guard !state.bots.isEmpty else { return "No bots recorded under \(root). Run `fleet apply`.\n" }
+        var rows: [[String]] = [["BOT", "PHASE", "PID", "PORT", "UPTIME", "RESTARTS", "HEALTH", "COMMIT"]]
+        for name in state.bots.keys.sorted() {
+            guard let b = state.bots[name] else { continue }
+            let health: String
+            if let h = b.health, b.pid != nil {
+                health = !h.live ? "down" : (h.ready == false ? "unready: \(h.failing.joined(separator: ","))" : "ok")
+            } else {
+                health = "-"
+            }
+            rows.append([name, b.phase.rawValue, b.pid.map(String.init) ?? "-", String(b.port), uptime(b.pid == nil ? nil : b.startedAt),
+                         String(b.restarts), health, b.appliedCommit.map { String($0.prefix(7)) } ?? "-"])
+        }
+        let widths = (0..<rows[0].count).map { c in rows.map { $0[c].count }.max() ?? 0 }
+        var out = ""
+        for (i, row) in rows.enumerated() {
+            var cells: [String] = []
+            for (c, cell) in row.enumerated() {
+                var text = cell.padding(toLength: widths[c], withPad: " ", startingAt: 0)
+                if i == 0 { text = style.bold(text) }
+                if c == 1 && i > 0 {
+                    switch cell {
+                    case "Running": text = style.green(text)
+                    case "Degraded", "Starting", "Pending": text = style.yellow(text)
+                    case "Failed", "CrashLoop": text = style.red(text)
+                    default: break
+                    }
+                }
+                cells.append(text)
+            }
+            out += cells.joined(separator: "  ") + "\n"
+        }
+        for name in state.bots.keys.sorted() {
+            guard let b = state.bots[name], let error = b.lastError, b.phase == .Failed || b.phase == .CrashLoop else { continue }
+            out += "\n\(style.bold(name)): \(error.message)\n"
+            if let fix = error.fix { out += "  \(style.cyan("fix:")) \(fix)\n" }
+        }
+        if let commit = state.appliedCommit {
+            out += "\napplied commit \(commit.prefix(12))\(state.appliedAt.map { " at \(ISO8601DateFormatter().string(from: $0))" } ?? "")\n"
+        }
+        return out
+    }
+
+    /// The state as JSON.
+    public static func json(_ state: FleetState) -> String {
+        (try? String(decoding: FleetState.encoder.encode(state), as: UTF8.self)) ?? "{}"
+    }
+}

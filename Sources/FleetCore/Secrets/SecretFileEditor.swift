@@ -1,0 +1,259 @@
+import FleetYAML
+import Foundation
+
+/// A problem editing a manifest file's secrets.
+public struct SecretEditError: Error, Sendable, CustomStringConvertible {
+    public var message: String
+    public var fix: String?
+
+    public init(_ message: String, fix: String? = nil) {
+        self.message = message
+        self.fix = fix
+    }
+
+    public var description: String { fix.map { "\(message)\n  fix: \($0)" } ?? message }
+}
+
+/// One credential scalar in a manifest file.
+public struct SecretSite: Sendable {
+    /// The bot.
+    public var bot: String
+    /// `channels.<type>.<accountId>.<key>`.
+    public var field: String
+    /// The value as YAML reads it (plain text or an envelope).
+    public var value: String
+    /// Where the value is written (1-based).
+    public var line: Int
+    public var column: Int
+    /// The value's text in the file (Unicode scalar offsets, without anchor/tag and trailing space).
+    var start: Int
+    var end: Int
+    /// Written single-quoted (kept so when rewriting).
+    var singleQuoted: Bool
+
+    /// Whether the value is encrypted.
+    public var isEncrypted: Bool { SecretEnvelope.isEnvelope(value) }
+}
+
+/// A manifest file's text and its credential scalars, for rewriting only those scalars in place:
+/// comments, anchors, quoting and layout of everything else stay byte for byte.
+public struct SecretFileEditor: Sendable {
+    /// The text.
+    public private(set) var text: String
+    /// The file's name, for messages.
+    public var file: String
+    /// Every credential scalar, in file order.
+    public private(set) var sites: [SecretSite] = []
+    /// The names of the Bot manifests in the file.
+    public var botNames: [String] {
+        documents.filter { $0["kind"]?.scalar == "Bot" }.compactMap { $0["metadata"]?["name"]?.scalar }
+    }
+    private var scalars: [Unicode.Scalar]
+    private var documents: [YAMLNode] = []
+
+    /// Parses `text`; a YAML error is an error (fix the file with `fleet validate --worktree` first).
+    public init(text: String, file: String) throws(SecretEditError) {
+        self.text = text
+        self.file = file
+        scalars = Array(text.unicodeScalars)
+        try reparse()
+    }
+
+    private mutating func reparse() throws(SecretEditError) {
+        let parsed: YAMLParseResult
+        do {
+            parsed = try YAMLParser.parse(text)
+        } catch {
+            throw SecretEditError("\(file):\(error.mark.line):\(error.mark.column): \(error.message)",
+                                  fix: "fix the YAML first (fleet validate --worktree shows every problem)")
+        }
+        if let problem = parsed.problems.first {
+            throw SecretEditError("\(file):\(problem.mark.line):\(problem.mark.column): \(problem.message)",
+                                  fix: problem.fix ?? "fix the YAML first")
+        }
+        documents = parsed.documents
+        var found: [SecretSite] = []
+        for document in documents where document["kind"]?.scalar == "Bot" {
+            guard let bot = document["metadata"]?["name"]?.scalar else { continue }
+            for channel in document["spec"]?["channels"]?.sequence ?? [] {
+                guard let type = channel["type"]?.scalar else { continue }
+                let account = channel["accountId"]?.scalar ?? "default"
+                for pair in channel["credentials"]?.mapping ?? [] {
+                    guard let key = pair.key.scalar, let value = pair.value.scalar, !pair.value.isNull else { continue }
+                    let (start, end) = valueRange(pair.value)
+                    found.append(SecretSite(
+                        bot: bot, field: "channels.\(type).\(account).\(key)", value: value,
+                        line: pair.value.start.line, column: pair.value.start.column, start: start, end: end,
+                        singleQuoted: pair.value.scalarStyle == .singleQuoted))
+                }
+            }
+        }
+        // A scalar shared through an anchor or merge key by two fields cannot be bound to both.
+        var owner: [Int: SecretSite] = [:]
+        for site in found {
+            if let other = owner[site.start], other.bot != site.bot || other.field != site.field {
+                throw SecretEditError(
+                    "\(file):\(site.line): the value at this line is shared through a YAML anchor by \(other.bot) \(other.field) and \(site.bot) \(site.field)",
+                    fix: "write each credential as its own value (an encrypted value is bound to one bot and field)")
+            }
+            owner[site.start] = site
+        }
+        var unique = Set<Int>()
+        sites = found.filter { unique.insert($0.start).inserted }
+    }
+
+    /// The range of a value node's own text: after `&anchor` / `!tag`, before trailing space.
+    private func valueRange(_ node: YAMLNode) -> (Int, Int) {
+        var start = max(0, min(node.start.offset, scalars.count))
+        var end = max(start, min(node.end.offset, scalars.count))
+        func isSpace(_ c: Unicode.Scalar) -> Bool { c == " " || c == "\t" || c == "\n" || c == "\r" }
+        while start < end, scalars[start] == "&" || scalars[start] == "!" {
+            while start < end, !isSpace(scalars[start]) { start += 1 }
+            while start < end, isSpace(scalars[start]) { start += 1 }
+        }
+        while end > start, isSpace(scalars[end - 1]) { end -= 1 }
+        return (start, end)
+    }
+
+    /// A YAML double-quoted (or single-quoted) scalar for `value`.
+    static func quoted(_ value: String, single: Bool) -> String {
+        if single && !value.contains(where: { $0.isNewline }) {
+            return "'" + value.replacingOccurrences(of: "'", with: "''") + "'"
+        }
+        var out = "\""
+        for s in value.unicodeScalars {
+            switch s {
+            case "\"": out += "\\\""
+            case "\\": out += "\\\\"
+            case "\n": out += "\\n"
+            case "\t": out += "\\t"
+            case "\r": out += "\\r"
+            default:
+                if s.value < 0x20 || s.value == 0x7F {
+                    out += String(format: "\\x%02X", s.value)
+                } else {
+                    out.unicodeScalars.append(s)
+                }
+            }
+        }
+        return out + "\""
+    }
+
+    /// Replaces the values of `changes` (site, new value), keeping everything else.
+    public mutating func replace(_ changes: [(SecretSite, String)]) throws(SecretEditError) {
+        var result = scalars
+        for (site, value) in changes.sorted(by: { $0.0.start > $1.0.start }) {
+            result.replaceSubrange(site.start..<site.end, with: Self.quoted(value, single: site.singleQuoted).unicodeScalars)
+        }
+        try setText(String(String.UnicodeScalarView(result)))
+    }
+
+    private mutating func setText(_ new: String) throws(SecretEditError) {
+        text = new
+        scalars = Array(new.unicodeScalars)
+        try reparse()
+    }
+
+    /// Sets `field` of `bot` to `value` (already sealed): replaces the value, or adds the key
+    /// (and the `credentials` mapping) to the channel. The channel must exist.
+    public mutating func set(bot: String, field: String, value: String) throws(SecretEditError) {
+        if let site = sites.first(where: { $0.bot == bot && $0.field == field }) {
+            try replace([(site, value)])
+            return
+        }
+        let parts = field.split(separator: ".", omittingEmptySubsequences: false).map(String.init)
+        guard parts.count == 4, parts[0] == "channels" else {
+            throw SecretEditError("'\(field)' is not a credential path", fix: "write channels.<type>.<accountId>.<key>, e.g. channels.telegram.default.botToken")
+        }
+        let (type, account, key) = (parts[1], parts[2], parts[3])
+        guard let document = documents.first(where: { $0["kind"]?.scalar == "Bot" && $0["metadata"]?["name"]?.scalar == bot }) else {
+            throw SecretEditError("\(file) has no Bot manifest named '\(bot)'")
+        }
+        guard let channel = (document["spec"]?["channels"]?.sequence ?? []).first(where: {
+            $0["type"]?.scalar == type && ($0["accountId"]?.scalar ?? "default") == account
+        }), channel.mapping != nil else {
+            throw SecretEditError("bot '\(bot)' has no \(type) channel with accountId '\(account)' in \(file)",
+                                  fix: "add the channel to spec.channels first, then run this again")
+        }
+        let entry = "\(key): \(Self.quoted(value, single: false))"
+        if let credentials = channel["credentials"], credentials.mapping != nil {
+            try insert(entry, into: credentials)
+        } else if channel["credentials"] != nil {
+            throw SecretEditError("credentials of bot '\(bot)' (\(type)/\(account)) is not a mapping", fix: "write credentials: {\(key): ...}")
+        } else {
+            try insert("credentials: {\(entry)}", into: channel)
+        }
+    }
+
+    /// Inserts `entry` (`key: value`) as the first pair of a mapping node, flow or block.
+    private mutating func insert(_ entry: String, into mapping: YAMLNode) throws(SecretEditError) {
+        var result = scalars
+        let pairs = mapping.mapping ?? []
+        let start = min(mapping.start.offset, scalars.count)
+        if start < scalars.count, scalars[start] == "{" {
+            let text = pairs.isEmpty ? entry : entry + ", "
+            result.insert(contentsOf: text.unicodeScalars, at: start + 1)
+        } else if let first = pairs.first {
+            let column = first.key.start.column
+            let text = entry + "\n" + String(repeating: " ", count: max(0, column - 1))
+            result.insert(contentsOf: text.unicodeScalars, at: min(first.key.start.offset, scalars.count))
+        } else {
+            throw SecretEditError("cannot add a key to the empty mapping at \(file):\(mapping.start.line)", fix: "write the key by hand")
+        }
+        try setText(String(String.UnicodeScalarView(result)))
+    }
+}
+
+/// Reading and writing manifest files on disk for the `fleet secrets` commands.
+public enum SecretFiles {
+    /// Every `*.yaml`/`*.yml` under `directory`, sorted (symlinks are not followed).
+    public static func manifests(under directory: String) -> [String] {
+        guard let walker = FileManager.default.enumerator(atPath: directory) else { return [] }
+        var out: [String] = []
+        while let name = walker.nextObject() as? String {
+            guard name.hasSuffix(".yaml") || name.hasSuffix(".yml") else { continue }
+            let path = directory + "/" + name
+            var info = stat()
+            if lstat(path, &info) == 0, info.st_mode & S_IFMT == S_IFREG { out.append(path) }
+        }
+        return out.sorted()
+    }
+
+    /// Reads a text file.
+    public static func read(_ path: String) throws(SecretEditError) -> String {
+        guard let data = FileManager.default.contents(atPath: path) else {
+            throw SecretEditError("cannot read '\(path)'", fix: "check the path")
+        }
+        guard let text = String(validating: [UInt8](data), as: UTF8.self) else {
+            throw SecretEditError("'\(path)' is not UTF-8 text")
+        }
+        return text
+    }
+
+    /// Replaces a file atomically (temporary file in the same directory, then rename), keeping its mode.
+    public static func write(_ text: String, to path: String) throws(SecretEditError) {
+        var info = stat()
+        let mode = stat(path, &info) == 0 ? info.st_mode & 0o7777 : 0o644
+        let temp = path + ".fleet-tmp-\(getpid())"
+        let fd = open(temp, O_WRONLY | O_CREAT | O_EXCL | O_TRUNC, mode_t(mode))
+        guard fd >= 0 else { throw SecretEditError("cannot write '\(temp)': \(String(cString: strerror(errno)))") }
+        let bytes = Array(text.utf8)
+        var written = 0
+        while written < bytes.count {
+            let n = bytes[written...].withUnsafeBytes { Foundation.write(fd, $0.baseAddress, $0.count) }
+            if n <= 0 {
+                close(fd)
+                unlink(temp)
+                throw SecretEditError("cannot write '\(temp)': \(String(cString: strerror(errno)))")
+            }
+            written += n
+        }
+        fchmod(fd, mode_t(mode))
+        fsync(fd)
+        close(fd)
+        guard rename(temp, path) == 0 else {
+            unlink(temp)
+            throw SecretEditError("cannot replace '\(path)': \(String(cString: strerror(errno)))")
+        }
+    }
+}

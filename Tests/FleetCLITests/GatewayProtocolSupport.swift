@@ -1,0 +1,184 @@
+@testable import FleetCore
+import FleetTestSupport
+import Foundation
+import OpenClawConfig
+#if canImport(Glibc)
+import Glibc
+#endif
+
+/// An `openclaw-sim` gateway on a free loopback port with a private state dir, for protocol tests.
+final class SimGateway: @unchecked Sendable {
+    let dir: TempDirectory
+    let port = freePort()
+    let token = "gw-token-\(UUID().uuidString.prefix(8))"
+    let process = Process()
+
+    var stateDir: String { dir.file("state") }
+
+    /// Starts the gateway with `config` spliced into a standard one, and waits for `/healthz`.
+    init(channels: String = "", extraEnv: [String: String] = [:], sessions: JSONValue? = nil) throws {
+        dir = try TempDirectory(prefix: "fleet-gw")
+        try FileManager.default.createDirectory(atPath: dir.file("state/agents/support/sessions"), withIntermediateDirectories: true)
+        if let sessions {
+            try Data(sessions.json(pretty: true).utf8).write(to: URL(fileURLWithPath: dir.file("state/agents/support/sessions/sessions.json")))
+        }
+        let config = """
+            {
+              // written by the protocol tests
+              gateway: { mode: "local", port: \(port), auth: { mode: "token" } },
+              logging: { file: "\(dir.file("gateway.log"))" },
+              agents: { list: [{ id: "support", default: true }] },
+              channels: { \(channels) },
+            }
+            """
+        try Data(config.utf8).write(to: URL(fileURLWithPath: dir.file("config.json5")))
+        process.executableURL = URL(fileURLWithPath: TestPaths.executable("openclaw-sim"))
+        process.arguments = ["gateway", "run"]
+        var env = ["HOME": dir.path, "PATH": "/usr/bin:/bin", "OPENCLAW_STATE_DIR": stateDir,
+                   "OPENCLAW_CONFIG_PATH": dir.file("config.json5"), "OPENCLAW_GATEWAY_TOKEN": token]
+        env.merge(extraEnv) { $1 }
+        process.environment = env
+        process.standardOutput = FileHandle.nullDevice
+        process.standardError = FileHandle.nullDevice
+        try process.run()
+        guard HTTPProbe.waitFor(port: port, within: 10) else { throw GatewayStartFailed() }
+    }
+
+    struct GatewayStartFailed: Error {}
+
+    deinit {
+        if process.isRunning { kill(process.processIdentifier, SIGKILL) }
+        process.waitUntilExit()
+    }
+}
+
+/// A scripted WebSocket server on one thread, to drive fleet's client through what a gateway may
+/// send: fragmented messages, pings, close frames, silence.
+final class ScriptedServer: @unchecked Sendable {
+    let port: Int
+    private let listenFD: Int32
+    private let lock = NSLock()
+    private var _log: [String] = []
+    /// What the server saw, in order (`pong:...`, `req:method`, `close:code`).
+    var log: [String] { lock.withLock { _log } }
+
+    /// Listens on a free port and runs `script` with the first accepted connection.
+    init(_ script: @escaping @Sendable (ScriptedServer, Connection) -> Void) {
+        let fd = socket(AF_INET, Int32(SOCK_STREAM.rawValue), 0)
+        listenFD = fd
+        var one: Int32 = 1
+        setsockopt(fd, SOL_SOCKET, SO_REUSEADDR, &one, socklen_t(MemoryLayout<Int32>.size))
+        var addr = sockaddr_in()
+        addr.sin_family = sa_family_t(AF_INET)
+        addr.sin_addr.s_addr = inet_addr("127.0.0.1")
+        _ = withUnsafePointer(to: &addr) {
+            $0.withMemoryRebound(to: sockaddr.self, capacity: 1) { bind(fd, $0, socklen_t(MemoryLayout<sockaddr_in>.size)) }
+        }
+        listen(fd, 4)
+        var len = socklen_t(MemoryLayout<sockaddr_in>.size)
+        _ = withUnsafeMutablePointer(to: &addr) {
+            $0.withMemoryRebound(to: sockaddr.self, capacity: 1) { getsockname(fd, $0, &len) }
+        }
+        port = Int(UInt16(bigEndian: addr.sin_port))
+        Thread.detachNewThread { [self] in
+            let client = accept(fd, nil, nil)
+            guard client >= 0 else { return }
+            let connection = Connection(fd: client)
+            script(self, connection)
+            close(client)
+        }
+    }
+
+    deinit {
+        shutdown(listenFD, Int32(SHUT_RDWR))
+        close(listenFD)
+    }
+
+    func note(_ entry: String) { lock.withLock { _log.append(entry) } }
+
+    /// One accepted connection with blocking reads (3 s timeout).
+    final class Connection: @unchecked Sendable {
+        let fd: Int32
+        private var buffer: [UInt8] = []
+
+        init(fd: Int32) {
+            self.fd = fd
+            var tv = timeval(tv_sec: 3, tv_usec: 0)
+            setsockopt(fd, SOL_SOCKET, SO_RCVTIMEO, &tv, socklen_t(MemoryLayout<timeval>.size))
+        }
+
+        func write(_ bytes: [UInt8]) { _ = send(fd, bytes, bytes.count, Int32(MSG_NOSIGNAL)) }
+
+        private func fill() -> Bool {
+            var chunk = [UInt8](repeating: 0, count: 4096)
+            let n = recv(fd, &chunk, chunk.count, 0)
+            guard n > 0 else { return false }
+            buffer += chunk[0..<n]
+            return true
+        }
+
+        /// Reads the upgrade request and answers 101 with the right accept key.
+        func acceptUpgrade() {
+            var head = ""
+            while true {
+                let text = String(decoding: buffer, as: UTF8.self)
+                if let end = text.range(of: "\r\n\r\n") {
+                    head = String(text[..<end.lowerBound])
+                    buffer.removeFirst(head.utf8.count + 4)
+                    break
+                }
+                guard fill() else { return }
+            }
+            let key = head.split(separator: "\r\n").first { $0.lowercased().hasPrefix("sec-websocket-key:") }
+                .map { $0.dropFirst("sec-websocket-key:".count).trimmingCharacters(in: .whitespaces) } ?? ""
+            write(Array("HTTP/1.1 101 Switching Protocols\r\nUpgrade: websocket\r\nConnection: Upgrade\r\nSec-WebSocket-Accept: \(WebSocketSHA1.acceptKey(for: key))\r\n\r\n".utf8))
+        }
+
+        /// An unmasked server frame.
+        static func frame(_ opcode: UInt8, _ payload: [UInt8], fin: Bool = true) -> [UInt8] {
+            var out: [UInt8] = [(fin ? 0x80 : 0) | opcode]
+            if payload.count < 126 { out.append(UInt8(payload.count)) } else {
+                out += [126, UInt8(payload.count >> 8), UInt8(payload.count & 0xFF)]
+            }
+            return out + payload
+        }
+
+        func sendText(_ text: String) { write(Self.frame(0x1, Array(text.utf8))) }
+
+        /// The next client frame, unmasked.
+        func readFrame() -> (opcode: UInt8, payload: [UInt8])? {
+            while true {
+                if buffer.count >= 2 {
+                    var length = Int(buffer[1] & 0x7F)
+                    var offset = 2
+                    if length == 126, buffer.count >= 4 { length = Int(buffer[2]) << 8 | Int(buffer[3]); offset = 4 }
+                    if (length < 126 || offset == 4), buffer[1] & 0x80 != 0, buffer.count >= offset + 4 + length {
+                        let mask = Array(buffer[offset..<offset + 4])
+                        let payload = buffer[offset + 4..<offset + 4 + length].enumerated().map { $0.element ^ mask[$0.offset & 3] }
+                        let opcode = buffer[0] & 0x0F
+                        buffer.removeFirst(offset + 4 + length)
+                        return (opcode, payload)
+                    }
+                }
+                guard fill() else { return nil }
+            }
+        }
+
+        /// The next client request (skipping pongs, which are noted).
+        func readRequest(_ server: ScriptedServer) -> JSONValue? {
+            while let frame = readFrame() {
+                switch frame.opcode {
+                case 0xA: server.note("pong:" + String(decoding: frame.payload, as: UTF8.self))
+                case 0x8: server.note("close:\(frame.payload.count >= 2 ? Int(frame.payload[0]) << 8 | Int(frame.payload[1]) : 0)")
+                    return nil
+                case 0x1:
+                    let value = try? JSON5.parse(String(decoding: frame.payload, as: UTF8.self))
+                    server.note("req:" + (value?["method"]?.stringValue ?? "?"))
+                    return value
+                default: continue
+                }
+            }
+            return nil
+        }
+    }
+}

@@ -1,0 +1,287 @@
+import FleetCore
+import FleetTestSupport
+import Foundation
+import Testing
+
+/// A git repository of manifests, a state root, and the built `fleet` with `openclaw-sim` beside it.
+final class FleetWorld: @unchecked Sendable {
+    let git: GitFixture
+    let repo: String
+    let root: String
+    let basePort: Int
+    let fleetBinary = TestPaths.executable("fleet")
+
+    init(basePort: Int = 0, gatewayCommand: String = "[openclaw-sim, gateway, run]", grace: String = "2s") throws {
+        git = try GitFixture()
+        repo = try git.makeRepo("repo")
+        root = git.path("state")
+        // Ports: a free region, 20 apart.
+        self.basePort = basePort == 0 ? 20000 + Int.random(in: 0..<2000) * 20 : basePort
+        try git.write("repo", "fleet/fleet.yaml", """
+            apiVersion: fleet/v1
+            kind: Fleet
+            metadata: {name: test}
+            spec:
+              basePort: \(self.basePort)
+              gatewayCommand: \(gatewayCommand)
+              health: {startTimeout: 10s, probeTimeout: 1s, stopGracePeriod: \(grace)}
+            """)
+    }
+
+    deinit {
+        _ = try? fleet("destroy")
+    }
+
+    func bot(_ name: String, model: String = "anthropic/claude-sonnet-4-5", extra: String = "") throws {
+        try git.write("repo", "fleet/bots/\(name).yaml", """
+            apiVersion: fleet/v1
+            kind: Bot
+            metadata: {name: \(name)}
+            spec:
+              model: \(model)
+              systemPrompt: You are \(name).
+              channels:
+                - {type: telegram, credentials: {botToken: "tok-\(name)"}, dmPolicy: pairing}
+            \(extra)
+            """)
+    }
+
+    @discardableResult
+    func commit(_ message: String = "change") throws -> String { try git.commitAll("repo", message) }
+
+    func env() -> [String: String] {
+        var env = ProcessInfo.processInfo.environment
+        env["PATH"] = TestPaths.productsDirectory + ":" + (env["PATH"] ?? "/usr/bin:/bin")
+        env["NO_COLOR"] = "1"
+        env["OPENCLAW_BASE_PATH"] = nil
+        env["OPENCLAW_BASE_PORT"] = nil
+        return env
+    }
+
+    @discardableResult
+    func fleet(_ args: String...) throws -> ProcessResult {
+        try runProcess(fleetBinary, args + ["--repo", repo, "--state-root", root], env: env())
+    }
+
+    func start(_ args: String...) throws -> Process {
+        let p = Process()
+        p.executableURL = URL(fileURLWithPath: fleetBinary)
+        p.arguments = args + ["--repo", repo, "--state-root", root]
+        p.environment = env()
+        p.standardOutput = FileHandle.nullDevice
+        p.standardError = FileHandle.nullDevice
+        try p.run()
+        return p
+    }
+
+    func state() throws -> FleetState { try FleetState.load(from: root + "/state.json") }
+
+    /// Live gateways under this root, by bot.
+    func gateways() -> [String: [ProcessInfoRecord]] { ProcessTable.gateways(under: root) }
+
+    func pid(_ bot: String) -> Int32? { gateways()[bot]?.first?.pid }
+}
+
+@Suite(.serialized) struct ReconcileEndToEndTests {
+    @Test func lifecycleFromNothingToRemoved() throws {
+        let w = try FleetWorld()
+        for name in ["alpha", "beta", "gamma"] { try w.bot(name) }
+        try w.commit("three bots")
+
+        let plan = try w.fleet("plan", "--detailed-exitcode")
+        #expect(plan.status == 2)
+        #expect(plan.stdout.contains("Plan: 3 to create, 0 to reload, 0 to restart, 0 to destroy."))
+
+        let first = try w.fleet("apply")
+        #expect(first.status == 0, "\(first.stdout)\(first.stderr)")
+        var state = try w.state()
+        #expect(state.bots.values.allSatisfy { $0.phase == .Running })
+        #expect(w.gateways().mapValues(\.count) == ["alpha": 1, "beta": 1, "gamma": 1])
+
+        // A second apply changes nothing.
+        let again = try w.fleet("plan", "--detailed-exitcode")
+        #expect(again.status == 0, "\(again.stdout)")
+        #expect(again.stdout.contains("No changes."))
+
+        // A model change is a reload: same pid.
+        let alphaPid = try #require(w.pid("alpha"))
+        try w.bot("alpha", model: "openai/gpt-4o")
+        try w.commit("alpha model")
+        let reloadPlan = try w.fleet("plan")
+        #expect(reloadPlan.stdout.contains("~   reload   alpha  model changed"), "\(reloadPlan.stdout)")
+        #expect(try w.fleet("apply").status == 0)
+        #expect(w.pid("alpha") == alphaPid)
+        let config = try String(contentsOfFile: w.root + "/bots/alpha/config.json5", encoding: .utf8)
+        #expect(config.contains("openai/gpt-4o"))
+
+        // A port change is a restart: new pid.
+        let betaPid = try #require(w.pid("beta"))
+        try w.bot("beta", extra: "  gateway: {port: \(w.basePort + 400)}")
+        try w.commit("beta port")
+        let restartPlan = try w.fleet("plan")
+        #expect(restartPlan.stdout.contains("-/+ restart  beta"), "\(restartPlan.stdout)")
+        #expect(restartPlan.stdout.contains("port \(w.basePort + 20) -> \(w.basePort + 400)"), "\(restartPlan.stdout)")
+        #expect(try w.fleet("apply").status == 0)
+        let newBeta = try #require(w.pid("beta"))
+        #expect(newBeta != betaPid)
+        #expect(HTTPProbe.get(port: w.basePort + 400, path: "/healthz")?.status == 200)
+
+        // Disabled: stopped, data kept.
+        try w.bot("gamma", extra: "  enabled: false")
+        try w.commit("gamma off")
+        #expect(try w.fleet("apply").status == 0)
+        #expect(w.gateways()["gamma"] == nil)
+        state = try w.state()
+        #expect(state.bots["gamma"]?.phase == .Stopped)
+        #expect(FileManager.default.fileExists(atPath: w.root + "/bots/gamma/config.json5"))
+
+        // Removed from git: stopped, data moved aside, never deleted.
+        try w.git.remove("repo", "fleet/bots/alpha.yaml")
+        try w.commit("alpha gone")
+        let removal = try w.fleet("plan")
+        #expect(removal.stdout.contains("-   destroy  alpha"), "\(removal.stdout)")
+        #expect(try w.fleet("apply").status == 0)
+        #expect(w.gateways()["alpha"] == nil)
+        let attic = try FileManager.default.contentsOfDirectory(atPath: w.root + "/attic")
+        #expect(attic.contains { $0.hasPrefix("alpha-") })
+        #expect(try w.state().bots["alpha"] == nil)
+
+        // The journal recorded every action with its commit and author.
+        let journal = Journal.read(w.root + "/journal.jsonl")
+        #expect(journal.contains { $0.bot == "alpha" && $0.action == "destroy" && $0.result == "ok" })
+        #expect(journal.allSatisfy { $0.author?.contains("Ada Author") == true })
+    }
+
+    @Test func driftAndCrashAreHealed() throws {
+        let w = try FleetWorld()
+        try w.bot("solo")
+        try w.commit()
+        #expect(try w.fleet("apply").status == 0)
+        let path = w.root + "/bots/solo/config.json5"
+        let original = try String(contentsOfFile: path, encoding: .utf8)
+        try original.replacingOccurrences(of: "\"pairing\"", with: "\"disabled\"").write(toFile: path, atomically: true, encoding: .utf8)
+        let plan = try w.fleet("plan")
+        #expect(plan.stdout.contains("config.json5 edited on disk"), "\(plan.stdout)")
+        #expect(try w.fleet("apply").status == 0)
+        #expect(try String(contentsOfFile: path, encoding: .utf8) == original)
+
+        let pid = try #require(w.pid("solo"))
+        kill(pid, SIGKILL)
+        usleep(200_000)
+        let crashed = try w.fleet("plan")
+        #expect(crashed.stdout.contains(">   start    solo"), "\(crashed.stdout)")
+        #expect(crashed.stdout.contains("no longer running"), "\(crashed.stdout)")
+        #expect(try w.fleet("apply").status == 0)
+        #expect(w.pid("solo") != nil && w.pid("solo") != pid)
+        #expect(try w.state().bots["solo"]?.phase == .Running)
+    }
+
+    @Test func aGatewayIgnoringSigtermIsKilledAfterTheGracePeriod() throws {
+        let w = try FleetWorld(gatewayCommand: "[env, OPENCLAW_SIM_IGNORE_SIGTERM=1, openclaw-sim, gateway, run]", grace: "1s")
+        try w.bot("stubborn")
+        try w.commit()
+        #expect(try w.fleet("apply").status == 0)
+        let pid = try #require(w.pid("stubborn"))
+        try w.bot("stubborn", extra: "  enabled: false")
+        try w.commit("off")
+        let started = Date()
+        let result = try w.fleet("apply")
+        #expect(result.status == 0)
+        #expect(result.stdout.contains("killed with SIGKILL"), "\(result.stdout)")
+        #expect(Date().timeIntervalSince(started) >= 1)
+        #expect(ProcessTable.process(pid) == nil || ProcessTable.process(pid)?.isZombie == true)
+    }
+
+    @Test func aPortHeldByAnotherProgramFailsOnlyThatBot() throws {
+        let w = try FleetWorld()
+        try w.bot("first")
+        try w.bot("second")
+        try w.commit()
+        // "first" gets basePort; hold it with another listener.
+        let blocker = Process()
+        blocker.executableURL = URL(fileURLWithPath: "/usr/bin/env")
+        blocker.arguments = ["python3", "-c", "import socket,time;s=socket.socket();s.bind(('127.0.0.1',\(w.basePort)));s.listen();time.sleep(30)"]
+        try blocker.run()
+        defer { blocker.terminate() }
+        #expect(waitUntil { !ProcessTable.isPortFree(w.basePort) })
+        let result = try w.fleet("apply")
+        #expect(result.status == 1)
+        #expect(result.stdout.contains("port \(w.basePort) is already in use by pid \(blocker.processIdentifier)"), "\(result.stdout)")
+        #expect(result.stdout.contains("fix:"))
+        #expect(w.pid("second") != nil)
+        #expect(try w.state().bots["first"]?.phase == .Failed)
+        #expect(try w.state().bots["second"]?.phase == .Running)
+    }
+
+    @Test func aBadCommitChangesNothing() throws {
+        let w = try FleetWorld()
+        try w.bot("good")
+        try w.commit()
+        #expect(try w.fleet("apply").status == 0)
+        let pid = w.pid("good")
+        let before = try Data(contentsOf: URL(fileURLWithPath: w.root + "/state.json"))
+        try w.bot("good", extra: "  modle: typo")
+        try w.commit("typo")
+        let result = try w.fleet("apply")
+        #expect(result.status == 1)
+        #expect(result.stderr.contains("error[E020]: unknown field 'modle'"), "\(result.stderr)")
+        #expect(result.stderr.contains("nothing was changed"))
+        #expect(w.pid("good") == pid)
+        #expect(try Data(contentsOf: URL(fileURLWithPath: w.root + "/state.json")) == before)
+    }
+
+    @Test func concurrentAppliesAreSerializedAndAKilledApplyConverges() throws {
+        let w = try FleetWorld(gatewayCommand: "[env, OPENCLAW_SIM_LISTEN_DELAY_MS=700, openclaw-sim, gateway, run]")
+        for i in 0..<4 { try w.bot("b\(i)") }
+        try w.commit()
+        // Kill an apply while it waits for gateways to answer.
+        let killed = try w.start("apply")
+        usleep(300_000)
+        kill(killed.processIdentifier, SIGKILL)
+        killed.waitUntilExit()
+        // Two applies at once: the second waits for the lock, then finds little or nothing to do.
+        let a = try w.start("apply")
+        let b = try w.start("apply")
+        a.waitUntilExit()
+        b.waitUntilExit()
+        #expect(a.terminationStatus == 0)
+        #expect(b.terminationStatus == 0)
+        let gateways = w.gateways()
+        #expect(gateways.mapValues(\.count) == ["b0": 1, "b1": 1, "b2": 1, "b3": 1], "\(gateways)")
+        let state = try w.state()
+        #expect(state.bots.values.allSatisfy { $0.phase == .Running }, "\(state.bots.mapValues(\.phase))")
+        #expect(try w.fleet("plan", "--detailed-exitcode").status == 0)
+    }
+
+    @Test func aStalePlanIsRefusedAndMassDestroyNeedsAFlag() throws {
+        let w = try FleetWorld()
+        try w.bot("one")
+        try w.bot("two")
+        try w.commit()
+        let planFile = w.git.path("plan.json")
+        #expect(try w.fleet("plan", "--out", planFile).status == 0)
+        #expect(try w.fleet("apply", planFile).status == 0)
+        let stale = try w.fleet("apply", planFile)
+        #expect(stale.status == 1)
+        #expect(stale.stderr.contains("stale"), "\(stale.stderr)")
+
+        try w.git.remove("repo", "fleet/bots/one.yaml")
+        try w.git.remove("repo", "fleet/bots/two.yaml")
+        try w.commit("empty")
+        let refused = try w.fleet("apply")
+        #expect(refused.status == 1)
+        #expect(refused.stderr.contains("--allow-mass-destroy"), "\(refused.stderr)")
+        #expect(w.gateways().count == 2)
+        #expect(try w.fleet("apply", "--allow-mass-destroy").status == 0)
+        #expect(w.gateways().isEmpty)
+    }
+}
+
+func waitUntil(seconds: Double = 5, _ condition: () -> Bool) -> Bool {
+    let end = Date().addingTimeInterval(seconds)
+    while Date() < end {
+        if condition() { return true }
+        usleep(20_000)
+    }
+    return false
+}
