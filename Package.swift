@@ -23,6 +23,9 @@ let package = Package(
             name: "CCrypto", pkgConfig: "libcrypto",
             providers: [.apt(["libssl-dev"])]),
 
+        // The few libc calls Swift's Glibc module hides behind _GNU_SOURCE.
+        .target(name: "CFleetSystem"),
+
         // Thin Swift wrappers that own the C pointers.
         .target(name: "FleetGit", dependencies: ["CGit2"]),
         .target(name: "FleetYAML", dependencies: ["CYAML"]),
@@ -34,7 +37,7 @@ let package = Package(
         // The core: manifests, validation, rendering, planning.
         .target(
             name: "FleetCore",
-            dependencies: ["FleetGit", "FleetYAML", "FleetCrypto", "OpenClawConfig"]),
+            dependencies: ["FleetGit", "FleetYAML", "FleetCrypto", "OpenClawConfig", "CFleetSystem"]),
 
         .executableTarget(
             name: "FleetCLI",

@@ -25,6 +25,7 @@ public enum FleetSession {
         var set = try load(source)
         set.secrets = SecretOpener(keys: keys)
         set.diagnostics = (set.diagnostics + SecretAudit(opener: set.secrets).diagnostics(for: set)).sortedByLocation()
+        set.texts = SecretAudit.maskingPlaintext(in: set)
         return set
     }
 

@@ -22,6 +22,7 @@ final class FleetWorld: @unchecked Sendable {
             kind: Fleet
             metadata: {name: test}
             spec:
+              secrets: {allowPlaintext: true}
               basePort: \(self.basePort)
               gatewayCommand: \(gatewayCommand)
               health: {startTimeout: 10s, probeTimeout: 1s, stopGracePeriod: \(grace)}
@@ -80,6 +81,21 @@ final class FleetWorld: @unchecked Sendable {
     func gateways() -> [String: [ProcessInfoRecord]] { ProcessTable.gateways(under: root) }
 
     func pid(_ bot: String) -> Int32? { gateways()[bot]?.first?.pid }
+
+    /// Checks state.json against schemas/state.schema.json with Python's jsonschema, when it is installed.
+    func stateMatchesSchema() throws -> Bool {
+        let schema = TestPaths.repositoryRoot(from: #filePath) + "/schemas/state.schema.json"
+        let script = """
+            import json, sys
+            try:
+                import jsonschema
+            except ImportError:
+                sys.exit(0)
+            jsonschema.validate(json.load(open(sys.argv[2])), json.load(open(sys.argv[1])))
+            """
+        let result = try runProcess("/usr/bin/env", ["python3", "-c", script, schema, root + "/state.json"])
+        return result.status == 0
+    }
 }
 
 @Suite(.serialized) struct ReconcileEndToEndTests {
@@ -145,6 +161,8 @@ final class FleetWorld: @unchecked Sendable {
         let attic = try FileManager.default.contentsOfDirectory(atPath: w.root + "/attic")
         #expect(attic.contains { $0.hasPrefix("alpha-") })
         #expect(try w.state().bots["alpha"] == nil)
+
+        #expect(try w.stateMatchesSchema())
 
         // The journal recorded every action with its commit and author.
         let journal = Journal.read(w.root + "/journal.jsonl")

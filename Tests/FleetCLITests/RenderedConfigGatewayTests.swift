@@ -43,8 +43,10 @@ import Testing
     }
 
     func renderDemo(stateRoot: String) throws -> [RenderedBot] {
-        let set = try FleetSession.load(ManifestSource(repository: Self.root, path: "fleet", worktree: true))
-        #expect(set.isValid)
+        // The demo tokens are encrypted with the DEMO-ONLY key in examples/demo.key.
+        let keys = try SecretKeys.resolve(keyFiles: [DemoKey.file()], environment: [:])
+        let set = try FleetSession.load(ManifestSource(repository: Self.root, path: "fleet", worktree: true), keys: keys)
+        #expect(set.isValid, "\(set.diagnostics)")
         var host = HostSettings(fleet: set.fleet, stateRootFlag: stateRoot)
         host.basePort = freePort()
         let renderer = FleetSession.renderer(for: set, host: host, source: ManifestSource(repository: Self.root, worktree: true))

@@ -8,17 +8,30 @@ import Testing
 
     static func bot(_ name: String, _ extra: String = "") -> String { ManifestText.bot(name, spec: extra) }
 
-    /// Runs fleet with a clean environment (no colour).
+    /// The demo key (0600 copy): the tokens of these tests are encrypted with it.
+    static let keyFile = try! DemoKey.file()
+
+    /// Runs fleet with a clean environment (no colour) and the demo key.
     static func run(_ args: [String], cwd: String? = nil) throws -> ProcessResult {
         var env = ProcessInfo.processInfo.environment
         env["NO_COLOR"] = "1"
+        env["FLEET_KEY_FILE"] = keyFile
+        env["ENCRYPTION_KEY"] = nil
+        env["FLEET_ENCRYPTION_KEYS"] = nil
         return try runProcess(fleet, args, env: env, cwd: cwd)
+    }
+
+    /// Writes a bot manifest into repository "r" with its token encrypted (`fleet secrets encrypt`).
+    static func writeBot(_ fx: GitFixture, _ name: String, _ extra: String = "") throws {
+        try fx.write("r", "fleet/bots/\(name).yaml", bot(name, extra))
+        let r = try run(["secrets", "encrypt", fx.path("r") + "/fleet/bots/\(name).yaml"])
+        #expect(r.status == 0, "\(r.stderr)")
     }
 
     /// A repository "r" with one valid bot committed.
     static func validRepo(_ fx: GitFixture) throws -> String {
         let path = try fx.makeRepo("r")
-        try fx.write("r", "fleet/bots/alpha.yaml", bot("alpha"))
+        try writeBot(fx, "alpha")
         try fx.commitAll("r", "Add alpha")
         return path
     }
@@ -42,7 +55,7 @@ import Testing
     @Test func invalidExitsOneWithCompilerStyleText() throws {
         let fx = try GitFixture()
         let path = try Self.validRepo(fx)
-        try fx.write("r", "fleet/bots/beta.yaml", Self.bot("beta", "  model: sonnet-4-5\n  displayNme: Beta"))
+        try Self.writeBot(fx, "beta", "  model: sonnet-4-5\n  displayNme: Beta")
         try fx.commitAll("r", "Add beta")
         let r = try Self.run(["validate", "--repo", path])
         #expect(r.status == 1, "\(r.stderr)")
@@ -61,7 +74,7 @@ import Testing
     @Test func jsonOutput() throws {
         let fx = try GitFixture()
         let path = try Self.validRepo(fx)
-        try fx.write("r", "fleet/bots/beta.yaml", Self.bot("beta", "  gateway: {bind: lan}\n  model: gpt-4o"))
+        try Self.writeBot(fx, "beta", "  gateway: {bind: lan}\n  model: gpt-4o")
         try fx.commitAll("r", "Add beta")
         let r = try Self.run(["validate", "--repo", path, "--json"])
         #expect(r.status == 1)

@@ -191,7 +191,7 @@ import Testing
 
     @Test func plaintextIsE050WithTheFixingCommand() {
         let set = Self.audit([("fleet/bots/a.yaml", Self.bot("a", token: "123:plain"))])
-        #expect(set.reported == [Reported(code: "E050", line: 8, column: 30)], "\(set.dump)")
+        #expect(set.reported == [Reported(code: "E050", line: 8, column: 31)], "\(set.dump)")
         let d = set.diagnostics[0]
         #expect(d.fix == "run: fleet secrets encrypt fleet/bots/a.yaml")
         #expect(d.bot == "a")
@@ -210,7 +210,7 @@ import Testing
     @Test func undecryptableIsE051NamingFileLineBotFieldAndKey() throws {
         let text = try Self.sealed("tok", bot: "other")
         let set = Self.audit([("fleet/bots/a.yaml", Self.bot("a", token: text))])
-        #expect(set.reported == [Reported(code: "E051", line: 8, column: 30)], "\(set.dump)")
+        #expect(set.reported == [Reported(code: "E051", line: 8, column: 31)], "\(set.dump)")
         let d = set.diagnostics[0]
         #expect(d.location?.file == "fleet/bots/a.yaml")
         #expect(d.message.contains("channels.telegram.default.botToken of bot 'a'"))
@@ -219,14 +219,14 @@ import Testing
         #expect(!set.isValid)
 
         let missing = Self.audit([("fleet/bots/a.yaml", Self.bot("a", token: try Self.sealed("tok", bot: "a")))], keys: [Self.keyB])
-        #expect(missing.reported == [Reported(code: "E051", line: 8, column: 30)])
+        #expect(missing.reported == [Reported(code: "E051", line: 8, column: 31)])
         #expect(missing.diagnostics[0].message.contains("sealed with key \(Self.keyA.id), which is not loaded (keys loaded: \(Self.keyB.id))"))
         #expect(missing.diagnostics[0].fix?.contains("--key-file") == true)
     }
 
     @Test func malformedEnvelopeIsE052() {
         let set = Self.audit([("fleet/bots/a.yaml", Self.bot("a", token: "ENC[AES256_GCM,data:AA==]"))])
-        #expect(set.reported == [Reported(code: "E052", line: 8, column: 30)], "\(set.dump)")
+        #expect(set.reported == [Reported(code: "E052", line: 8, column: 31)], "\(set.dump)")
         #expect(set.diagnostics[0].message.contains("no 'iv:' field (at character"))
     }
 
@@ -236,7 +236,7 @@ import Testing
             ("fleet/bots/b.yaml", Self.bot("b", token: try Self.sealed("same-token", bot: "b"))),
             ("fleet/bots/c.yaml", Self.bot("c", token: try Self.sealed("other-token", bot: "c"))),
         ])
-        #expect(set.reported == [Reported(code: "E053", line: 8, column: 30)], "\(set.dump)")
+        #expect(set.reported == [Reported(code: "E053", line: 8, column: 31)], "\(set.dump)")
         let d = set.diagnostics[0]
         #expect(d.location?.file == "fleet/bots/b.yaml")
         #expect(d.message.hasPrefix("bots 'a' and 'b' use the same credential"))
@@ -269,7 +269,7 @@ import Testing
         kind: Bot
         metadata:
           name: tricky
-          labels: &labels {team: "a b", tier: 'gold'}
+          labels: &labels {team: "a-b", tier: 'gold'}
         spec:
           displayName: 'It''s tricky'   # quoted with an escaped quote
           channels:
@@ -314,11 +314,11 @@ import Testing
         #expect(before.count == after.count)
         let changed = zip(before, after).enumerated().filter { $0.element.0 != $0.element.1 }.map { $0.offset + 1 }
         #expect(changed == [13, 17, 21, 22, 29])
-        #expect(after[12].hasPrefix("          botToken: &tok \"ENC[AES256_GCM,data:"))
+        #expect(after[12].hasPrefix("        botToken: &tok \"ENC[AES256_GCM,data:"))
         #expect(after[12].hasSuffix("]\"   # anchored secret"))
         #expect(after[16].hasPrefix("      credentials: {botToken: 'ENC[AES256_GCM,"))
         #expect(after[16].hasSuffix("]'}"))
-        #expect(after[21].hasPrefix("          appToken: !!str \"ENC["))
+        #expect(after[21].hasPrefix("        appToken: !!str \"ENC["))
         #expect(after[28].hasSuffix("]\"}}   # flow style"))
 
         // The loader reads the encrypted file and the audit opens every value.

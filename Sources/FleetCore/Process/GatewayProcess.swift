@@ -1,3 +1,4 @@
+import CFleetSystem
 import Foundation
 #if canImport(Glibc)
 import Glibc
@@ -26,8 +27,8 @@ public struct SpawnError: Error, Sendable, CustomStringConvertible {
 
 /// Starts and stops gateway processes.
 public enum GatewayProcess {
-    /// glibc's `POSIX_SPAWN_SETSID` (hidden behind _GNU_SOURCE in the headers Swift imports).
-    static let spawnSetsid: Int32 = 0x80
+    /// glibc's `POSIX_SPAWN_SETSID`.
+    static let spawnSetsid: Int32 = fleet_spawn_setsid_flag()
 
     /// Finds `command` beside the running fleet binary first, then on PATH.
     public static func resolveExecutable(_ command: String, path: String? = ProcessInfo.processInfo.environment["PATH"]) -> String? {
@@ -54,6 +55,8 @@ public enum GatewayProcess {
         posix_spawn_file_actions_addopen(&actions, 0, "/dev/null", O_RDONLY, 0)
         posix_spawn_file_actions_addopen(&actions, 1, logFile, O_WRONLY | O_CREAT | O_APPEND, 0o600)
         posix_spawn_file_actions_adddup2(&actions, 1, 2)
+        // Nothing else of ours leaks into the gateway (pipes of whoever ran fleet, locks, sockets).
+        fleet_spawn_addclosefrom(&actions, 3)
         var attr = posix_spawnattr_t()
         posix_spawnattr_init(&attr)
         defer { posix_spawnattr_destroy(&attr) }

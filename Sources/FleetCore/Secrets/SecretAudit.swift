@@ -74,6 +74,31 @@ public struct SecretAudit: Sendable {
         return out
     }
 
+    /// The file texts with every plain-text credential value masked on its line (`*` for each
+    /// character, so columns stay), for showing diagnostics without printing tokens.
+    public static func maskingPlaintext(in set: ManifestSet) -> [String: String] {
+        var lines: [String: [String]] = [:]
+        for bot in set.bots {
+            for channel in bot.channels {
+                for (key, raw) in channel.credentials where !raw.isEmpty && !SecretEnvelope.isEnvelope(raw) {
+                    guard let mark = bot.node.node(at: ["spec", "channels", String(channel.index), "credentials", key])?.mark,
+                          let text = set.texts[bot.origin.file] else { continue }
+                    var fileLines = lines[bot.origin.file] ?? text.components(separatedBy: "\n")
+                    guard fileLines.indices.contains(mark.line - 1) else { continue }
+                    for part in raw.components(separatedBy: "\n") where !part.isEmpty {
+                        for i in (mark.line - 1)..<min(fileLines.count, mark.line - 1 + raw.components(separatedBy: "\n").count + 1) {
+                            fileLines[i] = fileLines[i].replacingOccurrences(of: part, with: String(repeating: "*", count: part.count))
+                        }
+                    }
+                    lines[bot.origin.file] = fileLines
+                }
+            }
+        }
+        var texts = set.texts
+        for (file, fileLines) in lines { texts[file] = fileLines.joined(separator: "\n") }
+        return texts
+    }
+
     private func location(_ bot: BotManifest, channel: Int, key: String) -> SourceLocation {
         let node = bot.node.node(at: ["spec", "channels", String(channel), "credentials", key])
             ?? bot.node.node(at: ["spec", "channels", String(channel)])

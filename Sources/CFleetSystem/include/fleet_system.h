@@ -1,0 +1,11 @@
+#ifndef FLEET_SYSTEM_H
+#define FLEET_SYSTEM_H
+#include <spawn.h>
+
+/// glibc's POSIX_SPAWN_SETSID (hidden behind _GNU_SOURCE in the headers Swift imports).
+int fleet_spawn_setsid_flag(void);
+
+/// posix_spawn_file_actions_addclosefrom_np: close every descriptor >= from in the child.
+int fleet_spawn_addclosefrom(posix_spawn_file_actions_t *actions, int from);
+
+#endif
