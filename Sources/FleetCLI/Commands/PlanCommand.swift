@@ -35,8 +35,10 @@ struct PlanCommand: AsyncParsableCommand {
     func run() async throws {
         let context: ReconcileContext
         do {
+            // loadOrExit opens the secrets with --key-file / the environment (E050-E053 make the set invalid).
             context = try await Reconciler.prepare(
-                source: source.source, stateRootFlag: state.stateRoot, options: PlanOptions(allowMassDestroy: allowMassDestroy))
+                set: source.loadOrExit(), source: source.source, stateRootFlag: state.stateRoot,
+                options: PlanOptions(allowMassDestroy: allowMassDestroy))
         } catch {
             exitFor(error)
         }

@@ -47,14 +47,15 @@ public enum Reconciler {
         return try HostFiles.readOrCreateSecret(path) { HostFiles.randomBytes(32) }
     }
 
-    /// Reads, validates and renders the manifests, observes this host and plans.
+    /// Reads, validates (opening every secret with `keys`) and renders the manifests, observes
+    /// this host and plans.
     public static func prepare(
-        source: ManifestSource, stateRootFlag: String?, options: PlanOptions = PlanOptions(),
+        source: ManifestSource, keys: SecretKeys, stateRootFlag: String?, options: PlanOptions = PlanOptions(),
         environment: [String: String] = ProcessInfo.processInfo.environment, createKey: Bool = false
     ) async throws(ReconcileError) -> ReconcileContext {
         let set: ManifestSet
         do {
-            set = try FleetSession.load(source)
+            set = try FleetSession.load(source, keys: keys)
         } catch {
             throw .source(error)
         }
@@ -69,6 +70,10 @@ public enum Reconciler {
     ) async throws(ReconcileError) -> ReconcileContext {
         guard set.isValid else { throw .invalid(set) }
         let host = HostSettings(fleet: set.fleet, stateRootFlag: stateRootFlag, environment: environment)
+        let enabled = set.bots.filter(\.enabled).count
+        if enabled > host.maxBots {
+            throw .render("the manifests enable \(enabled) bots but this host allows \(host.maxBots) (OPENCLAW_MAX_BOTS or the Fleet's maxBots); nothing was changed")
+        }
         let state = (try? FleetState.load(from: Applier.statePath(host.stateRoot))) ?? FleetState()
         let previous = state.bots.mapValues(\.port)
         let ports = FleetSession.ports(for: set, host: host, previous: previous)
