@@ -6,3 +6,11 @@ int fleet_spawn_setsid_flag(void) { return POSIX_SPAWN_SETSID; }
 int fleet_spawn_addclosefrom(posix_spawn_file_actions_t *actions, int from) {
     return posix_spawn_file_actions_addclosefrom_np(actions, from);
 }
+
+#include <sys/syscall.h>
+#include <unistd.h>
+#ifndef SYS_pidfd_open
+#define SYS_pidfd_open 434
+#endif
+
+int fleet_pidfd_open(pid_t pid) { return (int)syscall(SYS_pidfd_open, pid, 0); }

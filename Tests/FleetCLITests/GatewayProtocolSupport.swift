@@ -96,14 +96,14 @@ final class ScriptedServer: @unchecked Sendable {
 
     func note(_ entry: String) { lock.withLock { _log.append(entry) } }
 
-    /// One accepted connection with blocking reads (3 s timeout).
+    /// One accepted connection with blocking reads (15 s timeout: a loaded machine may starve the client).
     final class Connection: @unchecked Sendable {
         let fd: Int32
         private var buffer: [UInt8] = []
 
         init(fd: Int32) {
             self.fd = fd
-            var tv = timeval(tv_sec: 3, tv_usec: 0)
+            var tv = timeval(tv_sec: 15, tv_usec: 0)
             setsockopt(fd, SOL_SOCKET, SO_RCVTIMEO, &tv, socklen_t(MemoryLayout<timeval>.size))
         }
 

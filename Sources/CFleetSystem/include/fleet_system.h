@@ -8,4 +8,10 @@ int fleet_spawn_setsid_flag(void);
 /// posix_spawn_file_actions_addclosefrom_np: close every descriptor >= from in the child.
 int fleet_spawn_addclosefrom(posix_spawn_file_actions_t *actions, int from);
 
+
+#include <sys/types.h>
+
+/// pidfd_open(2): a descriptor that becomes readable when `pid` exits; -1 with errno on failure.
+int fleet_pidfd_open(pid_t pid);
+
 #endif

@@ -83,7 +83,7 @@ struct ApplyCommand: AsyncParsableCommand {
         var options = Reconciler.applyOptions(for: context.set.fleet)
         options.parallelism = parallelism
         let quiet = json
-        let report = await Reconciler.apply(context, options: options) { line in
+        let (report, _) = await Reconciler.apply(context, options: options) { line in
             if !quiet { Output.out("  \(line)\n") }
         }
         withExtendedLifetime(lock) {}

@@ -49,7 +49,7 @@ struct RestartCommand: AsyncParsableCommand {
         }
         let running = context.observed[bot]?.process != nil
         context.plan.actions = [PlannedAction(bot: bot, kind: running ? .restart : .start, reasons: ["fleet restart"])]
-        let report = await Reconciler.apply(context, options: Reconciler.applyOptions(for: set.fleet)) { Output.out("  \($0)\n") }
+        let (report, _) = await Reconciler.apply(context, options: Reconciler.applyOptions(for: set.fleet)) { Output.out("  \($0)\n") }
         withExtendedLifetime(lock) {}
         for r in report.results where !r.ok {
             Output.err("fleet: \(r.bot): \(r.message ?? "failed")\n")

@@ -151,8 +151,12 @@ struct ImportState {
 
     var bindingList: [JSONValue] { root["bindings"]?.arrayValue ?? [] }
 
+    /// The bot a binding routes to, when fleet can express the binding (a known agent, and only
+    /// the match keys fleet bindings have).
     func bindingBot(_ binding: JSONValue) -> Int? {
-        binding["agentId"]?.stringValue.flatMap { byOriginalId[$0] }
+        let known: Set = ["channel", "accountId", "peer", "guildId", "teamId"]
+        guard binding["match"]?.objectValue?.keys.allSatisfy(known.contains) ?? false else { return nil }
+        return binding["agentId"]?.stringValue.flatMap { byOriginalId[$0] }
     }
 
     /// Each account goes to the agent of the first binding naming it, else of the first `"*"`

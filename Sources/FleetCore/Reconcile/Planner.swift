@@ -4,10 +4,20 @@ import OpenClawConfig
 public struct PlanOptions: Sendable {
     /// Allow destroying more than half of the fleet (or all of it).
     public var allowMassDestroy: Bool
+    /// Bots to leave alone this time, with why (the daemon's restart backoff, a failed config).
+    public var holds: [String: String]
+    /// Failed /healthz probes in a row before this one, by bot (the daemon counts them).
+    public var previousHealthFailures: [String: Int]
+    /// Failed probes in a row that make a restart (1 for a one-off apply).
+    public var failureThreshold: Int
 
     /// Creates options.
-    public init(allowMassDestroy: Bool = false) {
+    public init(allowMassDestroy: Bool = false, holds: [String: String] = [:], previousHealthFailures: [String: Int] = [:],
+                failureThreshold: Int = 1) {
         self.allowMassDestroy = allowMassDestroy
+        self.holds = holds
+        self.previousHealthFailures = previousHealthFailures
+        self.failureThreshold = failureThreshold
     }
 }
 
@@ -19,7 +29,12 @@ public enum Planner {
         var actions: [PlannedAction] = []
         let wanted = Set(desired.map(\.name))
         for bot in desired {
-            actions.append(action(for: bot, observed[bot.name]))
+            if let hold = options.holds[bot.name], bot.enabled, !bot.suspended {
+                actions.append(PlannedAction(bot: bot.name, kind: .noop, reasons: [hold], port: bot.rendered.launch.port))
+                continue
+            }
+            let failures = options.previousHealthFailures[bot.name] ?? 0
+            actions.append(action(for: bot, observed[bot.name], healthFailures: failures, threshold: options.failureThreshold))
         }
         for (name, obs) in observed where !wanted.contains(name) {
             guard obs.directoryExists || obs.process != nil || !obs.strays.isEmpty || obs.record != nil else { continue }
@@ -40,7 +55,7 @@ public enum Planner {
         return Plan(commit: commit, observedFingerprint: fingerprint, stateRoot: stateRoot, actions: actions, refusal: refusal)
     }
 
-    static func action(for bot: DesiredBot, _ obs: ObservedBot?) -> PlannedAction {
+    static func action(for bot: DesiredBot, _ obs: ObservedBot?, healthFailures: Int = 0, threshold: Int = 1) -> PlannedAction {
         let port = bot.rendered.launch.port
         func make(_ kind: ActionKind, _ reasons: [String]) -> PlannedAction {
             PlannedAction(bot: bot.name, kind: kind, reasons: reasons, port: port)
@@ -95,8 +110,12 @@ public enum Planner {
             reasons.append("config.json5 missing")
         }
         if let health = obs.health, !health.live {
-            kind = .restart
-            reasons.append("not answering /healthz")
+            if healthFailures + 1 >= threshold {
+                kind = .restart
+                reasons.append(threshold > 1 ? "not answering /healthz (\(healthFailures + 1) probes in a row)" : "not answering /healthz")
+            } else if kind == .none {
+                return make(.noop, ["not answering /healthz (\(healthFailures + 1) of \(threshold) before a restart)"])
+            }
         }
         switch kind {
         case .none: return make(.noop, [])

@@ -103,13 +103,15 @@ public enum Reconciler {
         return ReconcileContext(set: set, host: host, desired: desired, state: state, observed: observed, plan: plan)
     }
 
-    /// Applies the context's plan.
+    /// Applies the context's plan; returns the report and the state as recorded.
+    @discardableResult
     public static func apply(_ context: ReconcileContext, options: ApplyOptions,
-                             progress: @escaping @Sendable (String) -> Void) async -> ApplyReport {
+                             progress: @escaping @Sendable (String) -> Void) async -> (report: ApplyReport, state: FleetState) {
         let applier = Applier(
             root: context.host.stateRoot, state: context.state, options: options, commit: context.set.commit?.id,
             author: context.set.commit.map { "\($0.author.name) <\($0.author.email)>" }, progress: progress)
-        return await applier.apply(context.plan, desired: context.desired, observed: context.observed)
+        let report = await applier.apply(context.plan, desired: context.desired, observed: context.observed)
+        return (report, await applier.state)
     }
 
     /// Apply options from the Fleet manifest's health settings.

@@ -94,6 +94,23 @@ public struct BotState: Sendable, Codable, Hashable {
     }
 }
 
+/// Where the daemon's manifests come from, and how the last fetch went.
+public struct SourceStatus: Sendable, Codable, Hashable {
+    /// `Ready` (last fetch worked), `Failing` (the last fetch failed; the last applied commit keeps
+    /// running), or `Untrusted` (the newest commit is not signed by an allowed signer).
+    public var phase: String
+    /// The repository path or URL.
+    public var url: String
+    /// The branch or ref followed.
+    public var ref: String
+    /// The last error, when failing.
+    public var error: String?
+    /// When the last fetch was tried.
+    public var lastFetchAt: Date?
+    /// When a fetch last worked.
+    public var lastSuccessAt: Date?
+}
+
 /// The state file: what fleet last observed and applied, per bot and for the fleet.
 public struct FleetState: Sendable, Codable {
     /// The format version of this file.
@@ -104,6 +121,12 @@ public struct FleetState: Sendable, Codable {
     public var appliedAt: Date?
     /// The commit last fetched (daemon).
     public var fetchedCommit: String?
+    /// The daemon's source, when a daemon runs.
+    public var source: SourceStatus?
+    /// The daemon's pid, while one runs.
+    public var daemonPid: Int32?
+    /// How long the last reconcile took, in seconds.
+    public var lastReconcileSeconds: Double?
     /// Per bot.
     public var bots: [String: BotState] = [:]
 

@@ -1,0 +1,89 @@
+/// The numbers of self-healing, in one place (documented in docs/daemon.md).
+public struct RestartPolicy: Sendable, Hashable {
+    /// The first restart delay.
+    public var initialDelay: Duration = .seconds(1)
+    /// The longest delay.
+    public var maxDelay: Duration = .seconds(300)
+    /// Healthy this long, and the crash count starts over.
+    public var resetAfter: Duration = .seconds(600)
+    /// Crashes within `resetAfter` that make a bot `CrashLoop`.
+    public var crashLoopThreshold: Int = 3
+    /// ± this fraction of random jitter on every delay.
+    public var jitter: Double = 0.2
+    /// Restarts allowed host-wide per `budgetWindow` (a mass crash is not a restart storm).
+    public var budget: Int = 20
+    /// The window of the host-wide budget.
+    public var budgetWindow: Duration = .seconds(60)
+
+    /// The defaults: 1 s doubling to 5 min, reset after 10 min healthy, CrashLoop at 3 crashes,
+    /// 20 restarts per minute for the host.
+    public init() {}
+
+    /// The delay before restart number `attempt` (1-based): initial * 2^(attempt-1), capped,
+    /// times a jitter factor in [1 - jitter, 1 + jitter] drawn from `random` (0...1).
+    public func delay(attempt: Int, random: Double) -> Duration {
+        let exponent = max(0, min(attempt - 1, 30))
+        var delay = initialDelay * (1 << exponent)
+        if delay > maxDelay { delay = maxDelay }
+        let factor = 1 + jitter * (2 * min(max(random, 0), 1) - 1)
+        return delay * factor
+    }
+}
+
+/// One bot's crash history, on a clock: how many crashes since it was last healthy long enough,
+/// and when the next restart may happen.
+public struct CrashTracker<C: Clock>: Sendable where C.Instant: Sendable, C.Duration == Duration {
+    /// Crash instants since the last reset.
+    public private(set) var crashes: [C.Instant] = []
+    /// Since when the gateway has been healthy (nil when not).
+    public private(set) var healthySince: C.Instant?
+    /// The earliest instant of the next restart.
+    public private(set) var nextRestart: C.Instant?
+
+    /// An empty history.
+    public init() {}
+
+    /// Records a crash at `now`; returns the delay before the restart.
+    public mutating func recordCrash(at now: C.Instant, policy: RestartPolicy, random: Double) -> Duration {
+        crashes.append(now)
+        healthySince = nil
+        let delay = policy.delay(attempt: crashes.count, random: random)
+        nextRestart = now.advanced(by: delay)
+        return delay
+    }
+
+    /// Records a healthy probe at `now`; after `resetAfter` of health the history is forgotten.
+    public mutating func recordHealthy(at now: C.Instant, policy: RestartPolicy) {
+        if healthySince == nil { healthySince = now }
+        if let since = healthySince, since.duration(to: now) >= policy.resetAfter {
+            crashes.removeAll()
+            nextRestart = nil
+        }
+    }
+
+    /// Whether the bot crashes in a loop.
+    public func isCrashLooping(_ policy: RestartPolicy) -> Bool { crashes.count >= policy.crashLoopThreshold }
+
+    /// Whether a restart may happen at `now`.
+    public func mayRestart(at now: C.Instant) -> Bool {
+        guard let nextRestart else { return true }
+        return now >= nextRestart
+    }
+}
+
+/// A host-wide token bucket of restarts.
+public struct RestartBudget<C: Clock>: Sendable where C.Instant: Sendable, C.Duration == Duration {
+    private var spent: [C.Instant] = []
+
+    /// An unused budget.
+    public init() {}
+
+    /// Takes one restart from the budget at `now`, or returns false when it is used up.
+    public mutating func take(at now: C.Instant, policy: RestartPolicy) -> Bool {
+        let window = policy.budgetWindow
+        spent.removeAll { $0.duration(to: now) >= window }
+        guard spent.count < policy.budget else { return false }
+        spent.append(now)
+        return true
+    }
+}

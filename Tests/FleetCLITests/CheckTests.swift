@@ -1,0 +1,192 @@
+@testable import FleetCore
+import FleetTestSupport
+import Foundation
+import OpenClawConfig
+import Testing
+#if canImport(Glibc)
+import Glibc
+#endif
+
+/// A local mock of the Telegram, Discord and Slack APIs on one loopback port: `good-*` tokens
+/// work, anything else is rejected the way each provider rejects it.
+final class MockProviders: @unchecked Sendable {
+    let port: Int
+    private let fd: Int32
+    private let lock = NSLock()
+    private var _requests: [String] = []
+    /// Every request line and its Authorization header, as received.
+    var requests: [String] { lock.withLock { _requests } }
+
+    init() {
+        fd = socket(AF_INET, Int32(SOCK_STREAM.rawValue), 0)
+        var one: Int32 = 1
+        setsockopt(fd, SOL_SOCKET, SO_REUSEADDR, &one, socklen_t(MemoryLayout<Int32>.size))
+        var addr = sockaddr_in()
+        addr.sin_family = sa_family_t(AF_INET)
+        addr.sin_addr.s_addr = inet_addr("127.0.0.1")
+        let listenFD = fd
+        _ = withUnsafePointer(to: &addr) {
+            $0.withMemoryRebound(to: sockaddr.self, capacity: 1) { bind(listenFD, $0, socklen_t(MemoryLayout<sockaddr_in>.size)) }
+        }
+        listen(listenFD, 16)
+        var len = socklen_t(MemoryLayout<sockaddr_in>.size)
+        _ = withUnsafeMutablePointer(to: &addr) {
+            $0.withMemoryRebound(to: sockaddr.self, capacity: 1) { getsockname(listenFD, $0, &len) }
+        }
+        port = Int(UInt16(bigEndian: addr.sin_port))
+        Thread.detachNewThread { [self] in
+            while true {
+                let client = accept(listenFD, nil, nil)
+                if client < 0 { return }
+                serve(client)
+                close(client)
+            }
+        }
+    }
+
+    deinit {
+        shutdown(fd, Int32(SHUT_RDWR))
+        close(fd)
+    }
+
+    var base: String { "http://127.0.0.1:\(port)" }
+
+    private func serve(_ client: Int32) {
+        var data: [UInt8] = []
+        var buffer = [UInt8](repeating: 0, count: 4096)
+        while !String(decoding: data, as: UTF8.self).contains("\r\n\r\n") {
+            let n = recv(client, &buffer, buffer.count, 0)
+            if n <= 0 { return }
+            data += buffer[0..<n]
+        }
+        let head = String(decoding: data, as: UTF8.self).components(separatedBy: "\r\n")
+        let requestLine = head.first ?? ""
+        let auth = head.first { $0.lowercased().hasPrefix("authorization:") }.map { String($0.dropFirst(14)).trimmingCharacters(in: .whitespaces) } ?? ""
+        lock.withLock { _requests.append("\(requestLine) | \(auth)") }
+        let parts = requestLine.split(separator: " ")
+        let path = parts.count > 1 ? String(parts[1]) : ""
+        let (status, body): (Int, String)
+        if path.hasPrefix("/bot"), path.hasSuffix("/getMe") {
+            (status, body) = path.hasPrefix("/botgood-")
+                ? (200, #"{"ok":true,"result":{"id":42,"is_bot":true,"first_name":"Support","username":"support_bot"}}"#)
+                : (401, #"{"ok":false,"error_code":401,"description":"Unauthorized"}"#)
+        } else if path == "/api/v10/users/@me" {
+            (status, body) = auth.hasPrefix("Bot good-")
+                ? (200, #"{"id":"1","username":"community-bot","bot":true}"#)
+                : (401, #"{"message":"401: Unauthorized","code":0}"#)
+        } else if path == "/api/auth.test", parts.first == "POST" {
+            (status, body) = auth.hasPrefix("Bearer good-")
+                ? (200, #"{"ok":true,"url":"https://acme.slack.com/","team":"Acme","user":"opsbot","team_id":"T1"}"#)
+                : (200, #"{"ok":false,"error":"invalid_auth"}"#)
+        } else {
+            (status, body) = (404, "{}")
+        }
+        let response = "HTTP/1.1 \(status) X\r\nContent-Type: application/json\r\nContent-Length: \(body.utf8.count)\r\nConnection: close\r\n\r\n\(body)"
+        _ = send(client, response, response.utf8.count, Int32(MSG_NOSIGNAL))
+    }
+}
+
+/// `fleet check` against the local mock: good tokens, rejected tokens, an unreachable provider.
+@Suite struct CheckTests {
+    static let manifest = """
+        apiVersion: fleet/v1
+        kind: Bot
+        metadata:
+          name: support
+        spec:
+          channels:
+            - type: telegram
+              credentials: {botToken: "TG"}
+            - type: discord
+              credentials: {token: "DC"}
+            - type: slack
+              credentials: {botToken: "SL", appToken: "xapp-1"}
+            - type: whatsapp
+        """
+
+    func bot(tokens: String) throws -> BotManifest {
+        let text = Self.manifest.replacingOccurrences(of: "\"TG\"", with: "\"\(tokens)-tg\"")
+            .replacingOccurrences(of: "\"DC\"", with: "\"\(tokens)-dc\"").replacingOccurrences(of: "\"SL\"", with: "\"\(tokens)-sl\"")
+        let set = ManifestLoader.load(SourceSnapshot(commit: nil, files: [SourceFile(path: "fleet/support.yaml", bytes: Array(text.utf8))],
+                                                     diagnostics: [], source: ManifestSource(worktree: true)))
+        return try #require(set.bots.first)
+    }
+
+    func endpoints(_ base: String) -> ProviderEndpoints { ProviderEndpoints(telegram: base, discord: base, slack: base) }
+
+    @Test func goodTokensPass() throws {
+        let mock = MockProviders()
+        let results = ChannelChecker(endpoints: endpoints(mock.base), timeout: .seconds(3)).check(try bot(tokens: "good"))
+        #expect(results.map(\.status) == [.ok, .ok, .ok, .skipped])
+        #expect(results[0].message == "token works: the bot is @support_bot")
+        #expect(results[1].identity == "community-bot")
+        #expect(results[2].message == "token works: the bot is opsbot in Acme")
+        #expect(results[3].message.contains("fleet login support whatsapp"))
+        // The providers got the calls their APIs define.
+        let seen = mock.requests
+        #expect(seen.contains("GET /botgood-tg/getMe HTTP/1.1 | "))
+        #expect(seen.contains("GET /api/v10/users/@me HTTP/1.1 | Bot good-dc"))
+        #expect(seen.contains("POST /api/auth.test HTTP/1.1 | Bearer good-sl"))
+    }
+
+    @Test func rejectedTokensSayWhereToGetANewOne() throws {
+        let mock = MockProviders()
+        let results = ChannelChecker(endpoints: endpoints(mock.base), timeout: .seconds(3)).check(try bot(tokens: "revoked"))
+        #expect(results.prefix(3).map(\.status) == [.rejected, .rejected, .rejected])
+        #expect(results[0].message.hasPrefix("Telegram rejected the bot token (401 Unauthorized); get a valid token from @BotFather"))
+        #expect(results[0].message.contains("/token"))
+        #expect(results[0].message.hasSuffix("fleet secrets set support channels.telegram.default.botToken"))
+        #expect(results[1].message.contains("Developer Portal → your application → Bot → Reset Token"))
+        #expect(results[2].message.hasPrefix("Slack rejected the bot token (invalid_auth)"))
+        #expect(results[2].message.contains("OAuth & Permissions"))
+        for r in results { #expect(!r.message.contains("revoked-")) }
+    }
+
+    @Test func unreachableProvider() throws {
+        let base = "http://127.0.0.1:\(freePort())"
+        let results = ChannelChecker(endpoints: endpoints(base), timeout: .seconds(2)).check(try bot(tokens: "good"))
+        #expect(results.prefix(3).map(\.status) == [.unreachable, .unreachable, .unreachable])
+        #expect(results[0].message.hasPrefix("could not reach Telegram at \(base) ("))
+        #expect(results[0].message.contains("refused"))
+    }
+
+    @Test func credentialsAreReadThroughTheOpener() throws {
+        let mock = MockProviders()
+        let checker = ChannelChecker(endpoints: endpoints(mock.base), timeout: .seconds(3)) { bot, field, raw in
+            field == "channels.telegram.default.botToken" ? "good-\(bot)" : raw
+        }
+        let results = checker.check(try bot(tokens: "sealed"))
+        #expect(results[0].status == .ok)
+        #expect(results[1].status == .rejected)
+        struct Locked: Error, CustomStringConvertible { var description: String { "no key for kid k1" } }
+        let failing = ChannelChecker(endpoints: endpoints(mock.base), timeout: .seconds(3)) { _, _, _ in throw Locked() }
+        let first = try #require(failing.check(try bot(tokens: "x")).first)
+        #expect(first.status == .error && first.message == "cannot read credentials.botToken: no key for kid k1")
+    }
+
+    @Test func commandPrintsAVerdictPerChannel() throws {
+        let mock = MockProviders()
+        let fx = try GitFixture()
+        let repo = try fx.makeRepo("r")
+        try fx.write("r", "fleet/fleet.yaml", "apiVersion: fleet/v1\nkind: Fleet\nmetadata: {name: t}\nspec:\n  secrets: {allowPlaintext: true}\n")
+        try fx.write("r", "fleet/bots/good.yaml", ManifestText.bot("good").replacingOccurrences(of: "t-good", with: "good-token-1"))
+        try fx.write("r", "fleet/bots/bad.yaml", ManifestText.bot("bad").replacingOccurrences(of: "t-bad", with: "bad-token-2"))
+        try fx.commitAll("r", "bots")
+        var env = ProcessInfo.processInfo.environment
+        env["NO_COLOR"] = "1"
+        env["FLEET_TELEGRAM_API"] = mock.base
+        let fleet = TestPaths.executable("fleet")
+        let all = try runProcess(fleet, ["check", "--repo", repo], env: env)
+        #expect(all.status == 1, "\(all.stderr)")
+        #expect(all.stdout.contains("good  telegram/default  ok: token works: the bot is @support_bot"))
+        #expect(all.stdout.contains("bad  telegram/default  REJECTED: Telegram rejected the bot token (401 Unauthorized); get a valid token from @BotFather"))
+        #expect(!all.stdout.contains("token-1") && !all.stdout.contains("token-2"))
+        let one = try runProcess(fleet, ["check", "good", "--repo", repo, "--json"], env: env)
+        #expect(one.status == 0, "\(one.stderr)")
+        let json = try JSON5.parse(one.stdout)
+        #expect(json.arrayValue?.first?["status"] == "ok")
+        env["FLEET_TELEGRAM_API"] = "http://127.0.0.1:\(freePort())"
+        let down = try runProcess(fleet, ["check", "good", "--repo", repo], env: env)
+        #expect(down.status == 1 && down.stdout.contains("UNREACHABLE: could not reach Telegram"))
+    }
+}
