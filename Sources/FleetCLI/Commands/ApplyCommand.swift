@@ -23,6 +23,7 @@ struct ApplyCommand: AsyncParsableCommand {
 
     @OptionGroup var source: SourceOptions
     @OptionGroup var state: StateOptions
+    @OptionGroup var selector: SelectorOptions
 
     @Flag(name: .long, help: "Allow destroying more than half of the fleet.")
     var allowMassDestroy = false
@@ -49,7 +50,8 @@ struct ApplyCommand: AsyncParsableCommand {
             saved = nil
         }
         // Validate before taking the lock: a bad commit changes nothing.
-        let set = source.loadOrExit()
+        // `selecting` keeps only this host's share of the bots (--selector; validation covers all).
+        let set = source.loadOrExit().selecting(selector.labelSelector)
         guard set.isValid else { exitFor(.invalid(set)) }
         let root = HostSettings(fleet: set.fleet, stateRootFlag: state.stateRoot).stateRoot
         let lock = await state.lock(root: root)

@@ -19,6 +19,7 @@ struct PlanCommand: AsyncParsableCommand {
 
     @OptionGroup var source: SourceOptions
     @OptionGroup var state: StateOptions
+    @OptionGroup var selector: SelectorOptions
 
     @Flag(name: .long, help: "Print the plan as JSON.")
     var json = false
@@ -35,9 +36,10 @@ struct PlanCommand: AsyncParsableCommand {
     func run() async throws {
         let context: ReconcileContext
         do {
-            // loadOrExit opens the secrets with --key-file / the environment (E050-E053 make the set invalid).
+            // loadOrExit opens the secrets with --key-file / the environment (E050-E053 make the set invalid);
+            // `selecting` keeps only this host's share of the bots (--selector; validation covers all).
             context = try await Reconciler.prepare(
-                set: source.loadOrExit(), source: source.source, stateRootFlag: state.stateRoot,
+                set: source.loadOrExit().selecting(selector.labelSelector), source: source.source, stateRootFlag: state.stateRoot,
                 options: PlanOptions(allowMassDestroy: allowMassDestroy))
         } catch {
             exitFor(error)

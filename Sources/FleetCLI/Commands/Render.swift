@@ -6,17 +6,37 @@ import OpenClawConfig
 /// `fleet render BOT`: print the OpenClaw config fleet would write for a bot.
 struct Render: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
-        abstract: "Print the OpenClaw config fleet renders for a bot (secrets redacted).",
+        abstract: "Print the OpenClaw config fleet renders for a bot, or write every bot as Kubernetes objects.",
         discussion: """
             Secret values never appear: the config refers to per-bot secret files, listed after it.
+            With --target kubernetes, every enabled bot (or BOT alone) becomes a ConfigMap, a Secret
+            (or an ExternalSecret with --external-secrets), a StatefulSet and a Service, plus a
+            kustomization.yaml; see docs/kubernetes.md.
 
             Examples:
               fleet render support
               fleet render support --ref v2 --json
+              fleet render --target kubernetes --out deploy/ --external-secrets
             """)
 
-    @Argument(help: "The bot's name.")
-    var bot: String
+    /// Where the rendering is meant to run.
+    enum Target: String, ExpressibleByArgument, CaseIterable {
+        case host, kubernetes
+    }
+
+    @Argument(help: "The bot's name (optional with --target kubernetes: every enabled bot).")
+    var bot: String?
+
+    @Option(name: .long, help: "host: the config fleet writes on this host; kubernetes: Kubernetes objects.")
+    var target: Target = .host
+
+    @Option(name: .long, help: "With --target kubernetes: the directory to write (default: every object to stdout).")
+    var out: String?
+
+    @Flag(name: .long, help: "With --target kubernetes: ExternalSecrets referring to a secret store instead of Secrets with the values.")
+    var externalSecrets = false
+
+    @OptionGroup var selector: SelectorOptions
 
     @OptionGroup var source: SourceOptions
 
@@ -26,17 +46,30 @@ struct Render: AsyncParsableCommand {
     @Flag(name: .long, help: "Print JSON: the config, its hash, the secret files and the launch command.")
     var json = false
 
+    func validate() throws {
+        if target == .host {
+            if bot == nil { throw ValidationError("name a bot to render (or pass --target kubernetes to render them all)") }
+            if out != nil || externalSecrets || selector.selector != nil {
+                throw ValidationError("--out, --external-secrets and --selector go with --target kubernetes")
+            }
+        } else if json || stateRoot != nil {
+            throw ValidationError("--json and --state-root go with --target host")
+        }
+    }
+
     func run() async throws {
+        if target == .kubernetes { return renderKubernetes() }
         let set = source.loadOrExit()
         guard set.isValid else {
             Output.err(DiagnosticRenderer.human(set.diagnostics.filter { $0.severity == .error }, texts: set.texts,
                                                 style: Output.style(for: STDERR_FILENO)))
             CLIError(message: "the manifests are invalid; run `fleet validate` for every diagnostic", exitCode: 1).exit()
         }
-        guard let manifest = set.bot(named: bot) else {
+        let name = bot ?? ""
+        guard let manifest = set.bot(named: name) else {
             let names = set.bots.map(\.name)
-            let hint = Suggestion.closest(to: bot, in: names).map { " (did you mean '\($0)'?)" } ?? ""
-            CLIError(message: "no bot named '\(bot)'\(hint); bots: \(names.joined(separator: ", "))", exitCode: 1).exit()
+            let hint = Suggestion.closest(to: name, in: names).map { " (did you mean '\($0)'?)" } ?? ""
+            CLIError(message: "no bot named '\(name)'\(hint); bots: \(names.joined(separator: ", "))", exitCode: 1).exit()
         }
         let host = HostSettings(fleet: set.fleet, stateRootFlag: stateRoot)
         let rendered = try FleetSession.render(manifest, in: set, host: host, source: source.source)

@@ -15,14 +15,16 @@ public struct RestartPolicy: Sendable, Hashable {
     /// The window of the host-wide budget.
     public var budgetWindow: Duration = .seconds(60)
 
-    /// The defaults: 1 s doubling to 5 min, reset after 10 min healthy, CrashLoop at 3 crashes,
-    /// 20 restarts per minute for the host.
+    /// The defaults: the first crash restarts at once, then 1 s doubling to 5 min; reset after
+    /// 10 min healthy; CrashLoop at 3 crashes; 20 restarts per minute for the host.
     public init() {}
 
-    /// The delay before restart number `attempt` (1-based): initial * 2^(attempt-1), capped,
-    /// times a jitter factor in [1 - jitter, 1 + jitter] drawn from `random` (0...1).
+    /// The delay before restart number `attempt` (1-based): the first crash restarts at once,
+    /// then initial * 2^(attempt-2), capped, times a jitter factor in [1 - jitter, 1 + jitter]
+    /// drawn from `random` (0...1).
     public func delay(attempt: Int, random: Double) -> Duration {
-        let exponent = max(0, min(attempt - 1, 30))
+        if attempt <= 1 { return .zero }
+        let exponent = max(0, min(attempt - 2, 30))
         var delay = initialDelay * (1 << exponent)
         if delay > maxDelay { delay = maxDelay }
         let factor = 1 + jitter * (2 * min(max(random, 0), 1) - 1)

@@ -38,6 +38,8 @@ public struct BotManifest: Sendable {
     public var channels: [ChannelSpec]
     /// Routing rules.
     public var bindings: [BindingSpec]
+    /// Kubernetes requests and limits; nil takes the Fleet's defaults.
+    public var resources: ResourceSpec?
     /// Raw OpenClaw keys merged over the rendering.
     public var openclaw: JSONValue?
     /// The file and line the manifest came from.

@@ -48,6 +48,14 @@ public struct FleetSettings: Sendable {
     public var kubernetesTag: String = "latest"
     /// Kubernetes namespace.
     public var kubernetesNamespace: String?
+    /// Size of each bot's state volume in Kubernetes.
+    public var kubernetesStorage: String = "1Gi"
+    /// Storage class of the state volumes (nil: the cluster's default).
+    public var kubernetesStorageClass: String?
+    /// The ClusterSecretStore of `--external-secrets`.
+    public var kubernetesSecretStore: String = "fleet"
+    /// Default Kubernetes requests and limits.
+    public var defaultResources: ResourceSpec?
     /// Raw OpenClaw keys for every bot.
     public var openclaw: JSONValue?
     /// Where the Fleet manifest was (nil when defaults are used).

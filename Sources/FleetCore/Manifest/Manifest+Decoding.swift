@@ -20,6 +20,7 @@ extension BotManifest {
         tools = spec["tools"].map(ToolsSpec.init)
         channels = spec["channels"]?.elements.enumerated().compactMap { ChannelSpec($1, index: $0) } ?? []
         bindings = spec["bindings"]?.elements.enumerated().compactMap { BindingSpec($1, index: $0) } ?? []
+        resources = spec["resources"].map(ResourceSpec.init)
         openclaw = spec["openclaw"]?.json
         self.origin = origin
         self.node = node
@@ -47,6 +48,13 @@ extension SessionSpec {
         resetMode = node["reset"]?["mode"]?.string
         resetAtHour = node["reset"]?["atHour"]?.int
         resetIdleMinutes = node["reset"]?["idleMinutes"]?.int
+    }
+}
+
+extension ResourceSpec {
+    init(_ node: TypedNode) {
+        self.init(requestsCPU: node["requests"]?["cpu"]?.string, requestsMemory: node["requests"]?["memory"]?.string,
+                  limitsCPU: node["limits"]?["cpu"]?.string, limitsMemory: node["limits"]?["memory"]?.string)
     }
 }
 
@@ -129,6 +137,10 @@ extension FleetSettings {
         kubernetesImage = spec["kubernetes"]?["image"]?.string ?? kubernetesImage
         kubernetesTag = spec["kubernetes"]?["tag"]?.string ?? kubernetesTag
         kubernetesNamespace = spec["kubernetes"]?["namespace"]?.string
+        kubernetesStorage = spec["kubernetes"]?["storage"]?.string ?? kubernetesStorage
+        kubernetesStorageClass = spec["kubernetes"]?["storageClass"]?.string
+        kubernetesSecretStore = spec["kubernetes"]?["secretStore"]?.string ?? kubernetesSecretStore
+        defaultResources = defaults?["resources"].map(ResourceSpec.init)
         openclaw = spec["openclaw"]?.json
         self.origin = origin
         self.node = node

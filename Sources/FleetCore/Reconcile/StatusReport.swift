@@ -1,31 +1,65 @@
 import Foundation
 
+/// How much `StatusReport.refresh` looks at.
+public enum StatusDetail: Sendable {
+    /// Processes, /healthz and /readyz only.
+    case health
+    /// Also each channel account and the session counts (the gateway's `channels.status` and
+    /// `sessions.list`, else the log and the session store).
+    case channels
+    /// Also the figures (messages, active sessions, errors), read from transcripts and logs.
+    case full
+}
+
 /// The state file refreshed by a live look at processes and probes.
 public enum StatusReport {
-    /// Refreshes each bot's phase from /proc and its /healthz and /readyz.
-    public static func refresh(_ state: FleetState, root: String, probeTimeout: Duration) async -> FleetState {
+    /// Refreshes each bot's phase from /proc and its /healthz and /readyz, concurrently; with
+    /// `detail` `.channels` or `.full` also its channels, sessions (and figures), each gateway
+    /// asked within `min(probeTimeout, 1.5s)` and the disk read when it does not answer.
+    public static func refresh(_ state: FleetState, root: String, probeTimeout: Duration,
+                               detail: StatusDetail = .health) async -> FleetState {
         var live = state
+        let gatewayTimeout = min(probeTimeout, .milliseconds(1500))
         await withTaskGroup(of: (String, BotState).self) { group in
             for (name, bot) in state.bots {
                 group.addTask {
                     var b = bot
-                    guard b.phase != .Stopped, b.phase != .Failed || b.pid != nil else { return (name, b) }
-                    if let pid = b.pid, ProcessTable.isAlive(pid, startTime: b.pidStartTime) {
-                        let h = GatewayHealth.probe(port: b.port, timeout: probeTimeout)
-                        b.health = HealthRecord(live: h.live, ready: h.ready, failing: h.failing, at: Date())
-                        b.phase = !h.live ? .Failed : (h.ready == false ? .Degraded : .Running)
-                        if !h.live { b.lastError = BotError(message: "not answering /healthz on port \(b.port)", fix: "fleet restart \(name)", at: Date()) }
-                    } else if b.phase != .CrashLoop {
-                        b.phase = .Failed
-                        b.lastError = BotError(message: "gateway process is not running", fix: "fleet apply (or run fleet daemon, which restarts it)", at: Date())
-                        b.pid = nil
+                    if b.phase != .Stopped, b.phase != .Failed || b.pid != nil {
+                        if let pid = b.pid, ProcessTable.isAlive(pid, startTime: b.pidStartTime) {
+                            let h = GatewayHealth.probe(port: b.port, timeout: probeTimeout)
+                            b.health = HealthRecord(live: h.live, ready: h.ready, failing: h.failing, at: Date())
+                            b.phase = !h.live ? .Failed : (h.ready == false ? .Degraded : .Running)
+                            if !h.live { b.lastError = BotError(message: "not answering /healthz on port \(b.port)", fix: "fleet restart \(name)", at: Date()) }
+                        } else if b.phase != .CrashLoop {
+                            b.phase = .Failed
+                            b.lastError = BotError(message: "gateway process is not running", fix: "fleet apply (or run fleet daemon, which restarts it)", at: Date())
+                            b.pid = nil
+                        }
                     }
+                    guard detail != .health else { return (name, b) }
+                    let paths = BotPaths(root: root, name: name)
+                    let running = b.pid != nil && b.health?.live == true
+                    let insight = await BotInsight.gather(paths, port: b.port, running: running, timeout: gatewayTimeout)
+                    b.channels = insight.channels
+                    b.sessions = SessionStoreReader.summary(insight.sessions)
+                    b.observedVia = insight.via
+                    if detail == .full { b.figures = BotFigureCounter.figures(paths, sessions: insight.sessions) }
                     return (name, b)
                 }
             }
             for await (name, bot) in group { live.bots[name] = bot }
         }
         return live
+    }
+
+    /// `telegram:ok discord/work:error`, one word per channel account.
+    static func channelCell(_ b: BotState) -> String {
+        guard let channels = b.channels else { return "-" }
+        guard !channels.isEmpty else { return "none" }
+        return channels.map { c in
+            let name = c.accountId == "default" ? c.channel : "\(c.channel)/\(c.accountId)"
+            return "\(name):\(c.connected ? "ok" : c.state)"
+        }.joined(separator: " ")
     }
 
     static func uptime(_ since: Date?) -> String {
@@ -40,7 +74,8 @@ public enum StatusReport {
     /// The table.
     public static func table(_ state: FleetState, root: String, style: TextStyle) -> String {
         guard !state.bots.isEmpty else { return "No bots recorded under \(root). Run `fleet apply`.\n" }
-        var rows: [[String]] = [["BOT", "PHASE", "PID", "PORT", "UPTIME", "RESTARTS", "HEALTH", "COMMIT"]]
+        let detailed = state.bots.values.contains { $0.channels != nil }
+        var rows: [[String]] = [["BOT", "PHASE", "PID", "PORT", "UPTIME", "RESTARTS", "HEALTH", "COMMIT"] + (detailed ? ["CHANNELS", "SESSIONS"] : [])]
         for name in state.bots.keys.sorted() {
             guard let b = state.bots[name] else { continue }
             let health: String
@@ -50,7 +85,8 @@ public enum StatusReport {
                 health = "-"
             }
             rows.append([name, b.phase.rawValue, b.pid.map(String.init) ?? "-", String(b.port), uptime(b.pid == nil ? nil : b.startedAt),
-                         String(b.restarts), health, b.appliedCommit.map { String($0.prefix(7)) } ?? "-"])
+                         String(b.restarts), health, b.appliedCommit.map { String($0.prefix(7)) } ?? "-"]
+                + (detailed ? [channelCell(b), b.sessions.map { "\($0.count) (\($0.active) active)" } ?? "-"] : []))
         }
         let widths = (0..<rows[0].count).map { c in rows.map { $0[c].count }.max() ?? 0 }
         var out = ""
@@ -76,6 +112,13 @@ public enum StatusReport {
             out += "\n\(style.bold(name)): \(error.message)\n"
             if let fix = error.fix { out += "  \(style.cyan("fix:")) \(fix)\n" }
         }
+        for name in state.bots.keys.sorted() {
+            for c in state.bots[name]?.channels ?? [] {
+                guard let error = c.lastError else { continue }
+                out += "\n\(style.bold(name)) \(c.channel)/\(c.accountId): \(style.red(error))\n"
+                if let fix = c.fix { out += "  \(style.cyan("fix:")) \(fix)\n" }
+            }
+        }
         if let commit = state.appliedCommit {
             out += "\napplied commit \(commit.prefix(12))\(state.appliedAt.map { " at \(ISO8601DateFormatter().string(from: $0))" } ?? "")\n"
         }
@@ -85,5 +128,13 @@ public enum StatusReport {
     /// The state as JSON.
     public static func json(_ state: FleetState) -> String {
         (try? String(decoding: FleetState.encoder.encode(state), as: UTF8.self)) ?? "{}"
+    }
+
+    /// The state as one line of JSON (for `fleet status --watch --json`).
+    public static func compactJSON(_ state: FleetState) -> String {
+        let encoder = JSONEncoder()
+        encoder.outputFormatting = [.sortedKeys]
+        encoder.dateEncodingStrategy = .iso8601
+        return (try? String(decoding: encoder.encode(state), as: UTF8.self)) ?? "{}"
     }
 }

@@ -16,6 +16,8 @@ public struct Renderer: Sendable {
     public var repositoryFile: @Sendable (String) -> [UInt8]?
     /// Opens a credential value (decrypts envelopes); plain text passes through.
     public var openSecret: @Sendable (_ bot: String, _ field: String, _ raw: String) throws -> String
+    /// Host files (the default) or a container's fixed paths (Kubernetes).
+    public var target: RenderTarget = .host
 
     /// Creates a renderer.
     public init(
@@ -34,10 +36,12 @@ public struct Renderer: Sendable {
     /// Renders `bot` on `port`.
     public func render(_ bot: BotManifest, port: Int) throws -> RenderedBot {
         let paths = BotPaths(root: stateRoot, name: bot.name)
+        let layout = target == .container ? RenderLayout.container : RenderLayout(host: paths)
+        let bind = target == .container ? "lan" : bot.gateway.bind
         var secrets: [SecretFile] = []
         var config: [String: JSONValue] = [:]
-        config["gateway"] = gateway(bot, port: port)
-        config["logging"] = .object(["file": .string(paths.logFile)])
+        config["gateway"] = gateway(bot, port: port, bind: bind)
+        config["logging"] = .object(["file": .string(layout.logFile)])
         var workspace: [String: [UInt8]] = [:]
         if let prompt = bot.systemPrompt {
             workspace["AGENTS.md"] = Array(prompt.utf8)
@@ -48,11 +52,11 @@ public struct Renderer: Sendable {
             avatarName = "avatar\(ext)"
             workspace["avatar\(ext)"] = bytes
         }
-        config["agents"] = agents(bot, paths: paths, avatar: avatarName)
-        let channels = try channelsConfig(bot, paths: paths, secrets: &secrets)
+        config["agents"] = agents(bot, layout: layout, avatar: avatarName)
+        let channels = try channelsConfig(bot, layout: layout, secrets: &secrets)
         if !channels.isEmpty { config["channels"] = .object(channels) }
-        if !secrets.isEmpty, !secretProviders(secrets, paths: paths).isEmpty {
-            config["secrets"] = .object(["providers": .object(secretProviders(secrets, paths: paths))])
+        if !secrets.isEmpty, !secretProviders(secrets, layout: layout).isEmpty {
+            config["secrets"] = .object(["providers": .object(secretProviders(secrets, layout: layout))])
         }
         let bindings = self.bindings(bot)
         if !bindings.isEmpty { config["bindings"] = .array(bindings) }
@@ -79,15 +83,15 @@ public struct Renderer: Sendable {
             workspaceDigest += Array(name.utf8) + [0] + ConfigDigest.sha256(workspace[name] ?? [])
         }
         let launch = GatewayLaunch(
-            arguments: fleet.gatewayCommand + ["--port", String(port), "--bind", bot.gateway.bind, "--auth", "token"],
+            arguments: fleet.gatewayCommand + ["--port", String(port), "--bind", bind, "--auth", "token"],
             environment: [
-                "OPENCLAW_CONFIG_PATH": paths.config,
-                "OPENCLAW_STATE_DIR": paths.state,
+                "OPENCLAW_CONFIG_PATH": layout.config,
+                "OPENCLAW_STATE_DIR": layout.state,
                 "OPENCLAW_GATEWAY_PORT": String(port),
                 "OPENCLAW_SUPERVISOR_MODE": "external",
                 "OPENCLAW_CONFIG_READONLY": "1",
             ],
-            port: port, bind: bot.gateway.bind)
+            port: port, bind: bind)
         return RenderedBot(
             name: bot.name, config: value, body: body, header: header,
             configHash: ConfigDigest.sha256Hex(Array(body.utf8)), secretFiles: secrets,
@@ -95,20 +99,21 @@ public struct Renderer: Sendable {
             workspaceHash: ConfigDigest.sha256Hex(workspaceDigest), launch: launch, paths: paths)
     }
 
-    private func gateway(_ bot: BotManifest, port: Int) -> JSONValue {
+    private func gateway(_ bot: BotManifest, port: Int, bind: String) -> JSONValue {
         var g: [String: JSONValue] = [
-            "mode": "local", "port": .int(Int64(port)), "bind": .string(bot.gateway.bind),
+            "mode": "local", "port": .int(Int64(port)), "bind": .string(bind),
             "auth": .object(["mode": "token"]), "reload": .object(["mode": "hybrid"]),
         ]
-        if let host = bot.gateway.customBindHost { g["customBindHost"] = .string(host) }
+        // In a container the gateway binds the pod's network (lan): a host address means nothing there.
+        if target == .host, let host = bot.gateway.customBindHost { g["customBindHost"] = .string(host) }
         return .object(g)
     }
 
-    private func agents(_ bot: BotManifest, paths: BotPaths, avatar: String?) -> JSONValue {
+    private func agents(_ bot: BotManifest, layout: RenderLayout, avatar: String?) -> JSONValue {
         var identity: [String: JSONValue] = ["name": .string(bot.title)]
         if let avatar { identity["avatar"] = .string(avatar) }
         var agent: [String: JSONValue] = [
-            "id": .string(bot.name), "name": .string(bot.title), "workspace": .string(paths.workspace),
+            "id": .string(bot.name), "name": .string(bot.title), "workspace": .string(layout.workspace),
             "model": .string(bot.model ?? fleet.defaultModel), "identity": .object(identity),
         ]
         if fleet.agentsForm == "entries" {
@@ -119,11 +124,11 @@ public struct Renderer: Sendable {
         return .object(["list": .array([.object(agent)])])
     }
 
-    private func secretProviders(_ secrets: [SecretFile], paths: BotPaths) -> [String: JSONValue] {
+    private func secretProviders(_ secrets: [SecretFile], layout: RenderLayout) -> [String: JSONValue] {
         var providers: [String: JSONValue] = [:]
         for s in secrets where !s.name.hasPrefix("telegram-") {
             providers[Self.providerName(s.name)] = .object([
-                "source": "file", "path": .string("\(paths.secrets)/\(s.name)"), "mode": "singleValue",
+                "source": "file", "path": .string("\(layout.secrets)/\(s.name)"), "mode": "singleValue",
             ])
         }
         return providers
@@ -134,7 +139,7 @@ public struct Renderer: Sendable {
         String(("fleet-" + file.lowercased()).prefix(64))
     }
 
-    private func channelsConfig(_ bot: BotManifest, paths: BotPaths, secrets: inout [SecretFile]) throws -> [String: JSONValue] {
+    private func channelsConfig(_ bot: BotManifest, layout: RenderLayout, secrets: inout [SecretFile]) throws -> [String: JSONValue] {
         var byType: [String: [String: JSONValue]] = [:]
         for channel in bot.channels {
             var account: [String: JSONValue] = [:]
@@ -161,7 +166,7 @@ public struct Renderer: Sendable {
             }
             if channel.type == "signal", let number = channel.account { account["account"] = .string(number) }
             if channel.type == "whatsapp" {
-                account["authDir"] = .string("\(paths.state)/credentials/whatsapp/\(channel.accountId)")
+                account["authDir"] = .string("\(layout.state)/credentials/whatsapp/\(channel.accountId)")
             }
             for key in channel.credentials.keys.sorted() {
                 guard let raw = channel.credentials[key] else { continue }
@@ -170,7 +175,7 @@ public struct Renderer: Sendable {
                 let file = "\(channel.type)-\(channel.accountId)-\(key)"
                 secrets.append(SecretFile(name: file, field: field, value: value))
                 if channel.type == "telegram" && key == "botToken" {
-                    account["tokenFile"] = .string("\(paths.secrets)/\(file)")
+                    account["tokenFile"] = .string("\(layout.secrets)/\(file)")
                 } else {
                     account[key] = .object([
                         "source": "file", "provider": .string(Self.providerName(file)), "id": "value",

@@ -47,8 +47,20 @@ public enum ManifestSchemas {
         Field("tools", .object(tools), "Which tools the agent may use. Defaults to the Fleet's."),
         Field("channels", .array(.object(channel)), "The chat channels the bot listens on."),
         Field("bindings", .array(.object(binding)), "Which conversations route to this bot's agent."),
+        Field("resources", .object(resources),
+              "CPU and memory of the gateway container when rendered for Kubernetes; each value defaults to the Fleet's defaults.resources."),
         Field("openclaw", .any(description: "Raw OpenClaw config keys deep-merged over the rendering."),
               "Raw OpenClaw config keys, deep-merged over what fleet renders; checked against OpenClaw's config paths."),
+    ])
+
+    static let resourceAmounts = ObjectSchema("CPU and memory in Kubernetes quantities.", [
+        Field("cpu", .string(StringRule(format: .quantity)), "CPU: cores or millicores, e.g. 250m, 1."),
+        Field("memory", .string(StringRule(format: .quantity)), "Memory in bytes with a suffix, e.g. 512Mi, 1Gi."),
+    ])
+
+    static let resources = ObjectSchema("Resource requests and limits (fleet render --target kubernetes).", [
+        Field("requests", .object(resourceAmounts), "What the scheduler reserves for the gateway."),
+        Field("limits", .object(resourceAmounts), "The most the gateway may use."),
     ])
 
     static let gateway = ObjectSchema("The gateway's network settings.", [
@@ -164,6 +176,7 @@ public enum ManifestSchemas {
             Field("model", .text, "The model of bots that name none."),
             Field("session", .object(session), "Session settings of bots that set none."),
             Field("tools", .object(tools), "Tool settings of bots that set none."),
+            Field("resources", .object(resources), "Kubernetes requests and limits of bots that set none (value by value)."),
         ])), "Defaults for every bot."),
         Field("hosts", .array(.object(ObjectSchema("A host and the bots it runs.", [
             Field("name", .text, required: true, "The host's name."),
@@ -172,7 +185,12 @@ public enum ManifestSchemas {
         Field("kubernetes", .object(ObjectSchema("Settings for `fleet render --target kubernetes`.", [
             Field("image", .text, default: "ghcr.io/openclaw/openclaw", "The OpenClaw image."),
             Field("tag", .text, default: "latest", "The image tag."),
-            Field("namespace", .text, "The namespace of the objects."),
+            Field("namespace", .string(StringRule(format: .slug, maxLength: 63)), "The namespace of the objects."),
+            Field("storage", .string(StringRule(format: .quantity)), default: "1Gi",
+                  "The size of each bot's state volume (OPENCLAW_STATE_DIR)."),
+            Field("storageClass", .text, "The storage class of the state volumes (the cluster's default when absent)."),
+            Field("secretStore", .string(StringRule(format: .slug, maxLength: 63)), default: "fleet",
+                  "With --external-secrets: the ClusterSecretStore the ExternalSecrets read from."),
         ])), "Settings for rendering to Kubernetes."),
         Field("openclaw", .any(description: "Raw OpenClaw config keys for every bot."),
               "Raw OpenClaw config keys deep-merged into every bot's rendering (a bot's own win)."),

@@ -69,6 +69,8 @@ public enum StringFormat: String, Sendable {
     case duration
     /// A label key or value in the Kubernetes style.
     case label
+    /// A Kubernetes quantity such as `250m`, `1`, `512Mi`.
+    case quantity
 
     /// The regular expression the JSON Schema carries for this format.
     public var pattern: String {
@@ -76,6 +78,7 @@ public enum StringFormat: String, Sendable {
         case .slug: return "^[a-z0-9]([a-z0-9-]*[a-z0-9])?$"
         case .duration: return "^[0-9]+(ms|s|m|h)$"
         case .label: return "^[A-Za-z0-9]([A-Za-z0-9._/-]*[A-Za-z0-9])?$"
+        case .quantity: return "^[0-9]+(\\.[0-9]+)?(m|k|M|G|T|P|E|Ki|Mi|Gi|Ti|Pi|Ei)?$"
         }
     }
 
@@ -95,6 +98,12 @@ public enum StringFormat: String, Sendable {
             }
             return alnum(first) && alnum(last)
                 && value.utf8.allSatisfy { alnum($0) || $0 == 0x2D || $0 == 0x2E || $0 == 0x5F || $0 == 0x2F }
+        case .quantity:
+            let suffixes = ["", "m", "k", "M", "G", "T", "P", "E", "Ki", "Mi", "Gi", "Ti", "Pi", "Ei"]
+            let number = value.prefix { $0.isASCII && ($0.isNumber || $0 == ".") }
+            let parts = number.split(separator: ".", omittingEmptySubsequences: false)
+            return suffixes.contains(String(value.dropFirst(number.count))) && (parts.count == 1 || parts.count == 2)
+                && parts.allSatisfy { !$0.isEmpty }
         }
     }
 
@@ -104,6 +113,7 @@ public enum StringFormat: String, Sendable {
         case .slug: return "lowercase letters, digits and '-', starting and ending with a letter or digit"
         case .duration: return "a number followed by ms, s, m or h (for example 30s)"
         case .label: return "letters, digits, '-', '_', '.', '/', starting and ending with a letter or digit"
+        case .quantity: return "a Kubernetes quantity: a number with an optional suffix m, k, M, G, T, Ki, Mi, Gi, Ti (for example 250m or 512Mi)"
         }
     }
 }

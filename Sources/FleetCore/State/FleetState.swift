@@ -85,6 +85,14 @@ public struct BotState: Sendable, Codable, Hashable {
     public var applied: AppliedRecord?
     /// The manifest file.
     public var manifest: String?
+    /// Each channel account's connection state (from the gateway, else its log), when looked at.
+    public var channels: [ChannelStatus]?
+    /// Session counts and last activity, when looked at.
+    public var sessions: SessionSummary?
+    /// The figures an operator asks for (messages, active sessions, errors), when looked at.
+    public var figures: BotFigures?
+    /// Where channels and sessions came from: `gateway` (it answered) or `disk` (store and log).
+    public var observedVia: String?
 
     /// A new bot on `port`.
     public init(port: Int) {

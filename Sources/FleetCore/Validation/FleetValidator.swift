@@ -34,6 +34,7 @@ struct FleetValidator {
         out += duplicateNames()
         out += tooMany()
         out += portClashes()
+        out += hostSelectorProblems()
         if let node = fleet.node, let origin = fleet.origin {
             if let model = node["spec"]?["defaults"]?["model"] {
                 out += modelProblems(model.string ?? "", at: SourceLocation(file: origin.file, mark: model.mark), bot: nil)

@@ -1,0 +1,139 @@
+import ArgumentParser
+import Dispatch
+import FleetCore
+import Foundation
+
+/// `fleet daemon`: reconcile on a timer, heal crashes and drift, follow a git remote.
+struct DaemonCommand: AsyncParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "daemon",
+        abstract: "Reconcile on a timer: follow git, heal crashes and drift, record health.",
+        discussion: """
+            SIGHUP (or `fleet reconcile`) reconciles at once; SIGTERM/SIGINT stop the daemon and
+            leave the gateways running (a new daemon adopts them without restarting them).
+
+            Examples:
+              fleet daemon --repo /srv/fleet --interval 30s
+              fleet daemon --url https://git.example.com/ops/fleet.git --branch main \\
+                           --require-signed-commits --allowed-signers /etc/fleet/allowed_signers \\
+                           --metrics-listen 127.0.0.1:9464
+            """)
+
+    @OptionGroup var source: SourceOptions
+    @OptionGroup var state: StateOptions
+
+    @Option(name: .long, help: "Follow a remote repository (file://, https://, ssh://) through a bare mirror under the state root.")
+    var url: String?
+
+    @Option(name: .long, help: "The branch to follow with --url.")
+    var branch: String = "main"
+
+    @Option(name: .long, help: "Time between reconciles, e.g. 30s, 5m (default: the Fleet's reconcileInterval).")
+    var interval: String?
+
+    @Flag(name: .long, help: "Stop the gateways when the daemon stops.")
+    var stopGatewaysOnExit = false
+
+    @Flag(name: .long, help: "Apply only commits signed by an allowed signer (also set by the Fleet's requireSignedCommits).")
+    var requireSignedCommits = false
+
+    @Option(name: .long, help: "git's allowed-signers file for SSH-signed commits (kept outside the repository).")
+    var allowedSigners: String?
+
+    @Option(name: .long, help: "A GnuPG home whose keyring holds the allowed keys for GPG-signed commits.")
+    var gnupgHome: String?
+
+    @Option(name: .long, help: "Serve Prometheus metrics on host:port.")
+    var metricsListen: String?
+
+    @Option(name: .long, help: "Gateways started at once.")
+    var parallelism: Int = 8
+
+    func validate() throws {
+        if let interval, Duration.parseFleetDuration(interval) == nil {
+            throw ValidationError("--interval needs a duration such as 30s or 5m")
+        }
+        if source.worktree { throw ValidationError("the daemon reads commits; --worktree is for validate") }
+    }
+
+    func run() async throws {
+        var config = DaemonConfiguration(
+            location: url ?? source.repo, ref: url == nil ? source.ref : branch, path: source.path,
+            stateRootFlag: state.stateRoot)
+        config.keyFiles = source.keyFile
+        config.interval = interval.flatMap(Duration.parseFleetDuration)
+        config.stopGatewaysOnExit = stopGatewaysOnExit
+        config.requireSignedCommits = requireSignedCommits
+        config.allowedSigners = allowedSigners
+        config.gnupgHome = gnupgHome
+        config.metricsListen = metricsListen
+        config.parallelism = parallelism
+        let root: String
+        if url != nil {
+            root = HostSettings(fleet: FleetSettings(), stateRootFlag: state.stateRoot).stateRoot
+        } else {
+            let fleet = (try? FleetSession.load(source.source))?.fleet ?? FleetSettings()
+            root = HostSettings(fleet: fleet, stateRootFlag: state.stateRoot).stateRoot
+        }
+        let daemon = Daemon(config: config, root: root, clock: ContinuousClock()) { line in
+            let time = ISO8601DateFormatter().string(from: Date())
+            FileHandle.standardOutput.write(Data("\(time) \(line)\n".utf8))
+        }
+        let signals = SignalRelay()
+        signals.on(SIGHUP) { daemon.reconcileNow() }
+        signals.on(SIGTERM) { daemon.requestStop() }
+        signals.on(SIGINT) { daemon.requestStop() }
+        do {
+            try await daemon.run()
+        } catch {
+            CLIError(message: "\(error)", exitCode: 1).exit()
+        }
+        withExtendedLifetime(signals) {}
+    }
+}
+
+/// Turns signals into calls, through Dispatch (never in a signal handler).
+final class SignalRelay: @unchecked Sendable {
+    private var sources: [DispatchSourceSignal] = []
+
+    func on(_ signal: Int32, _ action: @escaping @Sendable () -> Void) {
+        Foundation.signal(signal, SIG_IGN)
+        let source = DispatchSource.makeSignalSource(signal: signal, queue: .global())
+        source.setEventHandler(handler: action)
+        source.resume()
+        sources.append(source)
+    }
+}
+
+/// `fleet reconcile`: ask the running daemon to reconcile now, or reconcile once.
+struct ReconcileCommand: AsyncParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "reconcile",
+        abstract: "Ask this state root's daemon to reconcile now (SIGHUP), or apply once when none runs.",
+        discussion: "Meant for git hooks: examples/post-receive calls it after every push.")
+
+    @OptionGroup var source: SourceOptions
+    @OptionGroup var state: StateOptions
+
+    func run() async throws {
+        let root = resolveRoot(source: source, state: state)
+        if let text = HostFiles.read(Daemon<ContinuousClock>.pidFile(root)).map({ String(decoding: $0, as: UTF8.self) }),
+           let pid = Int32(text.trimmingCharacters(in: .whitespacesAndNewlines)),
+           let process = ProcessTable.process(pid), !process.isZombie,
+           process.commandLine.contains("daemon") {
+            kill(pid, SIGHUP)
+            Output.out("asked the daemon (pid \(pid)) to reconcile now\n")
+            return
+        }
+        Output.out("no daemon runs for \(root); applying once\n")
+        var apply = try ApplyCommand.parse(forwardedArguments())
+        try await apply.run()
+    }
+
+    private func forwardedArguments() -> [String] {
+        var args = ["--repo", source.repo, "--ref", source.ref, "--path", source.path, "--lock-timeout", String(state.lockTimeout)]
+        if let root = state.stateRoot { args += ["--state-root", root] }
+        for file in source.keyFile { args += ["--key-file", file] }
+        return args
+    }
+}
