@@ -25,7 +25,8 @@ public enum FleetSession {
         var set = try load(source)
         set.secrets = SecretOpener(keys: keys)
         set.diagnostics = (set.diagnostics + SecretAudit(opener: set.secrets).diagnostics(for: set)).sortedByLocation()
-        set.texts = SecretAudit.maskingPlaintext(in: set)
+        // The texts only serve to show offending lines: mask plaintext secrets when there is something to show.
+        if !set.diagnostics.isEmpty { set.texts = SecretAudit.maskingPlaintext(in: set) }
         return set
     }
 

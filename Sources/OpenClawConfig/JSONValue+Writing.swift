@@ -5,9 +5,10 @@ extension JSONValue {
     ///
     /// - Parameter indent: spaces per nesting level; `0` writes everything on one line.
     public func json5(indent: Int = 2) -> String {
-        var out = ""
+        var out: [UInt8] = []
+        out.reserveCapacity(2048)
         write(to: &out, json5: true, indent: max(0, indent), level: 0)
-        return out
+        return String(decoding: out, as: UTF8.self)
     }
 
     /// Deterministic JSON text with sorted keys. Non-finite doubles, which JSON cannot express,
@@ -16,9 +17,10 @@ extension JSONValue {
     /// - Parameter pretty: two-space indentation and one member per line when `true`;
     ///   compact single-line output otherwise.
     public func json(pretty: Bool) -> String {
-        var out = ""
+        var out: [UInt8] = []
+        out.reserveCapacity(2048)
         write(to: &out, json5: false, indent: pretty ? 2 : 0, level: 0)
-        return out
+        return String(decoding: out, as: UTF8.self)
     }
 
     /// Object keys in the writers' order: plain Unicode scalar order.
@@ -26,52 +28,52 @@ extension JSONValue {
         members.keys.sorted { $0.unicodeScalars.lexicographicallyPrecedes($1.unicodeScalars) }
     }
 
-    private func write(to out: inout String, json5: Bool, indent: Int, level: Int) {
+    private func write(to out: inout [UInt8], json5: Bool, indent: Int, level: Int) {
         switch self {
-        case .null: out += "null"
-        case .bool(let b): out += b ? "true" : "false"
-        case .int(let i): out += String(i)
-        case .double(let d): out += Self.formatDouble(d, json5: json5)
+        case .null: out += "null".utf8
+        case .bool(let b): out += (b ? "true" : "false").utf8
+        case .int(let i): out += String(i).utf8
+        case .double(let d): out += Self.formatDouble(d, json5: json5).utf8
         case .string(let s): Self.writeQuoted(s, to: &out)
         case .array(let elements):
             if elements.isEmpty {
-                out += "[]"
+                out += "[]".utf8
                 return
             }
-            out += "["
+            out.append(UInt8(ascii: "["))
             for (index, element) in elements.enumerated() {
-                if index > 0 { out += "," }
+                if index > 0 { out.append(UInt8(ascii: ",")) }
                 Self.newline(&out, indent: indent, level: level + 1)
                 element.write(to: &out, json5: json5, indent: indent, level: level + 1)
             }
             Self.newline(&out, indent: indent, level: level)
-            out += "]"
+            out.append(UInt8(ascii: "]"))
         case .object(let members):
             if members.isEmpty {
-                out += "{}"
+                out += "{}".utf8
                 return
             }
-            out += "{"
+            out.append(UInt8(ascii: "{"))
             for (index, key) in Self.sortedKeys(members).enumerated() {
-                if index > 0 { out += "," }
+                if index > 0 { out.append(UInt8(ascii: ",")) }
                 Self.newline(&out, indent: indent, level: level + 1)
                 if json5 && Self.isIdentifier(key) {
-                    out += key
+                    out += key.utf8
                 } else {
                     Self.writeQuoted(key, to: &out)
                 }
-                out += indent > 0 ? ": " : ":"
+                out += (indent > 0 ? ": " : ":").utf8
                 members[key]?.write(to: &out, json5: json5, indent: indent, level: level + 1)
             }
             Self.newline(&out, indent: indent, level: level)
-            out += "}"
+            out.append(UInt8(ascii: "}"))
         }
     }
 
-    private static func newline(_ out: inout String, indent: Int, level: Int) {
+    private static func newline(_ out: inout [UInt8], indent: Int, level: Int) {
         guard indent > 0 else { return }
-        out += "\n"
-        out += String(repeating: " ", count: indent * level)
+        out.append(0x0A)
+        out.append(contentsOf: repeatElement(UInt8(ascii: " "), count: indent * level))
     }
 
     /// `true` when `key` can be written unquoted in JSON5 (an ASCII ECMAScript identifier).
@@ -88,25 +90,33 @@ extension JSONValue {
         return d.description
     }
 
-    static func writeQuoted(_ s: String, to out: inout String) {
-        out += "\""
+    static func writeQuoted(_ s: String, to out: inout [UInt8]) {
+        out.append(UInt8(ascii: "\""))
+        // Fast path: nothing to escape (the common case), copy the UTF-8 bytes as they are.
+        if s.utf8.allSatisfy({ $0 >= 0x20 && $0 != 0x22 && $0 != 0x5C && $0 != 0x7F && $0 != 0xE2 }) {
+            out += s.utf8
+            out.append(UInt8(ascii: "\""))
+            return
+        }
+        var text = ""
         for scalar in s.unicodeScalars {
             switch scalar {
-            case "\"": out += "\\\""
-            case "\\": out += "\\\\"
-            case "\n": out += "\\n"
-            case "\r": out += "\\r"
-            case "\t": out += "\\t"
-            case "\u{08}": out += "\\b"
-            case "\u{0C}": out += "\\f"
+            case "\"": text += "\\\""
+            case "\\": text += "\\\\"
+            case "\n": text += "\\n"
+            case "\r": text += "\\r"
+            case "\t": text += "\\t"
+            case "\u{08}": text += "\\b"
+            case "\u{0C}": text += "\\f"
             default:
                 if scalar.value < 0x20 || scalar.value == 0x7F || scalar.value == 0x2028 || scalar.value == 0x2029 {
-                    out += "\\u" + JSON5Parser.hex4(scalar.value)
+                    text += "\\u" + JSON5Parser.hex4(scalar.value)
                 } else {
-                    out.unicodeScalars.append(scalar)
+                    text.unicodeScalars.append(scalar)
                 }
             }
         }
-        out += "\""
+        out += text.utf8
+        out.append(UInt8(ascii: "\""))
     }
 }

@@ -50,7 +50,7 @@ struct Prompter {
     /// Reads a secret with echo off (termios); the typed text never appears on the terminal.
     func secret(_ question: String) -> String {
         while true {
-            Output.out(style.bold(question) + " (typing is hidden): ")
+            // Echo goes off before the question shows, so nothing typed after it can be echoed.
             var old = termios()
             let isTerminal = tcgetattr(STDIN_FILENO, &old) == 0
             if isTerminal {
@@ -58,11 +58,12 @@ struct Prompter {
                 var quiet = old
                 quiet.c_lflag &= ~tcflag_t(ECHO)
                 quiet.c_lflag |= tcflag_t(ECHONL)
-                tcsetattr(STDIN_FILENO, TCSAFLUSH, &quiet)
+                tcsetattr(STDIN_FILENO, TCSANOW, &quiet)
             }
+            Output.out(style.bold(question) + " (typing is hidden): ")
             let line = readLine()
             if isTerminal {
-                tcsetattr(STDIN_FILENO, TCSAFLUSH, &old)
+                tcsetattr(STDIN_FILENO, TCSANOW, &old)
                 Prompter.savedTermios = nil
             } else {
                 Output.out("\n")

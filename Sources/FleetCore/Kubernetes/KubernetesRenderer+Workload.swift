@@ -13,7 +13,7 @@ extension KubernetesRenderer {
             "fleet.dev/workspace-hash": .string(rendered.workspaceHash),
         ]
         if let fingerprint = secretFingerprint(bot, rendered) { annotations["fleet.dev/secrets-fingerprint"] = .string(fingerprint) }
-        let container: [String: JSONValue] = [
+        var container: [String: JSONValue] = [
             "name": "openclaw",
             "image": .string("\(set.fleet.kubernetesImage):\(set.fleet.kubernetesTag)"),
             "command": .array(["openclaw", "gateway", "run", "--port", .string(String(port)), "--bind", "lan", "--auth", "token"]),
@@ -22,12 +22,12 @@ extension KubernetesRenderer {
             "startupProbe": probe("/healthz", period: 2, failures: max(1, Int(seconds(set.fleet.startTimeout) / 2))),
             "livenessProbe": probe("/healthz", period: 10, failures: set.fleet.failureThreshold),
             "readinessProbe": probe("/readyz", period: 5, failures: 3),
-            "resources": resources(bot),
             "securityContext": .object([
                 "allowPrivilegeEscalation": false, "capabilities": .object(["drop": .array(["ALL"])]),
             ]),
             "volumeMounts": .array(mounts(rendered, layout: layout)),
         ]
+        if let resources = resources(bot) { container["resources"] = resources }
         var claim: [String: JSONValue] = [
             "accessModes": .array(["ReadWriteOnce"]),
             "resources": .object(["requests": .object(["storage": .string(set.fleet.kubernetesStorage)])]),
@@ -103,7 +103,8 @@ extension KubernetesRenderer {
         ])
     }
 
-    private func resources(_ bot: BotManifest) -> JSONValue {
+    /// Requests and limits, each value from the bot or else the Fleet's defaults (nil: none set).
+    private func resources(_ bot: BotManifest) -> JSONValue? {
         let spec = (bot.resources ?? ResourceSpec()).over(set.fleet.defaultResources)
         func amounts(_ cpu: String?, _ memory: String?) -> JSONValue? {
             var out: [String: JSONValue] = [:]
@@ -114,7 +115,7 @@ extension KubernetesRenderer {
         var out: [String: JSONValue] = [:]
         out["requests"] = amounts(spec.requestsCPU, spec.requestsMemory)
         out["limits"] = amounts(spec.limitsCPU, spec.limitsMemory)
-        return .object(out)
+        return out.isEmpty ? nil : .object(out)
     }
 
     private func seconds(_ d: Duration) -> Double {

@@ -38,7 +38,7 @@ public enum ManifestLoader {
         var fleets: [FleetSettings] = []
         // Files are independent until the fleet-wide rules: read them on every core, then
         // merge in path order so the result does not depend on scheduling.
-        for result in concurrentMap(snapshot.files, read) {
+        for result in ParallelMap.map(snapshot.files, read) {
             if let text = result.text { texts[result.path] = text }
             diagnostics += result.diagnostics
             bots += result.bots
@@ -106,20 +106,6 @@ public enum ManifestLoader {
     }
 
     /// `items.map(transform)`, spread over the processors for inputs worth it; same order.
-    static func concurrentMap<T: Sendable, R>(_ items: [T], _ transform: @Sendable (T) -> R) -> [R] {
-        let workers = min(ProcessInfo.processInfo.activeProcessorCount, 8, items.count / 16)
-        guard workers > 1 else { return items.map(transform) }
-        var results = [R?](repeating: nil, count: items.count)
-        results.withUnsafeMutableBufferPointer { buffer in
-            nonisolated(unsafe) let out = buffer
-            DispatchQueue.concurrentPerform(iterations: workers) { worker in
-                // Striding keeps the workers' shares even when file sizes vary along the list.
-                for i in stride(from: worker, to: items.count, by: workers) { out[i] = transform(items[i]) }
-            }
-        }
-        return results.map { $0! }
-    }
-
     private enum Document {
         case bot(BotManifest), fleet(FleetSettings), none
     }

@@ -2,11 +2,11 @@
 /// owners to review changes to its manifest.
 public enum Codeowners {
     /// The file text: one line per manifest file that has owners (several bots in one file share
-    /// the line, owners merged), sorted by path; deterministic.
+    /// the line, owners merged in bot-name order), sorted by path; the same for any order of `bots`.
     public static func text(for bots: [BotManifest]) -> String {
         var byFile: [String: [String]] = [:]
         var unowned: [String] = []
-        for bot in bots {
+        for bot in bots.sorted(by: { $0.name < $1.name }) {
             if bot.owners.isEmpty {
                 unowned.append(bot.name)
                 continue

@@ -63,7 +63,7 @@ public enum FleetScaffold {
         for schema in ManifestSchemas.jsonSchemaFiles() { files.append(("schemas/" + schema.name, schema.text)) }
         for (path, text) in files {
             let full = dir + "/" + path
-            try HostFiles.makeDirectory((full as NSString).deletingLastPathComponent)
+            try FileManager.default.createDirectory(atPath: (full as NSString).deletingLastPathComponent, withIntermediateDirectories: true)
             try HostFiles.writeAtomically(full, text: text, mode: 0o644)
         }
         let commit = try repo.commitAll(message: "fleet init: Fleet manifest and a sample bot")

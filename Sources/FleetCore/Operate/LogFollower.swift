@@ -5,7 +5,8 @@ import Glibc
 
 /// Reads a log file's recent lines, then follows it, surviving rotation: a file renamed away and
 /// recreated (a new inode at the path: the old file is drained, then the new one read from its
-/// start) and a file truncated in place (its size shrank: read again from the start).
+/// start) and a file truncated in place (its size shrank, or the bytes just before the read
+/// position changed because it was rewritten past it: read again from the start).
 ///
 /// Not thread-safe: one follower belongs to one task or thread.
 public final class LogFollower {
@@ -16,6 +17,8 @@ public final class LogFollower {
     private var inode: UInt64 = 0
     private var offset: off_t = 0
     private var partial: [UInt8] = []
+    /// The last bytes before `offset`, to notice a truncated file that grew back past it.
+    private var seen: [UInt8] = []
 
     /// A follower of `path`; the file need not exist yet (it is read from its start once it does).
     public init(path: String) {
@@ -34,6 +37,7 @@ public final class LogFollower {
         let start = max(0, info.st_size - off_t(maxBytes))
         offset = start
         partial = []
+        seen = []
         var lines = drain()
         if start > 0, !lines.isEmpty { lines.removeFirst() }
         return lines
@@ -46,10 +50,11 @@ public final class LogFollower {
             guard reopen() else { return [] }
         }
         var info = stat()
-        if fstat(fd, &info) == 0, info.st_size < offset {
+        if fstat(fd, &info) == 0, info.st_size < offset || !stillSeen() {
             // Truncated in place (copytruncate): start over.
             offset = 0
             partial = []
+            seen = []
         }
         lines += drain()
         var current = stat()
@@ -75,11 +80,20 @@ public final class LogFollower {
             return false
         }
         fd = opened
+        seen = []
         device = UInt64(info.st_dev)
         inode = UInt64(info.st_ino)
         offset = 0
         partial = []
         return true
+    }
+
+    /// Whether the bytes before `offset` are still the ones read there.
+    private func stillSeen() -> Bool {
+        guard !seen.isEmpty else { return true }
+        var now = [UInt8](repeating: 0, count: seen.count)
+        let n = now.withUnsafeMutableBytes { pread(fd, $0.baseAddress, $0.count, offset - off_t(seen.count)) }
+        return n == seen.count && now == seen
     }
 
     /// Reads from `offset` to the end; returns the complete lines.
@@ -98,6 +112,7 @@ public final class LogFollower {
                 start = i + 1
             }
             partial += buffer[start..<n]
+            seen = Array((seen + buffer[0..<n]).suffix(32))
         }
         return lines
     }

@@ -84,15 +84,23 @@ public enum Reconciler {
             throw .render("cannot create \(host.stateRoot)/fingerprint.key: \(error)")
         }
         let renderer = FleetSession.renderer(for: set, host: host, source: source, fingerprintKey: key.isEmpty ? HostFiles.randomBytes(32) : key)
-        var desired: [DesiredBot] = []
-        for bot in set.bots {
+        let basePort = host.basePort
+        let suspendAll = set.fleet.suspend
+        let rendered = ParallelMap.map(set.bots) { bot -> Result<DesiredBot, ReconcileError> in
             do {
-                let rendered = try renderer.render(bot, port: ports[bot.name] ?? host.basePort)
-                desired.append(DesiredBot(
-                    name: bot.name, enabled: bot.enabled, suspended: bot.suspend || set.fleet.suspend,
-                    rendered: rendered, manifest: bot.origin.file))
+                let output = try renderer.render(bot, port: ports[bot.name] ?? basePort)
+                return .success(DesiredBot(
+                    name: bot.name, enabled: bot.enabled, suspended: bot.suspend || suspendAll,
+                    rendered: output, manifest: bot.origin.file))
             } catch {
-                throw .render("bot '\(bot.name)': \(error)")
+                return .failure(.render("bot '\(bot.name)': \(error)"))
+            }
+        }
+        var desired: [DesiredBot] = []
+        for result in rendered {
+            switch result {
+            case .success(let bot): desired.append(bot)
+            case .failure(let error): throw error
             }
         }
         let observer = Observer(root: host.stateRoot, probeTimeout: set.fleet.probeTimeout)

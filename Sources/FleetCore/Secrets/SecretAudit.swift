@@ -83,10 +83,12 @@ public struct SecretAudit: Sendable {
                 for (key, raw) in channel.credentials where !raw.isEmpty && !SecretEnvelope.isEnvelope(raw) {
                     guard let mark = bot.node.node(at: ["spec", "channels", String(channel.index), "credentials", key])?.mark,
                           let text = set.texts[bot.origin.file] else { continue }
-                    var fileLines = lines[bot.origin.file] ?? text.components(separatedBy: "\n")
+                    var fileLines = lines[bot.origin.file]
+                        ?? text.split(separator: "\n", omittingEmptySubsequences: false).map(String.init)
                     guard fileLines.indices.contains(mark.line - 1) else { continue }
-                    for part in raw.components(separatedBy: "\n") where !part.isEmpty {
-                        for i in (mark.line - 1)..<min(fileLines.count, mark.line - 1 + raw.components(separatedBy: "\n").count + 1) {
+                    let parts = raw.split(separator: "\n").map(String.init)
+                    for part in parts where !part.isEmpty {
+                        for i in (mark.line - 1)..<min(fileLines.count, mark.line + parts.count) where fileLines[i].contains(part) {
                             fileLines[i] = fileLines[i].replacingOccurrences(of: part, with: String(repeating: "*", count: part.count))
                         }
                     }

@@ -1,0 +1,130 @@
+import FleetCore
+import FleetTestSupport
+import Foundation
+import Testing
+
+/// A running `fleet` whose stdout is collected on a helper thread.
+final class RunningFleet: @unchecked Sendable {
+    let process = Process()
+    private let lock = NSLock()
+    private var buffer = Data()
+
+    init(_ args: [String], env: [String: String]) throws {
+        let pipe = Pipe()
+        process.executableURL = URL(fileURLWithPath: TestPaths.executable("fleet"))
+        process.arguments = args
+        process.environment = env
+        process.standardOutput = pipe
+        process.standardError = FileHandle.nullDevice
+        process.standardInput = FileHandle.nullDevice
+        try process.run()
+        let handle = pipe.fileHandleForReading
+        Thread.detachNewThread { [self] in
+            while true {
+                let data = handle.availableData
+                if data.isEmpty { return }
+                lock.withLock { buffer.append(data) }
+            }
+        }
+    }
+
+    var output: String { lock.withLock { String(decoding: buffer, as: UTF8.self) } }
+
+    /// Waits until the output contains `text`.
+    func waitFor(_ text: String, seconds: Double = 10) -> Bool { waitUntil(seconds: seconds) { output.contains(text) } }
+
+    /// SIGINT, then the exit status.
+    func interrupt() -> Int32 {
+        kill(process.processIdentifier, SIGINT)
+        process.waitUntilExit()
+        return process.terminationStatus
+    }
+}
+
+func testEnv() -> [String: String] {
+    var env = ProcessInfo.processInfo.environment
+    env["PATH"] = TestPaths.productsDirectory + ":" + (env["PATH"] ?? "/usr/bin:/bin")
+    env["NO_COLOR"] = "1"
+    env["OPENCLAW_BASE_PATH"] = nil
+    return env
+}
+
+func logLine(_ message: String, level: String = "INFO") -> String {
+    #"{"0":"\#(message)","_meta":{"logLevelName":"\#(level)","name":"openclaw"},"time":"\#(ISOTime.utc(Date()))"}"# + "\n"
+}
+
+@Suite struct OperateCommandTests {
+    @Test func logsFollowSeesNewLinesAndSurvivesRotation() throws {
+        let dir = try TempDirectory(prefix: "fleet-logs")
+        let root = dir.file("state")
+        let logs = root + "/bots/alpha/logs"
+        try FileManager.default.createDirectory(atPath: logs, withIntermediateDirectories: true)
+        try FileManager.default.createDirectory(atPath: root + "/bots/beta/logs", withIntermediateDirectories: true)
+        let path = logs + "/openclaw.log"
+        try Data((logLine("[gateway] before start") + logLine("[telegram] [default] channel exited: 401 Unauthorized", level: "ERROR")).utf8)
+            .write(to: URL(fileURLWithPath: path))
+        func append(_ text: String) throws {
+            let h = try FileHandle(forWritingTo: URL(fileURLWithPath: path))
+            h.seekToEndOfFile()
+            h.write(Data(text.utf8))
+            try h.close()
+        }
+        let env = testEnv()
+        let f = try RunningFleet(["logs", "-f", "--state-root", root, "--repo", dir.path], env: env)
+        #expect(f.waitFor("before start"), "\(f.output)")
+        #expect(f.output.contains("ERROR alpha | [telegram] [default] channel exited: 401 Unauthorized"), "\(f.output)")
+        try append(logLine("[gateway] written after start"))
+        #expect(f.waitFor("alpha | [gateway] written after start"), "\(f.output)")
+        // Rotation: renamed away, a new file at the path.
+        try append(logLine("[gateway] last line of the old file"))
+        try FileManager.default.moveItem(atPath: path, toPath: path + ".1")
+        try Data(logLine("[gateway] first line after rotation").utf8).write(to: URL(fileURLWithPath: path))
+        #expect(f.waitFor("first line after rotation"), "\(f.output)")
+        #expect(f.output.contains("last line of the old file"))
+        // A second bot's lines interleave with a name prefix.
+        try Data(logLine("[gateway] hello from beta", level: "WARN").utf8).write(to: URL(fileURLWithPath: root + "/bots/beta/logs/openclaw.log"))
+        #expect(f.waitFor("WARN  beta  | [gateway] hello from beta"), "\(f.output)")
+        #expect(f.interrupt() == 0)
+
+        // Filters, without -f.
+        let errors = try runProcess(TestPaths.executable("fleet"), ["logs", "alpha", "--level", "error", "--json", "--state-root", root, "--repo", dir.path], env: env)
+        #expect(errors.status == 0)
+        let lines = errors.stdout.split(separator: "\n")
+        #expect(lines.count == 1 && lines[0].contains(#""level":"ERROR""#), "\(errors.stdout)")
+        let grep = try runProcess(TestPaths.executable("fleet"), ["logs", "--grep", "rotat", "--state-root", root, "--repo", dir.path], env: env)
+        #expect(grep.stdout.split(separator: "\n").count == 1, "\(grep.stdout)")
+        let unknown = try runProcess(TestPaths.executable("fleet"), ["logs", "alpah", "--state-root", root, "--repo", dir.path], env: env)
+        #expect(unknown.status == 1 && unknown.stderr.contains("did you mean 'alpha'"), "\(unknown.stderr)")
+    }
+
+    @Test func codeownersWritesTheSameFileEveryTime() throws {
+        let git = try GitFixture()
+        let repo = try git.makeRepo("repo")
+        try git.write("repo", "fleet/bots/support.yaml", ManifestText.bot("support").replacingOccurrences(
+            of: "name: support", with: "name: support\n  owners: [\"@acme/care\", \"@ada\"]"))
+        try git.write("repo", "fleet/bots/ops.yaml", ManifestText.bot("ops").replacingOccurrences(
+            of: "name: ops", with: "name: ops\n  owners: [\"@acme/sre\"]"))
+        try git.commitAll("repo", "bots")
+        let out = git.path("repo/.github/CODEOWNERS")
+        let fleet = TestPaths.executable("fleet")
+        #expect(try runProcess(fleet, ["codeowners", "--repo", repo, "--out", out], env: testEnv()).status == 0)
+        let first = try String(contentsOfFile: out, encoding: .utf8)
+        #expect(first.hasSuffix("/fleet/bots/ops.yaml @acme/sre\n/fleet/bots/support.yaml @acme/care @ada\n"), "\(first)")
+        let printed = try runProcess(fleet, ["codeowners", "--repo", repo], env: testEnv())
+        #expect(printed.stdout == first)
+    }
+
+    @Test func helpListsEveryCommandAndCompletionsGenerate() throws {
+        let fleet = TestPaths.executable("fleet")
+        let help = try runProcess(fleet, ["--help"], env: testEnv())
+        for command in ["validate", "plan", "apply", "status", "describe", "logs", "sessions", "history", "destroy", "restart",
+                        "render", "schema", "secrets", "import", "check", "init", "new", "login", "codeowners"] {
+            #expect(help.stdout.contains("\n  \(command) "), "fleet --help lacks \(command)")
+        }
+        for shell in ["bash", "zsh", "fish"] {
+            let script = try runProcess(fleet, ["--generate-completion-script", shell], env: testEnv())
+            #expect(script.status == 0, "\(shell): \(script.stderr)")
+            #expect(script.stdout.contains("describe") && script.stdout.contains("codeowners"))
+        }
+    }
+}

@@ -1,0 +1,101 @@
+import FleetCore
+import FleetTestSupport
+import Foundation
+import Testing
+
+/// Two hosts (here: two state roots and port bases on one machine) following one repository,
+/// each applying only the bots its `--selector` matches.
+@Suite(.serialized) struct ShardingEndToEndTests {
+    /// One host's `fleet`: its own state root and `OPENCLAW_BASE_PORT`, and a selector.
+    struct Host {
+        let world: FleetWorld
+        let root: String
+        let basePort: Int
+        let selector: String
+
+        func fleet(_ args: String...) throws -> ProcessResult { try run(args + ["--selector", selector]) }
+
+        /// Without the selector (`destroy` takes none: it stops what this state root runs).
+        func run(_ args: [String]) throws -> ProcessResult {
+            var env = world.env()
+            env["OPENCLAW_BASE_PORT"] = String(basePort)
+            return try runProcess(world.fleetBinary, args + ["--repo", world.repo, "--state-root", root], env: env)
+        }
+
+        func gateways() -> [String: Int32] {
+            ProcessTable.gateways(under: root).compactMapValues { $0.first?.pid }
+        }
+    }
+
+    func bot(_ w: FleetWorld, _ name: String, labels: String) throws {
+        try w.git.write("repo", "fleet/bots/\(name).yaml", """
+            apiVersion: fleet/v1
+            kind: Bot
+            metadata:
+              name: \(name)
+              labels: \(labels)
+            spec:
+              systemPrompt: You are \(name).
+              channels:
+                - {type: telegram, credentials: {botToken: "tok-\(name)"}}
+            """)
+    }
+
+    @Test func twoHostsWithDisjointSelectorsShareOneRepository() throws {
+        let w = try FleetWorld()
+        let one = Host(world: w, root: w.root, basePort: w.basePort, selector: "host=one")
+        let two = Host(world: w, root: w.git.path("state-two"), basePort: w.basePort + 1000, selector: "host in (two)")
+        defer { _ = try? two.run(["destroy"]) }
+        for name in ["a1", "a2", "a3"] { try bot(w, name, labels: "{host: one}") }
+        try bot(w, "b1", labels: "{host: two}")
+        try bot(w, "nowhere", labels: "{host: three}")
+        try w.commit("five bots, two hosts")
+
+        let planOne = try one.fleet("plan")
+        #expect(planOne.stdout.contains("Plan: 3 to create"), "\(planOne.stdout)")
+        #expect(!planOne.stdout.contains("b1") && !planOne.stdout.contains("nowhere"), "\(planOne.stdout)")
+
+        let applyOne = try one.fleet("apply")
+        #expect(applyOne.status == 0, "\(applyOne.stdout)\(applyOne.stderr)")
+        let applyTwo = try two.fleet("apply")
+        #expect(applyTwo.status == 0, "\(applyTwo.stdout)\(applyTwo.stderr)")
+        #expect(Set(one.gateways().keys) == ["a1", "a2", "a3"])
+        #expect(Set(two.gateways().keys) == ["b1"])
+        #expect(HTTPProbe.get(port: two.basePort, path: "/healthz")?.status == 200, "host two's bots use its port base")
+        let before = one.gateways().merging(two.gateways()) { a, _ in a }
+
+        // Each host sees nothing to do, whatever the other runs.
+        #expect(try one.fleet("plan", "--detailed-exitcode").status == 0)
+        #expect(try two.fleet("plan", "--detailed-exitcode").status == 0)
+
+        // a2's labels move it to host two: host one destroys it, host two creates it, nothing else moves.
+        try bot(w, "a2", labels: "{host: two}")
+        try w.commit("a2 to host two")
+        let moveOne = try one.fleet("plan")
+        #expect(moveOne.stdout.contains("destroy  a2"), "\(moveOne.stdout)")
+        #expect(moveOne.stdout.contains("Plan: 0 to create, 0 to reload, 0 to restart, 1 to destroy."), "\(moveOne.stdout)")
+        #expect(try one.fleet("apply").status == 0)
+        let moveTwo = try two.fleet("apply")
+        #expect(moveTwo.status == 0, "\(moveTwo.stdout)\(moveTwo.stderr)")
+        #expect(moveTwo.stdout.contains("create") && moveTwo.stdout.contains("a2"), "\(moveTwo.stdout)")
+        #expect(Set(one.gateways().keys) == ["a1", "a3"])
+        #expect(Set(two.gateways().keys) == ["a2", "b1"])
+        for name in ["a1", "a3", "b1"] {
+            #expect(one.gateways().merging(two.gateways()) { a, _ in a }[name] == before[name], "\(name) was restarted")
+        }
+        #expect(try w.state().bots["a2"] == nil)
+        #expect(try FleetState.load(from: two.root + "/state.json").bots["a2"]?.phase == .Running)
+    }
+
+    @Test func aBadSelectorIsAUsageErrorThatSaysWhere() throws {
+        let w = try FleetWorld()
+        try bot(w, "a1", labels: "{host: one}")
+        try w.commit()
+        let host = Host(world: w, root: w.root, basePort: w.basePort, selector: "host in (one")
+        let result = try host.fleet("plan")
+        #expect(result.status == 2)
+        #expect(result.stderr.contains("invalid selector 'host in (one': column 13: expected ',' or ')' after the value 'one', found the end"),
+                "\(result.stderr)")
+        #expect(!FileManager.default.fileExists(atPath: w.root + "/state.json"))
+    }
+}
