@@ -21,6 +21,7 @@ struct DaemonCommand: AsyncParsableCommand {
 
     @OptionGroup var source: SourceOptions
     @OptionGroup var state: StateOptions
+    @OptionGroup var selector: SelectorOptions
 
     @Option(name: .long, help: "Follow a remote repository (file://, https://, ssh://) through a bare mirror under the state root.")
     var url: String?
@@ -68,6 +69,8 @@ struct DaemonCommand: AsyncParsableCommand {
         config.gnupgHome = gnupgHome
         config.metricsListen = metricsListen
         config.parallelism = parallelism
+        let selection = selector.labelSelector
+        config.selectBots = { $0.selecting(selection) }  // --selector: this host's share of the bots
         let root: String
         if url != nil {
             root = HostSettings(fleet: FleetSettings(), stateRootFlag: state.stateRoot).stateRoot

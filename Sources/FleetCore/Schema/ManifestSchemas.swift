@@ -180,7 +180,8 @@ public enum ManifestSchemas {
         ])), "Defaults for every bot."),
         Field("hosts", .array(.object(ObjectSchema("A host and the bots it runs.", [
             Field("name", .text, required: true, "The host's name."),
-            Field("selector", .text, required: true, "A label selector (k=v, k!=v, k in (a,b))."),
+            Field("selector", .text, required: true,
+                  "A label selector, as `--selector` takes it: k=v, k!=v, k in (a,b), k notin (a,b), k, !k, joined by commas."),
         ]))), "Hosts sharing this repository, each with a label selector."),
         Field("kubernetes", .object(ObjectSchema("Settings for `fleet render --target kubernetes`.", [
             Field("image", .text, default: "ghcr.io/openclaw/openclaw", "The OpenClaw image."),

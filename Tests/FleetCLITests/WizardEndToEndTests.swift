@@ -1,0 +1,107 @@
+import FleetCore
+import FleetTestSupport
+import Foundation
+import Testing
+
+/// `fleet init`, then the `fleet new bot` wizard typed into a pseudo-terminal (hidden token), then
+/// validate, commit and apply with openclaw-sim: the whole path a new operator walks, timed.
+@Suite struct WizardEndToEndTests {
+    /// Drives a command in a pseudo-terminal: waits for each prompt, types its answer, prints all
+    /// the terminal showed (echo included) and exits with the command's status.
+    static let driver = #"""
+        import json, os, pty, select, sys, time
+        steps = json.loads(sys.argv[1])
+        pid, fd = pty.fork()
+        if pid == 0:
+            os.execvp(sys.argv[2], sys.argv[2:])
+        out, pos = b"", 0
+        def read(timeout):
+            global out
+            r, _, _ = select.select([fd], [], [], timeout)
+            if not r:
+                return True
+            try:
+                data = os.read(fd, 4096)
+            except OSError:
+                return False
+            out += data
+            return bool(data)
+        for prompt, answer in steps:
+            end = time.time() + 20
+            while prompt.encode() not in out[pos:]:
+                if time.time() > end or not read(0.1):
+                    sys.stdout.buffer.write(out)
+                    sys.exit("no prompt %r" % prompt)
+            pos = out.index(prompt.encode(), pos) + len(prompt)
+            os.write(fd, (answer + "\n").encode())
+        while read(10):
+            pass
+        _, status = os.waitpid(pid, 0)
+        sys.stdout.buffer.write(out)
+        sys.exit(os.waitstatus_to_exitcode(status))
+        """#
+
+    @Test func initThenWizardThenCommitAndApplyRunsTheBot() throws {
+        let started = Date()
+        let scratch = try TempDirectory(prefix: "fleet-wizard")
+        let dir = scratch.file("my-fleet")
+        let state = scratch.file("state")
+        var env = testEnv()
+        env["HOME"] = scratch.path
+        env["GIT_AUTHOR_NAME"] = "Ada Operator"
+        env["GIT_AUTHOR_EMAIL"] = "ada@example.com"
+        env["GIT_COMMITTER_NAME"] = "Ada Operator"
+        env["GIT_COMMITTER_EMAIL"] = "ada@example.com"
+        env["GIT_CONFIG_NOSYSTEM"] = "1"
+        env["TERM"] = "xterm"
+        var basePort = freePort()
+        while basePort > 60_000 || basePort < 1024 { basePort = freePort() }
+        let fleet = TestPaths.executable("fleet")
+
+        let created = try runProcess(fleet, ["init", dir, "--gateway-command", "openclaw-sim gateway run", "--base-port", String(basePort)], env: env)
+        #expect(created.status == 0, "\(created.stderr)")
+        var info = stat()
+        #expect(stat(dir + "/.fleet/keys/fleet.key", &info) == 0 && info.st_mode & 0o777 == 0o600)
+        #expect(try String(contentsOfFile: dir + "/.gitignore", encoding: .utf8).contains(".fleet/keys/"))
+        #expect(FileManager.default.fileExists(atPath: dir + "/schemas/bot.schema.json"))
+        let initial = try runProcess("/usr/bin/env", ["git", "-C", dir, "status", "--porcelain"], env: env)
+        #expect(initial.stdout.isEmpty, "the key or another file is not committed/ignored: \(initial.stdout)")
+
+        let token = "7000001:wizard-SECRET-token"
+        let steps: [[String]] = [
+            ["Name (lowercase letters, digits, -): ", "Wizard Bot"],   // refused: not a slug
+            ["Name (lowercase letters, digits, -): ", "wizbot"],
+            ["Display name [Wizbot]: ", "Wizard Bot"],
+            ["Choice [1]: ", "4"],                                    // openai/gpt-4.1
+            ["Choice [1]: ", "1"],                                    // telegram
+            ["(typing is hidden): ", token],
+            ["Choice [1]: ", "allowlist"],
+            ["Allowed sender ids, comma-separated: ", "111, 222"],
+        ]
+        let stepsJSON = String(decoding: try JSONSerialization.data(withJSONObject: steps), as: UTF8.self)
+        let wizard = try runProcess("/usr/bin/env", ["python3", "-c", Self.driver, stepsJSON, fleet, "new", "bot"], env: env, cwd: dir)
+        #expect(wizard.status == 0, "\(wizard.stdout)\(wizard.stderr)")
+        #expect(!wizard.stdout.contains(token), "the token was echoed:\n\(wizard.stdout)")
+        #expect(wizard.stdout.contains("try 'wizard-bot'"), "\(wizard.stdout)")
+        #expect(wizard.stdout.contains("only the sender ids you list may talk to the bot"))
+        #expect(wizard.stdout.contains("git add fleet/bots/wizbot.yaml && git commit -m \"Add bot wizbot\""), "\(wizard.stdout)")
+        #expect(wizard.stdout.contains("  fleet apply"))
+        let manifest = try String(contentsOfFile: dir + "/fleet/bots/wizbot.yaml", encoding: .utf8)
+        #expect(!manifest.contains(token) && manifest.contains("botToken: \"ENC[AES256_GCM,"))
+        #expect(manifest.contains("model: openai/gpt-4.1") && manifest.contains("allowFrom: [\"111\", \"222\"]"))
+
+        #expect(try runProcess(fleet, ["validate", "--worktree"], env: env, cwd: dir).status == 0)
+        // The two commands the wizard printed.
+        #expect(try runProcess("/bin/sh", ["-c", "git add fleet/bots/wizbot.yaml && git commit -q -m 'Add bot wizbot'"], env: env, cwd: dir).status == 0)
+        let apply = try runProcess(fleet, ["apply", "--state-root", state], env: env, cwd: dir)
+        defer { _ = try? runProcess(fleet, ["destroy", "--state-root", state], env: env, cwd: dir) }
+        #expect(apply.status == 0, "\(apply.stdout)\(apply.stderr)")
+        let fleetState = try FleetState.load(from: state + "/state.json")
+        #expect(fleetState.bots["wizbot"]?.phase == .Running)
+        let config = try String(contentsOfFile: state + "/bots/wizbot/config.json5", encoding: .utf8)
+        #expect(config.contains("openai/gpt-4.1"))
+        let elapsed = Date().timeIntervalSince(started)
+        print("wizard path (init, wizard in a pty, validate, commit, apply to Running): \(String(format: "%.2f", elapsed)) s")
+        #expect(elapsed < 30)
+    }
+}
