@@ -12,7 +12,7 @@ cd "$(dirname "$0")/.."
 ROOT=$PWD
 OUT=$ROOT/.build/fuzz
 mkdir -p "$OUT/modules" "$OUT/cmod/CFleetSystem" "$OUT/bin"
-SWIFTFLAGS=(-O -g -sanitize=fuzzer -parse-as-library -swift-version 6 -I "$OUT/modules"
+SWIFTFLAGS=(-O -g -suppress-warnings -sanitize=fuzzer -parse-as-library -swift-version 6 -I "$OUT/modules"
             -I "$ROOT/Sources/CYAML" -I "$ROOT/Sources/CGit2" -I "$ROOT/Sources/CCrypto" -I "$OUT/cmod/CFleetSystem")
 
 # CFleetSystem is a plain C target: SwiftPM writes its module map; so do we.

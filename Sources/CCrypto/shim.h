@@ -5,4 +5,10 @@
 #include <openssl/err.h>
 #include <openssl/hmac.h>
 #include <openssl/crypto.h>
+#include <openssl/ssl.h>
+
+/// SSL_set_tlsext_host_name is a macro; Swift calls this instead (SNI).
+static inline long fleet_ssl_set_sni(SSL *ssl, const char *host) {
+    return SSL_set_tlsext_host_name(ssl, host);
+}
 #endif

@@ -25,6 +25,8 @@ public struct CryptoError: Error, Sendable, Hashable, CustomStringConvertible {
         case openSSL
         /// The random generator failed.
         case random
+        /// A TLS handshake or transfer failed (certificate, host name, protocol).
+        case tls
     }
 
     /// What kind of failure.

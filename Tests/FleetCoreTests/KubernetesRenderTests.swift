@@ -1,4 +1,5 @@
 @testable import FleetCore
+import FleetGit
 import FleetTestSupport
 import Foundation
 import OpenClawConfig
@@ -11,10 +12,18 @@ enum KubernetesFixtures {
         return SecretKeys([try SecretKey(text: text, source: "examples/demo.key")])
     }
 
+    /// A fixed commit, so the `fleet.dev/commit` labels do not follow the repository's HEAD.
+    static let commit: GitCommitInfo = {
+        let who = GitSignatureInfo(name: "Ada Author", email: "ada@example.com", time: Date(timeIntervalSince1970: 1_700_000_000))
+        return GitCommitInfo(id: "0123456789abcdef0123456789abcdef01234567", shortId: "0123456", author: who, committer: who,
+                             summary: "demo", message: "demo\n")
+    }()
+
     /// A directory of the repository, read from disk, with its secrets opened by the demo key.
     static func load(_ path: String) throws -> ManifestSet {
-        let set = try FleetSession.load(ManifestSource(repository: Repo.root, path: path, worktree: true), keys: try demoKeys())
+        var set = try FleetSession.load(ManifestSource(repository: Repo.root, path: path, worktree: true), keys: try demoKeys())
         #expect(set.isValid, "\(set.dump)")
+        set.commit = commit
         return set
     }
 

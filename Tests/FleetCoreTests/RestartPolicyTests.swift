@@ -68,6 +68,7 @@ import Testing
         for _ in 0..<5 { taken.append(budget.take(at: clock.now, policy: small)) }
         #expect(taken == [true, true, true, false, false])
         clock.advance(by: .seconds(59))
+        #expect(budget.wait(at: clock.now, policy: small) == .seconds(1))
         let early = budget.take(at: clock.now, policy: small)
         #expect(!early)
         clock.advance(by: .seconds(1))

@@ -6,8 +6,12 @@ import Foundation
 struct DescribeCommand: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "describe",
-        abstract: "Show everything about one bot: manifest, config, process, health, channels, sessions, figures, journal, log.",
+        abstract: "Show everything about one bot in one screen.",
         discussion: """
+            The manifest file and commit, the rendered config's path and hash, the process (pid, uptime, \
+            restarts, last exit), health and readiness, channels, sessions, the figures, the bot's last \
+            journal entries and its last log lines.
+
             Examples:
               fleet describe support
               fleet describe support --json

@@ -6,7 +6,7 @@ import Foundation
 struct InitCommand: ParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "init",
-        abstract: "Create a new fleet repository: Fleet manifest, a sample bot, schemas, .gitignore, a key, a first commit.",
+        abstract: "Create a new fleet repository (manifests, schemas, a key, a first commit).",
         discussion: """
             The key is written to DIR/.fleet/keys/fleet.key (mode 0600, git-ignored); fleet finds it there. \
             The sample bot's token is an encrypted placeholder; replace it with \

@@ -60,6 +60,7 @@ struct LogsCommand: ParsableCommand {
         let host = HostView.load(source: source, state: state)
         for bot in bots { host.require(bot) }
         let names = bots.isEmpty ? host.botNames : bots
+        if names.isEmpty { Output.err("fleet: no bots under \(host.root) yet; run fleet apply\n") }
         let filter = LogFilter(minRank: level.flatMap(LogLevelName.parse) ?? 0,
                                regex: grep.flatMap { try? NSRegularExpression(pattern: $0) },
                                since: since.flatMap(parseSince))

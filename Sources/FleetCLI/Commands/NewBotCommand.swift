@@ -115,7 +115,7 @@ struct NewBotCommand: ParsableCommand {
         var token: String?
         var appToken: String?
         if NewBot.tokenKey(channel) != nil {
-            Output.out(p.style.dim("Get it \(NewBot.tokenHelp(channel)).") + "\n")
+            Output.out(p.style.dim("Where to get it: \(NewBot.tokenHelp(channel)).") + "\n")
             token = p.secret("\(channel.capitalized) bot token")
             if channel == "slack" { appToken = p.secret("Slack app-level token (xapp-…)") }
         }

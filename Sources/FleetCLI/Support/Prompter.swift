@@ -34,7 +34,8 @@ struct Prompter {
         Output.out(style.bold(question) + "\n")
         for (i, o) in options.enumerated() {
             let note = o.note.isEmpty ? "" : "  " + style.dim(o.note)
-            Output.out("  \(i + 1)) \(o.name.padding(toLength: width, withPad: " ", startingAt: 0))\(note)\n")
+            let name = o.note.isEmpty ? o.name : o.name.padding(toLength: width, withPad: " ", startingAt: 0)
+            Output.out("  \(i + 1)) \(name)\(note)\n")
         }
         if free != nil { Output.out("  or type another one\n") }
         let answer = ask("Choice", default: String(index + 1)) { text in

@@ -144,7 +144,8 @@ public actor Daemon<C: Clock> where C.Duration == Duration, C.Instant: Sendable 
         let now = clock.now
         var delay = tracker.recordCrash(at: now, policy: config.policy, random: Double.random(in: 0...1))
         if !budget.take(at: now, policy: config.policy) {
-            delay = max(delay, config.policy.budgetWindow)
+            delay = max(delay, budget.wait(at: now, policy: config.policy))
+            _ = budget.take(at: now.advanced(by: delay), policy: config.policy)
             log("\(e.bot): host restart budget (\(config.policy.budget) per \(config.policy.budgetWindow)) used up; waiting \(delay)")
         }
         let what = e.exit.map(\.summary) ?? "exited"

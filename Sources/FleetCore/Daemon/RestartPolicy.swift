@@ -11,12 +11,12 @@ public struct RestartPolicy: Sendable, Hashable {
     /// ± this fraction of random jitter on every delay.
     public var jitter: Double = 0.2
     /// Restarts allowed host-wide per `budgetWindow` (a mass crash is not a restart storm).
-    public var budget: Int = 20
+    public var budget: Int = 30
     /// The window of the host-wide budget.
     public var budgetWindow: Duration = .seconds(60)
 
     /// The defaults: the first crash restarts at once, then 1 s doubling to 5 min; reset after
-    /// 10 min healthy; CrashLoop at 3 crashes; 20 restarts per minute for the host.
+    /// 10 min healthy; CrashLoop at 3 crashes; 30 restarts per minute for the host.
     public init() {}
 
     /// The delay before restart number `attempt` (1-based): the first crash restarts at once,
@@ -87,5 +87,12 @@ public struct RestartBudget<C: Clock>: Sendable where C.Instant: Sendable, C.Dur
         guard spent.count < policy.budget else { return false }
         spent.append(now)
         return true
+    }
+
+    /// How long until the budget has room again at `now` (zero when it has room).
+    public func wait(at now: C.Instant, policy: RestartPolicy) -> Duration {
+        let live = spent.filter { $0.duration(to: now) < policy.budgetWindow }
+        guard live.count >= policy.budget, let oldest = live.min() else { return .zero }
+        return policy.budgetWindow - oldest.duration(to: now)
     }
 }

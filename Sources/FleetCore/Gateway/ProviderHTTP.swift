@@ -1,10 +1,12 @@
+import FleetCrypto
 import Foundation
-#if canImport(FoundationNetworking)
-import FoundationNetworking
+#if canImport(Glibc)
+import Glibc
 #endif
 
 /// A one-shot HTTP request to a channel provider: plain sockets for `http://` (the tests' local
-/// mocks), URLSession for `https://` (the real providers).
+/// mocks), OpenSSL's TLS over the same socket for `https://` (the real providers). No
+/// FoundationNetworking: it would drag libcurl and its libraries into every fleet process.
 enum ProviderHTTP {
     struct Response: Sendable {
         var status: Int
@@ -24,9 +26,9 @@ enum ProviderHTTP {
         guard let parsed = URLComponents(string: url), let host = parsed.host, let scheme = parsed.scheme else {
             return .failure(.malformed("not a URL"))
         }
-        if scheme == "https" { return viaURLSession(method: method, url: url, headers: headers, body: body, timeout: timeout) }
-        guard scheme == "http" else { return .failure(.malformed("unsupported scheme \(scheme)")) }
-        let port = parsed.port ?? 80
+        guard scheme == "http" || scheme == "https" else { return .failure(.malformed("unsupported scheme \(scheme)")) }
+        let tls = scheme == "https"
+        let port = parsed.port ?? (tls ? 443 : 80)
         var target = parsed.percentEncodedPath.isEmpty ? "/" : parsed.percentEncodedPath
         if let query = parsed.percentEncodedQuery { target += "?" + query }
         let deadline = Deadline(timeout)
@@ -36,13 +38,21 @@ enum ProviderHTTP {
             var head = "\(method) \(target) HTTP/1.1\r\nHost: \(host):\(port)\r\nConnection: close\r\nUser-Agent: fleet/\(FleetVersion.string)\r\n"
             for name in headers.keys.sorted() { head += "\(name): \(headers[name] ?? "")\r\n" }
             head += "Content-Length: \(body?.count ?? 0)\r\n\r\n"
-            try socket.write(Array(head.utf8) + (body ?? []), deadline: deadline)
+            let request = Array(head.utf8) + (body ?? [])
             var raw: [UInt8] = []
-            while true {
-                let chunk = try socket.read(deadline: deadline)
-                if chunk.isEmpty { break }
-                raw += chunk
-                if raw.count > 1 << 20 { break }
+            if tls {
+                switch viaTLS(socket, host: host, request: request, deadline: deadline) {
+                case .success(let bytes): raw = bytes
+                case .failure(let failure): return .failure(failure)
+                }
+            } else {
+                try socket.write(request, deadline: deadline)
+                while true {
+                    let chunk = try socket.read(deadline: deadline)
+                    if chunk.isEmpty { break }
+                    raw += chunk
+                    if raw.count > 1 << 20 { break }
+                }
             }
             return parse(raw)
         } catch {
@@ -82,33 +92,20 @@ enum ProviderHTTP {
         return out
     }
 
-    private static func viaURLSession(method: String, url: String, headers: [String: String], body: [UInt8]?,
-                                      timeout: Duration) -> Result<Response, Failure> {
-        guard let target = URL(string: url) else { return .failure(.malformed("not a URL")) }
-        var request = URLRequest(url: target)
-        request.httpMethod = method
-        let seconds = Double(timeout.components.seconds) + Double(timeout.components.attoseconds) / 1e18
-        request.timeoutInterval = seconds
-        for (k, v) in headers { request.setValue(v, forHTTPHeaderField: k) }
-        if let body { request.httpBody = Data(body) }
-        final class Box: @unchecked Sendable { var result: Result<Response, Failure> = .failure(.timeout) }
-        let box = Box()
-        let done = DispatchSemaphore(value: 0)
-        let configuration = URLSessionConfiguration.ephemeral
-        configuration.timeoutIntervalForRequest = seconds
-        let session = URLSession(configuration: configuration)
-        session.dataTask(with: request) { data, response, error in
-            if let http = response as? HTTPURLResponse {
-                box.result = .success(Response(status: http.statusCode, body: [UInt8](data ?? Data())))
-            } else if let error = error as? URLError, error.code == .timedOut {
-                box.result = .failure(.timeout)
-            } else {
-                box.result = .failure(.unreachable(error?.localizedDescription ?? "no answer"))
-            }
-            done.signal()
-        }.resume()
-        _ = done.wait(timeout: .now() + seconds + 1)
-        session.invalidateAndCancel()
-        return box.result
+    /// Speaks TLS on the connected socket: blocking from here on, bounded by the socket's timeouts.
+    private static func viaTLS(_ socket: PlainSocket, host: String, request: [UInt8], deadline: Deadline) -> Result<[UInt8], Failure> {
+        let fd = socket.fd
+        _ = fcntl(fd, F_SETFL, fcntl(fd, F_GETFL) & ~O_NONBLOCK)
+        let remaining = max(0.05, Double(deadline.remainingMs) / 1000)
+        var tv = timeval(tv_sec: Int(remaining), tv_usec: Int((remaining - Double(Int(remaining))) * 1_000_000))
+        setsockopt(fd, SOL_SOCKET, SO_RCVTIMEO, &tv, socklen_t(MemoryLayout<timeval>.size))
+        setsockopt(fd, SOL_SOCKET, SO_SNDTIMEO, &tv, socklen_t(MemoryLayout<timeval>.size))
+        do {
+            let tls = try TLSClient(fd: fd, host: host)
+            try tls.write(request)
+            return .success(try tls.readAll())
+        } catch {
+            return .failure(.unreachable(error.message))
+        }
     }
 }

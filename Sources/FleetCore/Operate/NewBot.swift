@@ -62,7 +62,7 @@ public enum NewBot {
     /// Where to get the token of `channel`, in one line.
     public static func tokenHelp(_ channel: String) -> String {
         switch channel {
-        case "telegram": return "from @BotFather in Telegram (/newbot, or /token for an existing bot)"
+        case "telegram": return "@BotFather in Telegram (/newbot, or /token for an existing bot)"
         case "discord": return "Discord Developer Portal → your application → Bot → Reset Token"
         case "slack": return "api.slack.com/apps → your app → OAuth & Permissions → Bot User OAuth Token (xoxb-…)"
         default: return ""
@@ -81,7 +81,7 @@ public enum NewBot {
             out.append("model '\(a.model)' must be provider/model, e.g. \(models[0])")
         }
         if !channels.contains(a.channel) { out.append("channel must be one of \(channels.joined(separator: ", "))") }
-        if tokenKey(a.channel) != nil, (a.token ?? "").isEmpty { out.append("\(a.channel) needs a token (\(tokenHelp(a.channel)))") }
+        if tokenKey(a.channel) != nil, (a.token ?? "").isEmpty { out.append("\(a.channel) needs a token (from \(tokenHelp(a.channel)))") }
         if a.channel == "slack", (a.appToken ?? "").isEmpty { out.append("slack needs an app-level token (xapp-…) for socket mode") }
         if !dmPolicies.contains(where: { $0.name == a.dmPolicy }) {
             out.append("DM policy must be one of \(dmPolicies.map(\.name).joined(separator: ", "))")

@@ -232,6 +232,9 @@ public actor Applier {
         guard rename(paths.directory, target) == 0 else {
             throw ApplyError("cannot move \(paths.directory) aside: \(String(cString: strerror(errno)))")
         }
+        // The attic keeps a removed bot's data, not its decrypted credentials: plaintext tokens
+        // live only in the secrets/ files of bots that exist (git keeps them, encrypted).
+        try? FileManager.default.removeItem(atPath: target + "/secrets")
     }
 
     private func start(_ bot: DesiredBot, previous: ObservedBot?) async throws -> Int32 {

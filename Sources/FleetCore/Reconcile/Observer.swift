@@ -37,14 +37,18 @@ public struct Observer: Sendable {
             let paths = BotPaths(root: root, name: name)
             let record = state.bots[name]
             var processes = scanned[name] ?? []
+            // A process is its pid and start time: the rest of the record (the state letter,
+            // R or S) can change between the scan and this second read, and a full-record
+            // comparison then took the recorded gateway for a stray of itself and restarted it.
             if let pidRecord = Self.pidRecord(paths), let info = ProcessTable.process(pidRecord.pid),
-               info.startTime == pidRecord.startTime, !info.isZombie, !processes.contains(info) {
+               info.startTime == pidRecord.startTime, !info.isZombie,
+               !processes.contains(where: { $0.pid == info.pid && $0.startTime == info.startTime }) {
                 processes.append(info)
             }
             let pidRecord = Self.pidRecord(paths)
             let primary = processes.first { $0.pid == pidRecord?.pid && $0.startTime == pidRecord?.startTime }
                 ?? (processes.count == 1 ? processes.first : nil)
-            let strays = processes.filter { $0 != primary }
+            let strays = processes.filter { $0.pid != primary?.pid || $0.startTime != primary?.startTime }
             var obs = ObservedBot(
                 name: name, record: record, directoryExists: HostFiles.exists(paths.directory), process: primary,
                 strays: strays, configOnDisk: Self.readConfig(paths.config))
