@@ -358,7 +358,7 @@ def run_fleet(fl, work, args, rnd):
         res["reload_restarted"] = sum(1 for b in pids if after.get(b) != pids[b])
 
         # (b2) port change of the same bot (restart class).
-        new_port = max(ports.values()) + 2000
+        new_port = max(ports.values()) + 200
         text = open(path).read()
         pids = gateways_under(root)
         t0 = time.monotonic()
@@ -468,7 +468,7 @@ def run_supervisord(fl, work, args, rnd, specs, snapshot, fleet_root, ports_in):
         res["reload_restarted"] = sum(1 for b in pids if after.get(b) != pids[b])
 
         # (b2) port change: config file and the program's command line and environment.
-        new_port = max(ports.values()) + 2000
+        new_port = max(ports.values()) + 200
         old_port = ports[bot]
         pids = gateways_under(sup_root)
         t0 = time.monotonic()
@@ -633,7 +633,10 @@ def main():
     results, pv = {}, []
     try:
         for i, n in enumerate(sizes):
-            fl = Fleet(work, n, 30000 + i * 6000, fleet_bin, env)
+            # Gateway ports stay below the ephemeral range (32768-60999 here): an outgoing
+            # connection (a probe's client side) can take a port there, and a gateway then
+            # cannot bind it (a first run placed N=200 at 42000 and lost a bot to that).
+            fl = Fleet(work, n, 20000 + i * 4200, fleet_bin, env)
             f, specs, snapshot, fleet_root = run_fleet(fl, work, args, rnd)
             s = run_supervisord(fl, work, args, rnd, specs, snapshot, fleet_root, set(specs))
             results[n] = (f, s)

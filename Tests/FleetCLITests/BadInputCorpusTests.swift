@@ -20,6 +20,44 @@ struct BadInput: Sendable {
     var messages: [String]
 }
 
+/// What a bounded run gave.
+struct BoundedResult {
+    var status: Int32
+    var stdout: String
+    var stderr: String
+}
+
+/// Runs `path args` with output to files, killing it (by pid) after `seconds`: a bad input must
+/// fail fast, and a command that does not (a daemon that accepted its arguments) must not hang
+/// the suite.
+func runBounded(_ path: String, _ args: [String], env: [String: String], seconds: Double = 20) throws -> (result: BoundedResult, timedOut: Bool) {
+    let dir = try TempDirectory(prefix: "fleet-bounded")
+    FileManager.default.createFile(atPath: dir.file("out"), contents: nil)
+    FileManager.default.createFile(atPath: dir.file("err"), contents: nil)
+    let process = Process()
+    process.executableURL = URL(fileURLWithPath: path)
+    process.arguments = args
+    process.environment = env
+    process.standardInput = FileHandle.nullDevice
+    let out = FileHandle(forWritingAtPath: dir.file("out"))
+    let err = FileHandle(forWritingAtPath: dir.file("err"))
+    process.standardOutput = out
+    process.standardError = err
+    try process.run()
+    let deadline = Date().addingTimeInterval(seconds)
+    while process.isRunning && Date() < deadline { usleep(10_000) }
+    let timedOut = process.isRunning
+    if timedOut {
+        kill(process.processIdentifier, SIGKILL)
+    }
+    process.waitUntilExit()
+    try? out?.close()
+    try? err?.close()
+    let status = process.terminationReason == .uncaughtSignal ? 128 + process.terminationStatus : process.terminationStatus
+    let read = { (name: String) in (try? String(contentsOfFile: dir.file(name), encoding: .utf8)) ?? "" }
+    return (BoundedResult(status: status, stdout: read("out"), stderr: read("err")), timedOut)
+}
+
 /// The bad-input corpus at the command line: each case must fail with its message and change
 /// nothing, neither on disk (the state root and the repository's working tree, file by file) nor
 /// in the process table (the gateways of the state root, by pid). The in-process manifest corpus
@@ -95,7 +133,8 @@ struct BadInput: Sendable {
         let sealedRun = try runProcess(w.fleetBinary, ["secrets", "encrypt", plain, "--key-file", key], env: w.env())
         #expect(sealedRun.status == 0, "\(sealedRun.stdout)\(sealedRun.stderr)")
         let sealedText = try String(contentsOfFile: plain, encoding: .utf8)
-        let envelope = try #require(sealedText.range(of: #"ENC\[[^\]]*\]"#, options: .regularExpression)).map { String(sealedText[$0]) }
+        let envelopeRange = try #require(sealedText.range(of: #"ENC\[[^\]]*\]"#, options: .regularExpression))
+        let envelope = String(sealedText[envelopeRange])
         func withEnvelope(_ value: String, name: String = "sealed") -> String {
             Self.bot(name, token: value)
         }
@@ -110,7 +149,7 @@ struct BadInput: Sendable {
             BadInput(name: "unknown flag", args: ["apply", "--frobnicate", "--repo", "{repo}", "--state-root", "{root}"], status: 64, messages: ["Unknown option '--frobnicate'"]),
             BadInput(name: "unknown command", args: ["aply"], status: 64, messages: ["aply"]),
             BadInput(name: "bad duration unit", args: ["daemon", "--interval", "5x", "--repo", "{repo}", "--state-root", "{root}"], status: 64, messages: ["5x"]),
-            BadInput(name: "zero duration", args: ["daemon", "--interval", "0s", "--repo", "{repo}", "--state-root", "{root}"], status: 64, messages: ["interval"]),
+            BadInput(name: "zero duration", args: ["daemon", "--interval", "0s", "--repo", "{repo}", "--state-root", "{root}"], status: 64, messages: ["--interval must be at least 1s"]),
             BadInput(name: "negative lock timeout", args: ["apply", "--lock-timeout", "-3", "--repo", "{repo}", "--state-root", "{root}"], status: 64, messages: ["lock-timeout"]),
             BadInput(name: "selector with an unclosed set", args: ["plan", "--selector", "tier in (a,b", "--repo", "{repo}", "--state-root", "{root}"], status: 64, messages: ["selector"]),
             BadInput(name: "selector without a key", args: ["apply", "--selector", "=x", "--repo", "{repo}", "--state-root", "{root}"], status: 64, messages: ["selector"]),
@@ -197,10 +236,11 @@ struct BadInput: Sendable {
                     .replacingOccurrences(of: "{key}", with: key).replacingOccurrences(of: "{file}", with: file)
             }
             let before = Self.snapshot(w)
-            let result = try runProcess(w.fleetBinary, args, env: w.env())
+            let (result, timedOut) = try runBounded(w.fleetBinary, args, env: w.env())
             let after = Self.snapshot(w)
             let output = result.stdout + result.stderr
             var problems: [String] = []
+            if timedOut { problems.append("still running after 20 s (killed)") }
             if result.status != c.status { problems.append("exit \(result.status), expected \(c.status)") }
             for m in c.messages where !output.contains(m) { problems.append("no '\(m)' in the output") }
             if output.contains("Fatal error") || output.contains("Swift runtime failure") { problems.append("crashed") }

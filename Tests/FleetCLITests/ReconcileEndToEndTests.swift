@@ -231,6 +231,29 @@ final class FleetWorld: @unchecked Sendable {
         #expect(try w.state().bots["second"]?.phase == .Running)
     }
 
+    @Test func aSuspendedBotIsLeftAlone() throws {
+        let w = try FleetWorld()
+        try w.bot("frozen")
+        try w.commit()
+        #expect(try w.fleet("apply").status == 0)
+        let pid = try #require(w.pid("frozen"))
+        let config = try String(contentsOfFile: w.root + "/bots/frozen/config.json5", encoding: .utf8)
+        try w.bot("frozen", model: "openai/gpt-4o", extra: "  suspend: true")
+        try w.commit("suspend and change")
+        let plan = try w.fleet("plan", "--detailed-exitcode")
+        #expect(plan.status == 0, "\(plan.stdout)")
+        #expect(plan.stdout.contains("suspended"), "\(plan.stdout)")
+        #expect(try w.fleet("apply").status == 0)
+        kill(pid, SIGKILL)
+        usleep(200_000)
+        #expect(try w.fleet("apply").status == 0)
+        #expect(w.pid("frozen") == nil)  // not restarted while suspended
+        #expect(try String(contentsOfFile: w.root + "/bots/frozen/config.json5", encoding: .utf8) == config)
+        #expect(try w.state().bots["frozen"]?.suspended == true)
+        let status = try w.fleet("status")
+        #expect(status.stdout.contains("(suspended)"), "\(status.stdout)")
+    }
+
     @Test func aBadCommitChangesNothing() throws {
         let w = try FleetWorld()
         try w.bot("good")

@@ -51,8 +51,13 @@ struct DaemonCommand: AsyncParsableCommand {
     var parallelism: Int = 8
 
     func validate() throws {
-        if let interval, Duration.parseFleetDuration(interval) == nil {
-            throw ValidationError("--interval needs a duration such as 30s or 5m")
+        if let interval {
+            guard let duration = Duration.parseFleetDuration(interval) else {
+                throw ValidationError("--interval needs a duration such as 30s or 5m")
+            }
+            if duration < .seconds(1) {
+                throw ValidationError("--interval must be at least 1s (\(interval) would reconcile without a pause); a push can trigger a reconcile at once with fleet reconcile")
+            }
         }
         if source.worktree { throw ValidationError("the daemon reads commits; --worktree is for validate") }
     }

@@ -110,7 +110,8 @@ public actor Daemon<C: Clock> where C.Duration == Duration, C.Instant: Sendable 
 
     private func scheduleTick() {
         tickTask?.cancel()
-        let base = currentInterval ?? interval()
+        // At least a second: a reconcileInterval of 0s would otherwise reconcile in a busy loop.
+        let base = max(currentInterval ?? interval(), .seconds(1))
         let factor = 1 + config.jitter * (2 * Double.random(in: 0...1) - 1)
         let delay = base * factor
         let clock = self.clock

@@ -76,14 +76,16 @@ public enum ProcessTable {
         return out
     }
 
-    /// The process listening on TCP `port` (IPv4 or IPv6), if it can be found.
+    /// The process listening on (or bound to) TCP `port` (IPv4 or IPv6), if it can be found; a
+    /// record with pid 0 when the port is taken but its holder cannot be seen (another user's).
     public static func listener(on port: Int) -> ProcessInfoRecord? {
         var inodes = Set<String>()
         for table in ["/proc/net/tcp", "/proc/net/tcp6"] {
             guard let bytes = HostFiles.read(table) else { continue }
             for line in String(decoding: bytes, as: UTF8.self).split(separator: "\n").dropFirst() {
                 let cols = line.split(separator: " ")
-                guard cols.count > 9, cols[3] == "0A" else { continue }  // 0A = LISTEN
+                // 0A = LISTEN; 07 = bound but not (yet) listening: that holder keeps the port too.
+                guard cols.count > 9, cols[3] == "0A" || cols[3] == "07" else { continue }
                 guard let portHex = cols[1].split(separator: ":").last, Int(portHex, radix: 16) == port else { continue }
                 inodes.insert(String(cols[9]))
             }

@@ -169,6 +169,7 @@ public actor Applier {
         record(bot.name) { s in
             s.port = bot.rendered.launch.port
             s.manifest = bot.manifest
+            s.suspended = bot.suspended ? true : nil
             if bot.suspended { return }
             guard bot.enabled else {
                 s.phase = .Stopped

@@ -19,6 +19,11 @@ public enum PlanPrinter {
         let width = max(4, plan.actions.map(\.bot.count).max() ?? 4)
         if changes.isEmpty {
             out += style.green("No changes.") + " The gateways match the manifests\(commit.map { " at \($0)" } ?? "").\n"
+            // Bots left alone on purpose (suspended, held in backoff, failed) still say so.
+            for action in plan.actions where !action.reasons.isEmpty {
+                let name = action.bot.padding(toLength: width, withPad: " ", startingAt: 0)
+                out += "  " + style.dim("=   \(action.kind.rawValue.padding(toLength: 8, withPad: " ", startingAt: 0)) \(name)  \(action.reasons.joined(separator: "; "))") + "\n"
+            }
         } else {
             out += "fleet will perform these actions\(commit.map { " (commit \($0))" } ?? ""):\n\n"
             for action in plan.actions {

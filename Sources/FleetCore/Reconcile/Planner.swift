@@ -68,8 +68,13 @@ public enum Planner {
             if running || !(obs?.strays.isEmpty ?? true) { return make(.stop, ["disabled in the manifest"]) }
             return make(.noop, ["disabled"])
         }
+        var portWarning: [String] = []
+        if let holder = obs?.portHolder, !running {
+            let who = holder.pid > 0 ? "pid \(holder.pid) (\(holder.commandLine.joined(separator: " ")))" : "another program"
+            portWarning = ["port \(port) is held by \(who): this start will fail until it is freed"]
+        }
         guard let obs, obs.record != nil || obs.directoryExists || running || !obs.strays.isEmpty else {
-            return make(.create, ["new bot on port \(port)"])
+            return make(.create, ["new bot on port \(port)"] + portWarning)
         }
         var strayReason: [String] = []
         if !obs.strays.isEmpty {
@@ -87,7 +92,7 @@ public enum Planner {
                 why.append("not running")
             }
             if let old = obs.record?.port, old != port { why.append("port \(old) -> \(port)") }
-            return make(.start, why)
+            return make(.start, why + portWarning)
         }
         var reasons = strayReason
         var kind: ReloadClass = strayReason.isEmpty ? .none : .restart

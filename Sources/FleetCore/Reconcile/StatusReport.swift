@@ -84,7 +84,7 @@ public enum StatusReport {
             } else {
                 health = "-"
             }
-            rows.append([name, b.phase.rawValue, b.pid.map(String.init) ?? "-", String(b.port), uptime(b.pid == nil ? nil : b.startedAt),
+            rows.append([name, b.phase.rawValue + (b.suspended == true ? " (suspended)" : ""), b.pid.map(String.init) ?? "-", String(b.port), uptime(b.pid == nil ? nil : b.startedAt),
                          String(b.restarts), health, b.appliedCommit.map { String($0.prefix(7)) } ?? "-"]
                 + (detailed ? [channelCell(b), b.sessions.map { "\($0.count) (\($0.active) active)" } ?? "-"] : []))
         }

@@ -85,6 +85,8 @@ public struct BotState: Sendable, Codable, Hashable {
     public var applied: AppliedRecord?
     /// The manifest file.
     public var manifest: String?
+    /// `suspend: true` in git: fleet leaves the bot as it is.
+    public var suspended: Bool?
     /// Each channel account's connection state (from the gateway, else its log), when looked at.
     public var channels: [ChannelStatus]?
     /// Session counts and last activity, when looked at.
