@@ -14,3 +14,9 @@ int fleet_spawn_addclosefrom(posix_spawn_file_actions_t *actions, int from) {
 #endif
 
 int fleet_pidfd_open(pid_t pid) { return (int)syscall(SYS_pidfd_open, pid, 0); }
+
+#include <malloc.h>
+
+void fleet_malloc_limit_arenas(void) { mallopt(M_ARENA_MAX, 2); }
+
+void fleet_malloc_trim(void) { malloc_trim(0); }

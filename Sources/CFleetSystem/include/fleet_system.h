@@ -14,4 +14,10 @@ int fleet_spawn_addclosefrom(posix_spawn_file_actions_t *actions, int from);
 /// pidfd_open(2): a descriptor that becomes readable when `pid` exits; -1 with errno on failure.
 int fleet_pidfd_open(pid_t pid);
 
+/// A long-running process: at most two malloc arenas (less memory held by idle threads).
+void fleet_malloc_limit_arenas(void);
+
+/// malloc_trim(0): hand freed heap memory back to the kernel.
+void fleet_malloc_trim(void);
+
 #endif

@@ -59,6 +59,12 @@ struct DaemonCommand: AsyncParsableCommand {
                 throw ValidationError("--interval must be at least 1s (\(interval) would reconcile without a pause); a push can trigger a reconcile at once with fleet reconcile")
             }
         }
+        if let metricsListen {
+            let parts = metricsListen.split(separator: ":", omittingEmptySubsequences: false)
+            guard parts.count == 2, !parts[0].isEmpty, let port = Int(parts[1]), (0...65535).contains(port) else {
+                throw ValidationError("--metrics-listen needs host:port such as 127.0.0.1:9464, got '\(metricsListen)'")
+            }
+        }
         if source.worktree { throw ValidationError("the daemon reads commits; --worktree is for validate") }
     }
 

@@ -1,3 +1,4 @@
+import CFleetSystem
 import FleetGit
 import Foundation
 #if canImport(Glibc)
@@ -59,10 +60,15 @@ public actor Daemon<C: Clock> where C.Duration == Duration, C.Instant: Sendable 
 
     /// Runs until stopped.
     public func run() async throws {
+        // A long-running process: few malloc arenas, and freed memory handed back after each round.
+        fleet_malloc_limit_arenas()
+        // The metrics listener first: a bad address or a taken port fails before anything is written.
+        if let address = config.metricsListen {
+            metrics = try MetricsServer(address: address)
+        }
         try HostFiles.makeDirectory(root)
         try HostFiles.writeAtomically(Self.pidFile(root), text: "\(getpid())\n", mode: 0o644)
         if let address = config.metricsListen {
-            metrics = try MetricsServer(address: address)
             log("metrics on http://\(address.split(separator: ":").first ?? "")\(":")\(metrics?.port ?? 0)/metrics")
         }
         state = (try? FleetState.load(from: Applier.statePath(root))) ?? FleetState()
@@ -339,6 +345,7 @@ public actor Daemon<C: Clock> where C.Duration == Duration, C.Instant: Sendable 
         }
         watcher.sync(watch)
         publishMetrics()
+        fleet_malloc_trim()
     }
 
     private func publishMetrics() {
