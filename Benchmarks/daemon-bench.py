@@ -87,8 +87,12 @@ def main():
         time.sleep(2)
         latencies = []
         rnd = random.Random(1)
-        for _ in range(args.kills):
-            bot = rnd.choice(names)
+        order = []
+        while len(order) < args.kills:  # every bot once before any twice: crashes, not backoff
+            batch = list(names)
+            rnd.shuffle(batch)
+            order += batch
+        for bot in order[:args.kills]:
             pid = gateway_pid(root, bot)
             start = time.perf_counter()
             os.kill(pid, signal.SIGKILL)

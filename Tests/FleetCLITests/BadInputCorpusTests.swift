@@ -173,6 +173,10 @@ func runBounded(_ path: String, _ args: [String], env: [String: String], seconds
             BadInput(name: "a typo'd field in a running bot", args: ["apply", "--repo", "{repo}", "--state-root", "{root}"],
                      files: ["fleet/bots/good1.yaml": Self.bot("good1", token: "tok-good1") + "\n  modle: openai/gpt-4o\n"], status: 1, messages: ["modle", "model"]),
 
+            BadInput(name: "more bots than the host has ports", args: ["plan", "--repo", "{repo}", "--state-root", "{root}"],
+                     files: ["fleet/fleet.yaml": "apiVersion: fleet/v1\nkind: Fleet\nmetadata: {name: test}\nspec:\n  secrets: {allowPlaintext: true}\n  basePort: 65000\n  portStride: 500\n  gatewayCommand: [openclaw-sim, gateway, run]\n"],
+                     status: 1, messages: ["past the last usable gateway port 65427"]),
+
             // Envelopes.
             BadInput(name: "envelope without a key", args: ["apply", "--repo", "{repo}", "--state-root", "{root}"],
                      files: ["fleet/bots/sealed.yaml": withEnvelope(envelope)], status: 1, messages: ["sealed"]),
