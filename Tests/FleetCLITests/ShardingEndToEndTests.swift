@@ -99,3 +99,55 @@ import Testing
         #expect(!FileManager.default.fileExists(atPath: w.root + "/state.json"))
     }
 }
+
+/// The same split with two daemons: each follows the repository with its own selector, state root
+/// and port base, and neither touches the other's bots.
+@Suite struct ShardingDaemonTests {
+    @Test func twoDaemonsWithDisjointSelectors() throws {
+        let w = try FleetWorld()
+        let rootTwo = w.git.path("state-two")
+        for (name, host) in [("p1", "one"), ("p2", "one"), ("q1", "two")] {
+            try w.git.write("repo", "fleet/bots/\(name).yaml", """
+                apiVersion: fleet/v1
+                kind: Bot
+                metadata: {name: \(name), labels: {host: \(host)}}
+                spec:
+                  channels: [{type: telegram, credentials: {botToken: "tok-\(name)"}}]
+                """)
+        }
+        try w.commit("two hosts")
+        func start(_ root: String, _ selector: String, basePort: Int) throws -> Process {
+            let p = Process()
+            p.executableURL = URL(fileURLWithPath: w.fleetBinary)
+            p.arguments = ["daemon", "--repo", w.repo, "--state-root", root, "--selector", selector, "--interval", "1s"]
+            var env = w.env()
+            env["OPENCLAW_BASE_PORT"] = String(basePort)
+            p.environment = env
+            p.standardOutput = FileHandle.nullDevice
+            p.standardError = FileHandle.nullDevice
+            try p.run()
+            return p
+        }
+        let one = try start(w.root, "host=one", basePort: w.basePort)
+        let two = try start(rootTwo, "host=two", basePort: w.basePort + 1000)
+        defer {
+            for p in [one, two] where p.isRunning {
+                kill(p.processIdentifier, SIGTERM)
+                p.waitUntilExit()
+            }
+            var env = w.env()
+            env["OPENCLAW_BASE_PORT"] = String(w.basePort + 1000)
+            _ = try? runProcess(w.fleetBinary, ["destroy", "--repo", w.repo, "--state-root", rootTwo], env: env)
+        }
+        func running(_ root: String) -> Set<String> { Set(ProcessTable.gateways(under: root).keys) }
+        #expect(waitUntil(seconds: 15) { running(w.root) == ["p1", "p2"] && running(rootTwo) == ["q1"] })
+        let pids = ProcessTable.gateways(under: w.root).compactMapValues { $0.first?.pid }
+        // A few more rounds of both daemons change nothing.
+        Thread.sleep(forTimeInterval: 2.5)
+        #expect(ProcessTable.gateways(under: w.root).compactMapValues { $0.first?.pid } == pids)
+        #expect(running(rootTwo) == ["q1"])
+        let stateTwo = try FleetState.load(from: rootTwo + "/state.json")
+        #expect(Set(stateTwo.bots.keys) == ["q1"])
+        #expect(stateTwo.bots["q1"]?.port == w.basePort + 1000)
+    }
+}
