@@ -1,3 +1,4 @@
+import OpenClawConfig
 /// The server side of the RFC 6455 opening handshake on the gateway's HTTP port.
 enum WebSocketHandshake {
     /// The `101 Switching Protocols` bytes for a valid upgrade request, or the HTTP error to send.
@@ -14,7 +15,7 @@ enum WebSocketHandshake {
             return .failure(HTTPErrorResponse(.json(400, #"{"ok":false,"error":"Sec-WebSocket-Key missing or malformed"}"#)))
         }
         let text = "HTTP/1.1 101 Switching Protocols\r\nUpgrade: websocket\r\nConnection: Upgrade\r\n"
-            + "Sec-WebSocket-Accept: \(WebSocketSHA1.acceptKey(for: key))\r\n\r\n"
+            + "Sec-WebSocket-Accept: \(WebSocketSHA1.acceptKey(for: key.trimmed))\r\n\r\n"
         return .success(Array(text.utf8))
     }
 }

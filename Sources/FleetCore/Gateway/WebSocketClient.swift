@@ -1,3 +1,4 @@
+import OpenClawConfig
 import Foundation
 
 /// Why the WebSocket layer stopped.

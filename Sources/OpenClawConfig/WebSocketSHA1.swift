@@ -1,18 +1,18 @@
 /// SHA-1 (FIPS 180-4) and base64, just enough for the WebSocket accept key (RFC 6455 §4.2.2).
 ///
-/// The stand-in links no Foundation or OpenSSL, so it carries this small implementation.
-/// SHA-1 is used here only because the WebSocket handshake prescribes it.
-enum WebSocketSHA1 {
+/// Shared by fleet's gateway client and the stand-in gateway (which links no crypto library);
+/// SHA-1 is used only because RFC 6455 prescribes it.
+public enum WebSocketSHA1 {
     /// The GUID RFC 6455 appends to the client's key.
-    static let guid = "258EAFA5-E914-47DA-95CA-C5AB0DC85B11"
+    public static let guid = "258EAFA5-E914-47DA-95CA-C5AB0DC85B11"
 
     /// `base64(sha1(key + GUID))`: the `Sec-WebSocket-Accept` value for `key`.
-    static func acceptKey(for key: String) -> String {
-        base64(digest(Array((key.trimmed + guid).utf8)))
+    public static func acceptKey(for key: String) -> String {
+        base64(digest(Array((key + guid).utf8)))
     }
 
     /// The 20-byte SHA-1 digest of `message`.
-    static func digest(_ message: [UInt8]) -> [UInt8] {
+    public static func digest(_ message: [UInt8]) -> [UInt8] {
         var h: [UInt32] = [0x6745_2301, 0xEFCD_AB89, 0x98BA_DCFE, 0x1032_5476, 0xC3D2_E1F0]
         var data = message
         let bitLength = UInt64(message.count) * 8
@@ -51,7 +51,7 @@ enum WebSocketSHA1 {
     private static func rotl(_ x: UInt32, _ n: UInt32) -> UInt32 { (x << n) | (x >> (32 - n)) }
 
     /// Standard base64 with padding.
-    static func base64(_ bytes: [UInt8]) -> String {
+    public static func base64(_ bytes: [UInt8]) -> String {
         let alphabet = Array("ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+/".utf8)
         var out: [UInt8] = []
         var i = 0
