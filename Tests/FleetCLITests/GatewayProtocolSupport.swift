@@ -96,14 +96,16 @@ final class ScriptedServer: @unchecked Sendable {
 
     func note(_ entry: String) { lock.withLock { _log.append(entry) } }
 
-    /// One accepted connection with blocking reads (15 s timeout: a loaded machine may starve the client).
+    /// One accepted connection with blocking reads. The timeout is long (120 s) on purpose: the
+    /// suite's blocking end-to-end tests can keep both cooperative threads of a 2-core machine busy,
+    /// so the client's next request may come late; the server must not give up first.
     final class Connection: @unchecked Sendable {
         let fd: Int32
         private var buffer: [UInt8] = []
 
         init(fd: Int32) {
             self.fd = fd
-            var tv = timeval(tv_sec: 15, tv_usec: 0)
+            var tv = timeval(tv_sec: 120, tv_usec: 0)
             setsockopt(fd, SOL_SOCKET, SO_RCVTIMEO, &tv, socklen_t(MemoryLayout<timeval>.size))
         }
 

@@ -136,8 +136,9 @@ import Glibc
             guard case .timeout(let during, let seconds) = error else { Issue.record("got \(error)"); return }
             #expect(during == "connect" && seconds == 0.3)
         }
-        // Generous: under a loaded test run the async hop back may wait for a free thread.
-        #expect(Date().timeIntervalSince(started) < 20)
+        // The client gives up after 0.3 s on its own thread; the hop back to this async test can
+        // wait for a free cooperative thread while blocking end-to-end tests hold both (2 cores).
+        #expect(Date().timeIntervalSince(started) < 120)
     }
 
     @Test func fragmentedMessagesPingsAndCloseFromTheServer() async throws {
