@@ -15,7 +15,7 @@ import Testing
         try FileManager.default.copyItem(atPath: root + "/fleet", toPath: repo + "/fleet")
         // Free ports for this run.
         let fleetFile = repo + "/fleet/fleet.yaml"
-        let base = 21000 + Int.random(in: 0..<1500) * 20
+        let base = 21000 + Int.random(in: 0..<500) * 20
         let manifest = try String(contentsOfFile: fleetFile, encoding: .utf8)
             .replacingOccurrences(of: "basePort: 18789", with: "basePort: \(base)")
         try manifest.write(toFile: fleetFile, atomically: true, encoding: .utf8)
