@@ -101,18 +101,6 @@ public enum HostFiles {
         return bytes
     }
 
-    /// Lowercase hex of `bytes`.
-    public static func hex(_ bytes: [UInt8]) -> String {
-        let digits = Array("0123456789abcdef".utf8)
-        var out = [UInt8]()
-        out.reserveCapacity(bytes.count * 2)
-        for b in bytes {
-            out.append(digits[Int(b >> 4)])
-            out.append(digits[Int(b & 0x0F)])
-        }
-        return String(decoding: out, as: UTF8.self)
-    }
-
     /// Reads `path`, or creates it with `make()` (mode 0600) when missing: a host-local secret
     /// generated once and stable afterwards.
     public static func readOrCreateSecret(_ path: String, make: () -> [UInt8]) throws(FileError) -> [UInt8] {

@@ -1,3 +1,4 @@
+import FleetCrypto
 import Foundation
 #if canImport(Glibc)
 import Glibc
@@ -259,7 +260,7 @@ public actor Applier {
                 fix: "stop that program, or give bot '\(bot.name)' another port (spec.gateway.port) and apply again")
         }
         let token = try HostFiles.readOrCreateSecret(paths.gatewayToken) {
-            Array(HostFiles.hex(HostFiles.randomBytes(32)).utf8)
+            Array(Hex.encode(HostFiles.randomBytes(32)).utf8)
         }
         var env = rendered.launch.environment
         env["OPENCLAW_GATEWAY_TOKEN"] = String(decoding: token, as: UTF8.self)
