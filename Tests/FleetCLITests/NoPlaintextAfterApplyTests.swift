@@ -13,9 +13,11 @@ import Testing
         let git = try GitFixture()
         let repo = try git.makeRepo("repo")
         try FileManager.default.copyItem(atPath: root + "/fleet", toPath: repo + "/fleet")
-        // Free ports for this run.
+        // A port region leased for this run.
         let fleetFile = repo + "/fleet/fleet.yaml"
-        let base = 21000 + Int.random(in: 0..<500) * 20
+        let ports = PortBlock()
+        let base = ports.base
+        defer { withExtendedLifetime(ports) {} }
         let manifest = try String(contentsOfFile: fleetFile, encoding: .utf8)
             .replacingOccurrences(of: "basePort: 18789", with: "basePort: \(base)")
         try manifest.write(toFile: fleetFile, atomically: true, encoding: .utf8)

@@ -9,15 +9,16 @@ final class FleetWorld: @unchecked Sendable {
     let repo: String
     let root: String
     let basePort: Int
+    /// This world's port region, leased for its lifetime so parallel tests never share ports.
+    let ports = PortBlock()
     let fleetBinary = TestPaths.executable("fleet")
 
     init(basePort: Int = 0, gatewayCommand: String = "[openclaw-sim, gateway, run]", grace: String = "2s") throws {
         git = try GitFixture()
         repo = try git.makeRepo("repo")
         root = git.path("state")
-        // Ports: a free region, 20 apart.
-        // Below the kernel's ephemeral range (32768-60999), so no outgoing connection takes a gateway's port.
-        self.basePort = basePort == 0 ? 20000 + Int.random(in: 0..<600) * 20 : basePort
+        // Ports 20 apart from the start of this world's leased region (see `PortBlock`).
+        self.basePort = basePort == 0 ? ports.base : basePort
         try git.write("repo", "fleet/fleet.yaml", """
             apiVersion: fleet/v1
             kind: Fleet

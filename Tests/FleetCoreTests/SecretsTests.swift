@@ -46,7 +46,7 @@ import Testing
     @Test func keysFromEnvironmentFilesAndTheDefaultDirectory() throws {
         let dir = try TempDirectory()
         let file = dir.path + "/a.key"
-        FileManager.default.createFile(atPath: file, contents: Data(Self.keyA.fileText.utf8), attributes: [.posixPermissions: 0o600])
+        _ = FileManager.default.createFile(atPath: file, contents: Data(Self.keyA.fileText.utf8), attributes: [.posixPermissions: 0o600])
         let fromFile = try SecretKeys.resolve(keyFiles: [file], environment: [:])
         #expect(fromFile.ids == [Self.keyA.id])
 
@@ -56,7 +56,7 @@ import Testing
         #expect(fromEnv.primary?.id == Self.keyB.id)
 
         try FileManager.default.createDirectory(atPath: dir.path + "/.fleet/keys", withIntermediateDirectories: true)
-        FileManager.default.createFile(atPath: dir.path + "/.fleet/keys/main.key", contents: Data(Self.keyB.fileText.utf8),
+        _ = FileManager.default.createFile(atPath: dir.path + "/.fleet/keys/main.key", contents: Data(Self.keyB.fileText.utf8),
                                        attributes: [.posixPermissions: 0o600])
         let fromDir = try SecretKeys.resolve(environment: ["FLEET_KEY_FILE": file], repository: dir.path)
         #expect(fromDir.ids == [Self.keyA.id, Self.keyB.id])
@@ -65,7 +65,7 @@ import Testing
     @Test func aKeyFileOthersCanReadIsRefused() throws {
         let dir = try TempDirectory()
         let file = dir.path + "/loose.key"
-        FileManager.default.createFile(atPath: file, contents: Data(Self.keyA.fileText.utf8), attributes: [.posixPermissions: 0o644])
+        _ = FileManager.default.createFile(atPath: file, contents: Data(Self.keyA.fileText.utf8), attributes: [.posixPermissions: 0o644])
         do {
             _ = try SecretKeys.resolve(keyFiles: [file], environment: [:])
             Issue.record("a 0644 key file was accepted")

@@ -1,0 +1,79 @@
+import Foundation
+import Synchronization
+#if canImport(Glibc)
+import Glibc
+#endif
+
+/// A block of loopback ports leased to one test for its lifetime.
+///
+/// End-to-end tests run in parallel and each gives its gateways a port region. Picking regions at
+/// random collided now and then (two worlds' regions overlapping, one test's gateway taking the
+/// other's port), so regions are handed out here instead: disjoint while leased, returned on
+/// `deinit`. Regions lie in 20000-31999, below the kernel's ephemeral range (32768-60999), so no
+/// outgoing connection takes a gateway's port; a region whose first ports are held by some other
+/// program on the machine is skipped.
+public final class PortBlock: Sendable {
+    /// The first port of the block.
+    public let base: Int
+    /// How many ports the block spans.
+    public let span: Int
+
+    private static let range = 20_000..<32_000
+    private static let leased = Mutex<[Int: Int]>([:])  // base -> span
+    private static let cursor = Mutex<Int>(Int.random(in: 0..<12) * 1_000)
+
+    /// Leases `span` ports, waiting (up to two minutes) while every region is leased.
+    public init(span: Int = 1_200) {
+        let deadline = Date().addingTimeInterval(120)
+        while true {
+            if let base = PortBlock.lease(span: span) {
+                self.base = base
+                self.span = span
+                return
+            }
+            if Date() > deadline { fatalError("no free port block of \(span) ports in \(PortBlock.range)") }
+            usleep(50_000)
+        }
+    }
+
+    deinit { _ = PortBlock.leased.withLock { $0.removeValue(forKey: base) } }
+
+    private static func lease(span: Int) -> Int? {
+        let width = range.count
+        for _ in 0..<(width / 100) {
+            let offset = cursor.withLock { cursor -> Int in
+                let value = cursor
+                cursor = (cursor + 100) % width
+                return value
+            }
+            let base = range.lowerBound + offset
+            guard base + span <= range.upperBound else { continue }
+            let taken = leased.withLock { leases -> Bool in
+                if leases.contains(where: { base < $0.key + $0.value && $0.key < base + span }) { return true }
+                leases[base] = span
+                return false
+            }
+            if taken { continue }
+            if (0..<5).allSatisfy({ portIsFree(base + $0 * 20) }) {
+                cursor.withLock { $0 = (offset + span + 99) / 100 * 100 % width }
+                return base
+            }
+            _ = leased.withLock { $0.removeValue(forKey: base) }
+        }
+        return nil
+    }
+
+    /// Whether nothing listens on (and nothing is bound to) `port` on 127.0.0.1.
+    public static func portIsFree(_ port: Int) -> Bool {
+        let fd = socket(AF_INET, Int32(SOCK_STREAM.rawValue), 0)
+        guard fd >= 0 else { return false }
+        defer { close(fd) }
+        var addr = sockaddr_in()
+        addr.sin_family = sa_family_t(AF_INET)
+        addr.sin_port = in_port_t(UInt16(port).bigEndian)
+        addr.sin_addr.s_addr = inet_addr("127.0.0.1")
+        return withUnsafePointer(to: &addr) {
+            $0.withMemoryRebound(to: sockaddr.self, capacity: 1) { bind(fd, $0, socklen_t(MemoryLayout<sockaddr_in>.size)) }
+        } == 0
+    }
+}
