@@ -5,7 +5,11 @@
     port (KILLS times, default 50; median and worst);
   - the daemon's resident memory (VmRSS) and CPU while idle with N bots (default 50), over 10 s.
 
-Usage: Benchmarks/daemon-bench.py [--bots 50] [--kills 50] [--idle 10]
+The daemon is the build `make install` makes (release, Swift runtime linked in statically);
+`--dynamic` measures the plain `swift build -c release` binary instead (the Swift runtime's shared
+libraries then count in its RSS).
+
+Usage: Benchmarks/daemon-bench.py [--bots 50] [--kills 50] [--idle 10] [--dynamic]
 """
 import argparse, os, random, shutil, signal, statistics, subprocess, sys, tempfile, time, urllib.request
 
@@ -49,10 +53,13 @@ def main():
     ap.add_argument("--bots", type=int, default=50)
     ap.add_argument("--kills", type=int, default=50)
     ap.add_argument("--idle", type=float, default=10)
+    ap.add_argument("--dynamic", action="store_true", help="the plain release build (shared Swift runtime)")
     args = ap.parse_args()
-    subprocess.run(["swift", "build", "-c", "release", "--package-path", PKG], check=True, stdout=subprocess.DEVNULL)
-    bindir = subprocess.run(["swift", "build", "-c", "release", "--package-path", PKG, "--show-bin-path"],
-                            check=True, capture_output=True, text=True).stdout.strip()
+    build = ["swift", "build", "-c", "release", "--package-path", PKG]
+    if not args.dynamic:
+        build += ["--static-swift-stdlib", "--build-path", os.path.join(PKG, ".build", "static")]
+    subprocess.run(build, check=True, stdout=subprocess.DEVNULL)
+    bindir = subprocess.run(build + ["--show-bin-path"], check=True, capture_output=True, text=True).stdout.strip()
     env = dict(os.environ, PATH=bindir + ":" + os.environ["PATH"], NO_COLOR="1")
     work = tempfile.mkdtemp(prefix="fleet-daemon-bench.")
     repo, root = os.path.join(work, "repo"), os.path.join(work, "state")
@@ -122,6 +129,7 @@ def main():
     print(f"machine: {os.cpu_count()} cores, {cpu_model}")
     print(f"kill-to-healthy over {len(latencies)} kills ({args.bots} bots, {len(names)} enabled): median {statistics.median(latencies):.0f} ms, "
           f"worst {max(latencies):.0f} ms   target: median < 1000 ms")
+    print(f"build: {'release, shared Swift runtime' if args.dynamic else 'release, --static-swift-stdlib (make install)'}")
     print(f"daemon idle with {len(names)} running gateways: RSS {rss / 1024:.1f} MiB (PSS {pss / 1024:.1f} MiB, "
           f"private {private / 1024:.1f} MiB; the rest is shared library pages), CPU {cpu:.2f} % of a core over {args.idle:.0f} s"
           f"   targets < 30 MB, < 1 %")

@@ -20,3 +20,13 @@ int fleet_pidfd_open(pid_t pid) { return (int)syscall(SYS_pidfd_open, pid, 0); }
 void fleet_malloc_limit_arenas(void) { mallopt(M_ARENA_MAX, 2); }
 
 void fleet_malloc_trim(void) { malloc_trim(0); }
+
+#include <pthread.h>
+#include <string.h>
+
+void fleet_set_thread_name(const char *name) {
+    char short_name[16];
+    strncpy(short_name, name, sizeof short_name - 1);
+    short_name[sizeof short_name - 1] = '\0';
+    pthread_setname_np(pthread_self(), short_name);
+}

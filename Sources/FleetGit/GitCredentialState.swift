@@ -1,5 +1,6 @@
 import CGit2
-import Foundation
+import FoundationEssentials
+import Glibc
 
 /// What the credentials callback of one fetch has tried so far (passed to libgit2 as the payload).
 ///
@@ -12,7 +13,7 @@ final class GitCredentialState {
     let keyFiles: [String]
 
     init() {
-        let home = ProcessInfo.processInfo.environment["HOME"] ?? NSHomeDirectory()
+        let home = ProcessInfo.processInfo.environment["HOME"] ?? FileManager.default.homeDirectoryForCurrentUser.path
         keyFiles = ["id_ed25519", "id_ecdsa", "id_rsa"]
             .map { "\(home)/.ssh/\($0)" }
             .filter { FileManager.default.fileExists(atPath: $0) }

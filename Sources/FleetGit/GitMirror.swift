@@ -1,5 +1,6 @@
 import CGit2
-import Foundation
+import FoundationEssentials
+import Glibc
 
 /// A bare mirror of a remote under a local directory, for a daemon that follows a branch.
 ///

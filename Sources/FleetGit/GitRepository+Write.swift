@@ -1,5 +1,6 @@
 import CGit2
-import Foundation
+import FoundationEssentials
+import Glibc
 
 /// Writing, for `fleet init`: a new repository and a commit of the working tree.
 extension GitRepository {

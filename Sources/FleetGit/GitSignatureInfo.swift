@@ -1,5 +1,6 @@
 import CGit2
-import Foundation
+import FoundationEssentials
+import Glibc
 
 /// Who made a commit (author or committer), and when.
 public struct GitSignatureInfo: Sendable, Hashable {

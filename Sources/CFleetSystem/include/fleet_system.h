@@ -20,4 +20,7 @@ void fleet_malloc_limit_arenas(void);
 /// malloc_trim(0): hand freed heap memory back to the kernel.
 void fleet_malloc_trim(void);
 
+/// Names the calling thread (first 15 bytes), as `ps -L` and `top -H` show it.
+void fleet_set_thread_name(const char *name);
+
 #endif

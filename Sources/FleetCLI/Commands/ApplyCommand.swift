@@ -1,6 +1,7 @@
 import ArgumentParser
 import FleetCore
-import Foundation
+import FoundationEssentials
+import Glibc
 
 /// `fleet apply`: converge the gateways on this host to the manifests.
 struct ApplyCommand: AsyncParsableCommand {
@@ -44,7 +45,7 @@ struct ApplyCommand: AsyncParsableCommand {
             do {
                 saved = try PlanPrinter.load(planFile)
             } catch {
-                CLIError(message: "cannot read the plan \(planFile): \(error.localizedDescription)", exitCode: 2).exit()
+                CLIError(message: "cannot read the plan \(planFile): \(error)", exitCode: 2).exit()
             }
         } else {
             saved = nil
@@ -98,9 +99,9 @@ struct ApplyCommand: AsyncParsableCommand {
             let width = report.results.map(\.bot.count).max() ?? 0
             for r in report.results {
                 let mark = r.ok ? style.green("ok    ") : style.red("FAILED")
-                var line = "\(mark) \(r.kind.rawValue.padding(toLength: 8, withPad: " ", startingAt: 0)) \(r.bot.padding(toLength: width, withPad: " ", startingAt: 0))"
+                var line = "\(mark) \(r.kind.rawValue.padded(to: 8)) \(r.bot.padded(to: width))"
                 if let pid = r.pid { line += "  pid \(pid)" }
-                line += String(format: "  %.1fs", r.seconds)
+                line += "  " + r.seconds.fixed(1) + "s"
                 Output.out(line + "\n")
                 if let message = r.message { Output.out("       \(message)\n") }
                 if let fix = r.fix { Output.out("       \(style.cyan("fix:")) \(fix)\n") }

@@ -1,6 +1,7 @@
 import ArgumentParser
 import FleetCore
-import Foundation
+import FoundationEssentials
+import Glibc
 import OpenClawConfig
 
 /// `fleet check [BOT]`: ask each channel provider whether the credentials work.
@@ -72,7 +73,7 @@ struct Check: AsyncParsableCommand {
             if results.isEmpty { Output.out("no channel accounts to check\n") }
         }
         if results.contains(where: { $0.status != .ok && $0.status != .skipped }) {
-            Foundation.exit(1)
+            Glibc.exit(1)
         }
     }
 }

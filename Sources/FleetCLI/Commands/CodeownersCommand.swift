@@ -1,6 +1,7 @@
 import ArgumentParser
 import FleetCore
-import Foundation
+import FoundationEssentials
+import Glibc
 
 /// `fleet codeowners`: a CODEOWNERS file from each bot's `metadata.owners`.
 struct CodeownersCommand: ParsableCommand {
@@ -37,7 +38,7 @@ struct CodeownersCommand: ParsableCommand {
             Output.out(text)
             return
         }
-        let dir = (out as NSString).deletingLastPathComponent
+        let dir = out.deletingLastPathComponent
         if !dir.isEmpty { try FileManager.default.createDirectory(atPath: dir, withIntermediateDirectories: true) }
         try HostFiles.writeAtomically(out, text: text, mode: 0o644)
         Output.err("wrote \(out) (\(set.bots.filter { !$0.owners.isEmpty }.count) of \(set.bots.count) bots have owners)\n")

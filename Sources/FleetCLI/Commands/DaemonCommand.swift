@@ -1,7 +1,8 @@
 import ArgumentParser
 import Dispatch
 import FleetCore
-import Foundation
+import FoundationEssentials
+import Glibc
 
 /// `fleet daemon`: reconcile on a timer, heal crashes and drift, follow a git remote.
 struct DaemonCommand: AsyncParsableCommand {
@@ -90,8 +91,8 @@ struct DaemonCommand: AsyncParsableCommand {
             root = HostSettings(fleet: fleet, stateRootFlag: state.stateRoot).stateRoot
         }
         let daemon = Daemon(config: config, root: root, clock: ContinuousClock()) { line in
-            let time = ISO8601DateFormatter().string(from: Date())
-            FileHandle.standardOutput.write(Data("\(time) \(line)\n".utf8))
+            let time = Date().formatted(.iso8601)
+            Output.out("\(time) \(line)\n")
         }
         let signals = SignalRelay()
         signals.on(SIGHUP) { daemon.reconcileNow() }
@@ -111,7 +112,7 @@ final class SignalRelay: @unchecked Sendable {
     private var sources: [DispatchSourceSignal] = []
 
     func on(_ signal: Int32, _ action: @escaping @Sendable () -> Void) {
-        Foundation.signal(signal, SIG_IGN)
+        Glibc.signal(signal, SIG_IGN)
         let source = DispatchSource.makeSignalSource(signal: signal, queue: .global())
         source.setEventHandler(handler: action)
         source.resume()
@@ -132,7 +133,7 @@ struct ReconcileCommand: AsyncParsableCommand {
     func run() async throws {
         let root = resolveRoot(source: source, state: state)
         if let text = HostFiles.read(Daemon<ContinuousClock>.pidFile(root)).map({ String(decoding: $0, as: UTF8.self) }),
-           let pid = Int32(text.trimmingCharacters(in: .whitespacesAndNewlines)),
+           let pid = Int32(text.trimmed),
            let process = ProcessTable.process(pid), !process.isZombie,
            process.commandLine.contains("daemon") {
             kill(pid, SIGHUP)

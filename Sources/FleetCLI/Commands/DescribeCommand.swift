@@ -1,6 +1,7 @@
 import ArgumentParser
 import FleetCore
-import Foundation
+import FoundationEssentials
+import Glibc
 
 /// `fleet describe BOT`: everything about one bot in one screen.
 struct DescribeCommand: AsyncParsableCommand {

@@ -1,6 +1,7 @@
 import ArgumentParser
 import FleetCore
-import Foundation
+import FoundationEssentials
+import Glibc
 
 /// `fleet destroy`: stop every gateway of this state root; all data is kept.
 struct DestroyCommand: AsyncParsableCommand {

@@ -1,6 +1,7 @@
 import ArgumentParser
 import FleetCore
-import Foundation
+import FoundationEssentials
+import Glibc
 
 /// `fleet history [BOT]`: the apply journal.
 struct HistoryCommand: ParsableCommand {
@@ -61,7 +62,7 @@ struct HistoryCommand: ParsableCommand {
     /// `Ada Author <ada@example.com>` → `Ada Author`.
     static func author(_ text: String?) -> String {
         guard let text, !text.isEmpty else { return "-" }
-        if let lt = text.firstIndex(of: "<") { return text[..<lt].trimmingCharacters(in: .whitespaces) }
+        if let lt = text.firstIndex(of: "<") { return text[..<lt].trimmed }
         return text
     }
 }

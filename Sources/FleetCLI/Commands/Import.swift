@@ -1,6 +1,7 @@
 import ArgumentParser
 import FleetCore
-import Foundation
+import FoundationEssentials
+import Glibc
 import OpenClawConfig
 
 /// `fleet import PATH`: manifests from an existing OpenClaw config.
@@ -38,18 +39,18 @@ struct Import: AsyncParsableCommand {
         }
         let result: ImportResult
         do {
-            result = try OpenClawImporter.run(String(decoding: data, as: UTF8.self), source: (path as NSString).lastPathComponent, fleetName: name)
+            result = try OpenClawImporter.run(String(decoding: data, as: UTF8.self), source: path.lastPathComponent, fleetName: name)
         } catch {
             CLIError(message: error.description, exitCode: 1).exit()
         }
         let fm = FileManager.default
-        let targets = result.files.map { (out as NSString).appendingPathComponent($0.path) }
+        let targets = result.files.map { (out.hasSuffix("/") ? out : out + "/") + $0.path }
         if !force, let existing = targets.first(where: { fm.fileExists(atPath: $0) }) {
             CLIError(message: "\(existing) already exists; pass --force to overwrite, or --out another directory", exitCode: 2).exit()
         }
         for (file, target) in zip(result.files, targets) {
             do {
-                try fm.createDirectory(atPath: (target as NSString).deletingLastPathComponent, withIntermediateDirectories: true)
+                try fm.createDirectory(atPath: target.deletingLastPathComponent, withIntermediateDirectories: true)
                 // The manifests may hold plaintext credentials until they are encrypted: owner-only.
                 guard fm.createFile(atPath: target, contents: Data(file.text.utf8), attributes: [.posixPermissions: 0o600]) else {
                     throw CLIError(message: "cannot write \(target)", exitCode: 2)

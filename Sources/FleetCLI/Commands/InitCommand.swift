@@ -1,6 +1,7 @@
 import ArgumentParser
 import FleetCore
-import Foundation
+import FoundationEssentials
+import Glibc
 
 /// `fleet init [DIR]`: a new fleet repository.
 struct InitCommand: ParsableCommand {

@@ -1,6 +1,7 @@
 import ArgumentParser
 import FleetCore
-import Foundation
+import FoundationEssentials
+import Glibc
 
 /// `fleet login BOT whatsapp`: the gateway's own pairing command, with the bot's environment.
 struct LoginCommand: ParsableCommand {

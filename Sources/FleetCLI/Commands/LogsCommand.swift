@@ -1,6 +1,7 @@
 import ArgumentParser
 import FleetCore
-import Foundation
+import FoundationEssentials
+import Glibc
 
 /// `fleet logs [BOT...]`: OpenClaw's JSON log lines made readable, several bots interleaved.
 struct LogsCommand: ParsableCommand {
@@ -47,7 +48,7 @@ struct LogsCommand: ParsableCommand {
         if let level, LogLevelName.parse(level) == nil {
             throw ValidationError("--level must be one of trace, debug, info, warn, error, fatal")
         }
-        if let grep, (try? NSRegularExpression(pattern: grep)) == nil {
+        if let grep, (try? Regex(grep)) == nil {
             throw ValidationError("--grep '\(grep)' is not a valid regular expression")
         }
         if let since, parseSince(since) == nil {
@@ -62,7 +63,7 @@ struct LogsCommand: ParsableCommand {
         let names = bots.isEmpty ? host.botNames : bots
         if names.isEmpty { Output.err("fleet: no bots under \(host.root) yet; run fleet apply\n") }
         let filter = LogFilter(minRank: level.flatMap(LogLevelName.parse) ?? 0,
-                               regex: grep.flatMap { try? NSRegularExpression(pattern: $0) },
+                               regex: grep.flatMap { try? Regex($0) },
                                since: since.flatMap(parseSince))
         let width = names.count > 1 ? (names.map(\.count).max() ?? 0) : 0
         let style = Output.style()
@@ -105,15 +106,14 @@ struct LogsCommand: ParsableCommand {
 /// Which entries `fleet logs` prints.
 struct LogFilter {
     var minRank: Int
-    var regex: NSRegularExpression?
+    var regex: Regex<AnyRegexOutput>?
     var since: Date?
 
     func accepts(_ e: LogEntry) -> Bool {
         guard e.rank >= minRank else { return false }
         if let since, let t = e.time, t < since { return false }
         if let regex {
-            let range = NSRange(e.message.startIndex..., in: e.message)
-            if regex.firstMatch(in: e.message, range: range) == nil { return false }
+            if !e.message.contains(regex) { return false }
         }
         return true
     }

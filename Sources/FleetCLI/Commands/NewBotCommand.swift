@@ -1,7 +1,8 @@
 import ArgumentParser
 import FleetCore
 import FleetGit
-import Foundation
+import FoundationEssentials
+import Glibc
 
 /// `fleet new`: make new manifests.
 struct NewCommand: ParsableCommand {
@@ -60,7 +61,7 @@ struct NewBotCommand: ParsableCommand {
         }
         let repoRoot = Self.workdir(source.repo)
         let botsDir = "\(repoRoot)/\(source.path)/bots"
-        let existing = Set(((try? FileManager.default.contentsOfDirectory(atPath: botsDir)) ?? []).map { ($0 as NSString).deletingPathExtension })
+        let existing = Set(((try? FileManager.default.contentsOfDirectory(atPath: botsDir)) ?? []).map { $0.split(separator: ".").first.map(String.init) ?? $0 })
         func nameProblem(_ n: String) -> String? {
             if let p = NewBot.problems(NewBotAnswers(name: n, displayName: n, model: "a/b", channel: "whatsapp", token: nil,
                                                       dmPolicy: "pairing", allowFrom: [])).first { return p }
@@ -72,13 +73,13 @@ struct NewBotCommand: ParsableCommand {
         if interactive {
             Interrupt.exitOnSIGINT(code: 130) {
                 Prompter.restoreTerminal()
-                FileHandle.standardOutput.write(Data("\nstopped; nothing was written\n".utf8))
+                Output.out("\nstopped; nothing was written\n")
             }
             answers = ask(nameProblem: nameProblem)
         } else {
             answers = fromFlags(nameProblem: nameProblem)
         }
-        answers.allowFrom = answers.allowFrom.flatMap { $0.split(separator: ",").map { $0.trimmingCharacters(in: .whitespaces) } }
+        answers.allowFrom = answers.allowFrom.flatMap { $0.split(separator: ",").map { $0.trimmed } }
             .filter { !$0.isEmpty }
         let problems = NewBot.problems(answers)
         guard problems.isEmpty else { CLIError(message: problems.joined(separator: "; "), exitCode: 2).exit() }
@@ -123,7 +124,7 @@ struct NewBotCommand: ParsableCommand {
         var allow = allowFrom
         if policy == "allowlist", allow.isEmpty {
             allow = [p.ask("Allowed sender ids, comma-separated") { t in
-                t.split(separator: ",").allSatisfy { !$0.trimmingCharacters(in: .whitespaces).isEmpty } ? nil : "list ids separated by commas"
+                t.split(separator: ",").allSatisfy { !$0.trimmed.isEmpty } ? nil : "list ids separated by commas"
             }]
         }
         return NewBotAnswers(name: name, displayName: display, model: model, channel: channel, token: token, appToken: appToken,
@@ -140,8 +141,8 @@ struct NewBotCommand: ParsableCommand {
         var token: String?
         var appToken: String?
         if tokenStdin {
-            let lines = String(decoding: FileHandle.standardInput.readDataToEndOfFile(), as: UTF8.self)
-                .split(whereSeparator: \.isNewline).map { $0.trimmingCharacters(in: .whitespaces) }
+            let lines = String(decoding: Output.readStandardInput(), as: UTF8.self)
+                .split(whereSeparator: \.isNewline).map { $0.trimmed }
             token = lines.first
             appToken = lines.count > 1 ? lines[1] : nil
         }

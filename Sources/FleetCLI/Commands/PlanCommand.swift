@@ -1,6 +1,7 @@
 import ArgumentParser
 import FleetCore
-import Foundation
+import FoundationEssentials
+import Glibc
 
 /// `fleet plan`: what apply would do, and why.
 struct PlanCommand: AsyncParsableCommand {

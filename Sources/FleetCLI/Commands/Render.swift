@@ -1,6 +1,7 @@
 import ArgumentParser
 import FleetCore
-import Foundation
+import FoundationEssentials
+import Glibc
 import OpenClawConfig
 
 /// `fleet render BOT`: print the OpenClaw config fleet would write for a bot.

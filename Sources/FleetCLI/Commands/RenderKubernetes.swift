@@ -1,6 +1,7 @@
 import ArgumentParser
 import FleetCore
-import Foundation
+import FoundationEssentials
+import Glibc
 
 extension Render {
     /// `fleet render --target kubernetes`: every enabled bot (or BOT) as Kubernetes objects.

@@ -1,6 +1,7 @@
 import ArgumentParser
 import FleetCore
-import Foundation
+import FoundationEssentials
+import Glibc
 
 /// `fleet schema`: print or write the JSON Schemas of the manifests.
 struct SchemaCommand: ParsableCommand {

@@ -1,7 +1,8 @@
 import ArgumentParser
 import FleetCore
 import FleetGit
-import Foundation
+import FoundationEssentials
+import Glibc
 
 /// `fleet secrets`: encrypted credentials in manifests (docs/secrets.md).
 struct Secrets: ParsableCommand {
@@ -63,7 +64,7 @@ extension Secrets {
                 Output.err("key id \(key.id)\n")
                 return
             }
-            let dir = (out as NSString).deletingLastPathComponent
+            let dir = out.deletingLastPathComponent
             if !dir.isEmpty { try? FileManager.default.createDirectory(atPath: dir, withIntermediateDirectories: true, attributes: [.posixPermissions: 0o700]) }
             let fd = open(out, O_WRONLY | O_CREAT | O_EXCL, 0o600)
             guard fd >= 0 else {
@@ -318,7 +319,7 @@ enum SecretInput {
             Output.err("\n")
             return line
         }
-        var text = String(decoding: FileHandle.standardInput.readDataToEndOfFile(), as: UTF8.self)
+        var text = String(decoding: Output.readStandardInput(), as: UTF8.self)
         if text.hasSuffix("\n") { text.removeLast() }
         if text.hasSuffix("\r") { text.removeLast() }
         return text

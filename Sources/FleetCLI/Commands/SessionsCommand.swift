@@ -1,6 +1,7 @@
 import ArgumentParser
 import FleetCore
-import Foundation
+import FoundationEssentials
+import Glibc
 
 /// `fleet sessions BOT`: the bot's conversations.
 struct SessionsCommand: AsyncParsableCommand {
@@ -43,7 +44,7 @@ struct SessionsCommand: AsyncParsableCommand {
         var sessions: [GatewaySessionEntry] = []
         var answered = false
         if let record = host.state.bots[bot], let pid = record.pid, ProcessTable.isAlive(pid, startTime: record.pidStartTime) {
-            let token = HostFiles.read(paths.gatewayToken).map { String(decoding: $0, as: UTF8.self).trimmingCharacters(in: .whitespacesAndNewlines) }
+            let token = HostFiles.read(paths.gatewayToken).map { String(decoding: $0, as: UTF8.self).trimmed }
             do {
                 let session = try await GatewayClient.connect(port: record.port, token: token, timeout: .seconds(2))
                 defer { session.close() }
@@ -94,7 +95,7 @@ enum TextTable {
         var out = ""
         for (i, row) in rows.enumerated() {
             let cells = row.enumerated().map { c, cell in
-                c == row.count - 1 ? cell : cell.padding(toLength: widths[c], withPad: " ", startingAt: 0)
+                c == row.count - 1 ? cell : cell.padded(to: widths[c])
             }
             let line = cells.joined(separator: "  ")
             out += (i == 0 ? style.bold(line) : line) + "\n"

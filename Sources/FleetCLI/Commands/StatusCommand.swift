@@ -1,6 +1,7 @@
 import ArgumentParser
 import FleetCore
-import Foundation
+import FoundationEssentials
+import Glibc
 
 /// `fleet status`: the state file, refreshed by a live probe and a look at each gateway's channels.
 struct StatusCommand: AsyncParsableCommand {

@@ -1,6 +1,7 @@
 import ArgumentParser
 import FleetCore
-import Foundation
+import FoundationEssentials
+import Glibc
 import OpenClawConfig
 
 /// `fleet validate`: check the manifests at a commit and report every problem.

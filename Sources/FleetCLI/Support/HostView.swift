@@ -1,5 +1,7 @@
 import FleetCore
-import Foundation
+import Dispatch
+import FoundationEssentials
+import Glibc
 
 /// The state root and the state file, for the read commands (describe, logs, sessions, history).
 struct HostView {
@@ -54,7 +56,7 @@ enum Interrupt {
         let s = DispatchSource.makeSignalSource(signal: SIGINT, queue: .global())
         s.setEventHandler {
             cleanup()
-            Foundation.exit(code)
+            Glibc.exit(code)
         }
         s.resume()
         source = s

@@ -1,5 +1,6 @@
 import FleetCore
-import Foundation
+import FoundationEssentials
+import Glibc
 
 /// Where the CLI writes, and whether it may use colour.
 enum Output {
@@ -10,12 +11,32 @@ enum Output {
         return TextStyle(color: !noColor && isatty(fd) == 1 && env["TERM"] != "dumb")
     }
 
-    static func out(_ text: String) {
-        FileHandle.standardOutput.write(Data(text.utf8))
+    static func out(_ text: String) { write(text, to: 1) }
+
+    static func err(_ text: String) { write(text, to: 2) }
+
+    /// Writes all of `text` to `fd` (retrying short writes and interruptions; gives up quietly
+    /// when the reader has gone, as a pipe into `head` does).
+    static func write(_ text: String, to fd: Int32) {
+        var bytes = Array(text.utf8)[...]
+        while !bytes.isEmpty {
+            let n = bytes.withUnsafeBytes { Glibc.write(fd, $0.baseAddress, $0.count) }
+            if n > 0 { bytes = bytes.dropFirst(n); continue }
+            if n < 0 && (errno == EINTR || errno == EAGAIN) { continue }
+            return
+        }
     }
 
-    static func err(_ text: String) {
-        FileHandle.standardError.write(Data(text.utf8))
+    /// Everything on standard input up to end of file.
+    static func readStandardInput() -> [UInt8] {
+        var out: [UInt8] = []
+        var buffer = [UInt8](repeating: 0, count: 65_536)
+        while true {
+            let n = buffer.withUnsafeMutableBytes { read(0, $0.baseAddress, $0.count) }
+            if n > 0 { out += buffer[0..<n]; continue }
+            if n < 0 && errno == EINTR { continue }
+            return out
+        }
     }
 }
 
@@ -29,6 +50,6 @@ struct CLIError: Error, CustomStringConvertible {
     /// Prints the message and exits.
     func exit() -> Never {
         Output.err("fleet: \(message)\n")
-        Foundation.exit(exitCode)
+        Glibc.exit(exitCode)
     }
 }

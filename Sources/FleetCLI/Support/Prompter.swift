@@ -1,5 +1,6 @@
 import FleetCore
-import Foundation
+import FoundationEssentials
+import Glibc
 
 /// Questions on the terminal: plain answers, numbered choices, and secrets typed without echo.
 struct Prompter {
@@ -13,7 +14,7 @@ struct Prompter {
         while true {
             Output.out(style.bold(question) + (value.map { " [\($0)]" } ?? "") + ": ")
             guard let line = readLine() else { CLIError(message: "input ended; nothing was written", exitCode: 1).exit() }
-            var answer = line.trimmingCharacters(in: .whitespaces)
+            var answer = line.trimmed
             if answer.isEmpty, let value { answer = value }
             if answer.isEmpty {
                 Output.out("  an answer is needed\n")
@@ -34,7 +35,7 @@ struct Prompter {
         Output.out(style.bold(question) + "\n")
         for (i, o) in options.enumerated() {
             let note = o.note.isEmpty ? "" : "  " + style.dim(o.note)
-            let name = o.note.isEmpty ? o.name : o.name.padding(toLength: width, withPad: " ", startingAt: 0)
+            let name = o.note.isEmpty ? o.name : o.name.padded(to: width)
             Output.out("  \(i + 1)) \(name)\(note)\n")
         }
         if free != nil { Output.out("  or type another one\n") }
@@ -70,7 +71,7 @@ struct Prompter {
                 Output.out("\n")
             }
             guard let line else { CLIError(message: "input ended; nothing was written", exitCode: 1).exit() }
-            let value = line.trimmingCharacters(in: .whitespacesAndNewlines)
+            let value = line.trimmed
             if !value.isEmpty { return value }
             Output.out("  an answer is needed\n")
         }

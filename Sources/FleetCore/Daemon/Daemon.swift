@@ -1,6 +1,6 @@
 import CFleetSystem
 import FleetGit
-import Foundation
+import FoundationEssentials
 #if canImport(Glibc)
 import Glibc
 #endif
@@ -177,7 +177,7 @@ public actor Daemon<C: Clock> where C.Duration == Duration, C.Instant: Sendable 
 
     static func format(_ d: Duration) -> String {
         let s = Double(d.components.seconds) + Double(d.components.attoseconds) / 1e18
-        return s < 10 ? String(format: "%.1fs", s) : String(format: "%.0fs", s)
+        return s < 10 ? s.fixed(1) + "s" : s.fixed(0) + "s"
     }
 
     private func reconcile(reason: String) async {
@@ -327,7 +327,7 @@ public actor Daemon<C: Clock> where C.Duration == Duration, C.Instant: Sendable 
         var text = bot.rendered.configHash + "|" + bot.rendered.launch.arguments.joined(separator: " ")
         if let exe = bot.rendered.launch.arguments.first.flatMap({ GatewayProcess.resolveExecutable($0) }),
            let attrs = try? FileManager.default.attributesOfItem(atPath: exe) {
-            text += "|\((attrs[.modificationDate] as? Date)?.timeIntervalSince1970 ?? 0)|\((attrs[.size] as? NSNumber)?.intValue ?? 0)"
+            text += "|\((attrs[.modificationDate] as? Date)?.timeIntervalSince1970 ?? 0)|\((attrs[.size] as? Int) ?? (attrs[.size] as? UInt64).map(Int.init) ?? 0)"
         }
         return text
     }

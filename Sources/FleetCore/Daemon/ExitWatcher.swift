@@ -1,5 +1,5 @@
 import CFleetSystem
-import Foundation
+import FoundationEssentials
 #if canImport(Glibc)
 import Glibc
 #endif
@@ -23,7 +23,7 @@ public final class ExitWatcher: @unchecked Sendable {
         var fd: Int32
     }
 
-    private let lock = NSLock()
+    private let lock = Lock()
     private var watched: [String: Watched] = [:]
     private var wake: [Int32] = [-1, -1]
     private var stopped = false
@@ -36,9 +36,7 @@ public final class ExitWatcher: @unchecked Sendable {
         (events, continuation) = AsyncStream.makeStream(of: ExitEvent.self)
         pipe(&wake)
         _ = fcntl(wake[0], F_SETFL, O_NONBLOCK)
-        let thread = Thread { [weak self] in self?.loop() }
-        thread.name = "fleet-exit-watcher"
-        thread.start()
+        detachThread(name: "fleet-exits") { [weak self] in self?.loop() }
     }
 
     deinit {

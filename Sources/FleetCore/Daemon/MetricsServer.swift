@@ -1,11 +1,11 @@
-import Foundation
+import FoundationEssentials
 #if canImport(Glibc)
 import Glibc
 #endif
 
 /// Serves Prometheus' text format on `host:port` from a snapshot the daemon updates.
 public final class MetricsServer: @unchecked Sendable {
-    private let lock = NSLock()
+    private let lock = Lock()
     private var text = ""
     private let fd: Int32
     /// The port it listens on.
@@ -38,9 +38,7 @@ public final class MetricsServer: @unchecked Sendable {
         }
         self.fd = fd
         self.port = Int(UInt16(bigEndian: addr.sin_port))
-        let thread = Thread { [weak self] in self?.serve() }
-        thread.name = "fleet-metrics"
-        thread.start()
+        detachThread(name: "fleet-metrics") { [weak self] in self?.serve() }
     }
 
     /// Replaces the text served.
@@ -74,7 +72,7 @@ public final class MetricsServer: @unchecked Sendable {
 /// Prometheus text for a state.
 public enum Metrics {
     static func label(_ s: String) -> String {
-        s.replacingOccurrences(of: "\\", with: "\\\\").replacingOccurrences(of: "\"", with: "\\\"").replacingOccurrences(of: "\n", with: "\\n")
+        s.replacing("\\", with: "\\\\").replacing("\"", with: "\\\"").replacing("\n", with: "\\n")
     }
 
     /// The exposition text of `state` plus the daemon's counters.
@@ -110,7 +108,7 @@ public enum Metrics {
         family("fleet_reconcile_duration_seconds", "Duration of the last reconcile.")
         out += "fleet_reconcile_duration_seconds \(reconcileSeconds ?? 0)\n"
         family("fleet_last_success_timestamp_seconds", "When a reconcile last succeeded (Unix time).")
-        out += "fleet_last_success_timestamp_seconds \(lastSuccess.map { String(format: "%.3f", $0.timeIntervalSince1970) } ?? "0")\n"
+        out += "fleet_last_success_timestamp_seconds \(lastSuccess.map { $0.timeIntervalSince1970.fixed(3) } ?? "0")\n"
         family("fleet_fetch_errors_total", "Failed fetches of the source since the daemon started.", "counter")
         out += "fleet_fetch_errors_total \(fetchErrors)\n"
         return out

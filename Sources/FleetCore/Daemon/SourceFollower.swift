@@ -1,5 +1,6 @@
 import FleetGit
-import Foundation
+import FoundationEssentials
+import Glibc
 
 /// Follows the daemon's source: a local repository (resolved each tick) or a remote URL of
 /// which it keeps a bare mirror under the state root (fetched each tick).
@@ -84,7 +85,7 @@ public struct SignatureVerifier: Sendable {
                 return "commit \(commit.prefix(12)) is signed by a key that is not in \(allowedSigners)"
             }
             let verify = Self.run(["ssh-keygen", "-Y", "verify", "-f", allowedSigners, "-I", String(principal), "-n", "git", "-s", sigFile], input: payload)
-            return verify.status == 0 ? nil : "the signature of commit \(commit.prefix(12)) does not verify: \(verify.output.trimmingCharacters(in: .whitespacesAndNewlines))"
+            return verify.status == 0 ? nil : "the signature of commit \(commit.prefix(12)) does not verify: \(verify.output.trimmed)"
         }
         if signed.signature.contains("BEGIN PGP SIGNATURE") {
             var args = ["gpg", "--batch", "--status-fd", "1", "--verify", sigFile, "-"]
@@ -96,23 +97,7 @@ public struct SignatureVerifier: Sendable {
     }
 
     static func run(_ args: [String], input: Data?) -> (status: Int32, output: String) {
-        let process = Process()
-        process.executableURL = URL(fileURLWithPath: "/usr/bin/env")
-        process.arguments = args
-        let out = Pipe()
-        process.standardOutput = out
-        process.standardError = out
-        let stdin = Pipe()
-        process.standardInput = stdin
-        do {
-            try process.run()
-        } catch {
-            return (127, "\(args[0]) cannot be run: \(error)")
-        }
-        if let input { stdin.fileHandleForWriting.write(input) }
-        try? stdin.fileHandleForWriting.close()
-        let data = out.fileHandleForReading.readDataToEndOfFile()
-        process.waitUntilExit()
-        return (process.terminationStatus, String(decoding: data, as: UTF8.self))
+        let result = ChildProcess.run(args, input: input.map { Array($0) })
+        return (result.status, result.output)
     }
 }

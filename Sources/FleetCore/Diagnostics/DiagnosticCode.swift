@@ -67,6 +67,8 @@ public enum DiagnosticCode: String, Sendable, Codable, CaseIterable {
     case openclawKey = "E040"
     /// A channel credential is missing.
     case missingCredential = "E041"
+    /// Gateway ports past 65535 (too many bots for the base port and stride).
+    case portRange = "E042"
 
     // Secrets
     /// A credential in plain text in a committed manifest.
@@ -89,6 +91,8 @@ public enum DiagnosticCode: String, Sendable, Codable, CaseIterable {
     case hostSelector = "W004"
     /// Plain-text credentials accepted because the Fleet manifest sets `secrets.allowPlaintext`.
     case plaintextAllowed = "W005"
+    /// Gateway ports inside the kernel's ephemeral port range.
+    case ephemeralPort = "W006"
 
     /// Errors for E codes, warnings for W codes.
     public var defaultSeverity: Severity { rawValue.hasPrefix("W") ? .warning : .error }

@@ -1,4 +1,5 @@
-import Foundation
+import FoundationEssentials
+import Glibc
 import OpenClawConfig
 
 /// Styles text for a terminal, or not at all.
@@ -83,5 +84,5 @@ public enum DiagnosticRenderer {
 }
 
 extension String {
-    func replacingTabs() -> String { replacingOccurrences(of: "\t", with: " ") }
+    func replacingTabs() -> String { replacing("\t", with: " ") }
 }

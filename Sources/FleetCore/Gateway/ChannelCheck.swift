@@ -1,4 +1,5 @@
-import Foundation
+import FoundationEssentials
+import Glibc
 import OpenClawConfig
 
 /// Where the channel providers' APIs are: the real ones by default, a local mock in tests
@@ -127,7 +128,7 @@ public struct ChannelChecker: Sendable {
         result.status = verdict.status
         result.identity = verdict.identity
         // Belt and braces: no message may carry the token, whatever a provider echoed.
-        result.message = verdict.message.replacingOccurrences(of: token, with: "<redacted>")
+        result.message = verdict.message.replacing(token, with: "<redacted>")
         return result
     }
 }

@@ -1,4 +1,5 @@
-import Foundation
+import FoundationEssentials
+import Glibc
 
 /// Why talking to a gateway over its WebSocket protocol failed.
 public enum GatewayError: Error, Sendable, Equatable, CustomStringConvertible {
@@ -34,6 +35,6 @@ public enum GatewayError: Error, Sendable, Equatable, CustomStringConvertible {
     }
 
     private static func format(_ seconds: Double) -> String {
-        seconds == seconds.rounded() ? String(Int(seconds)) : String(format: "%.1f", seconds)
+        seconds == seconds.rounded() ? String(Int(seconds)) : seconds.fixed(1)
     }
 }

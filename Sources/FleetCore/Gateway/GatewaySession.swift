@@ -1,4 +1,5 @@
-import Foundation
+import FoundationEssentials
+import Glibc
 import OpenClawConfig
 
 /// Who fleet says it is in `connect` (`client: {id, version, platform, mode}`).
@@ -37,7 +38,7 @@ public final class GatewaySession: @unchecked Sendable {
     public let hello: JSONValue
     /// The default timeout of a call.
     public let timeout: Duration
-    private let lock = NSLock()
+    private let lock = Lock()
     private let socket: WebSocketClient
     private var nextId = 1
 
@@ -212,7 +213,7 @@ public final class GatewaySession: @unchecked Sendable {
     /// Runs blocking work on its own thread and resumes the caller with its result.
     static func offload<T: Sendable>(_ work: @escaping @Sendable () throws(GatewayError) -> T) async throws(GatewayError) -> T {
         let result: Result<T, GatewayError> = await withCheckedContinuation { continuation in
-            Thread.detachNewThread {
+            detachThread {
                 do throws(GatewayError) {
                     continuation.resume(returning: .success(try work()))
                 } catch {

@@ -1,5 +1,5 @@
 import FleetCrypto
-import Foundation
+import FoundationEssentials
 #if canImport(Glibc)
 import Glibc
 #endif
@@ -68,7 +68,7 @@ enum ProviderHTTP {
     /// Status line and body of an HTTP/1.x answer (Content-Length or read-to-close; chunked bodies are decoded).
     static func parse(_ raw: [UInt8]) -> Result<Response, Failure> {
         let text = String(decoding: raw, as: UTF8.self)
-        guard text.hasPrefix("HTTP/1."), let split = text.range(of: "\r\n\r\n"),
+        guard text.hasPrefix("HTTP/1."), let split = text.firstRange(of: "\r\n\r\n"),
               let status = text.split(separator: " ").dropFirst().first.flatMap({ Int($0) }) else {
             return .failure(.malformed("not an HTTP answer"))
         }

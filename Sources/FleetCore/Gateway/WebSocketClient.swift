@@ -1,5 +1,6 @@
 import OpenClawConfig
-import Foundation
+import FoundationEssentials
+import Glibc
 
 /// Why the WebSocket layer stopped.
 enum WebSocketFailure: Error, Sendable {
@@ -43,7 +44,7 @@ final class WebSocketClient {
         var headers: [String: String] = [:]
         for line in lines.dropFirst() {
             guard let colon = line.firstIndex(of: ":") else { continue }
-            headers[line[..<colon].lowercased()] = line[line.index(after: colon)...].trimmingCharacters(in: .whitespaces)
+            headers[line[..<colon].lowercased()] = line[line.index(after: colon)...].trimmed
         }
         guard headers["sec-websocket-accept"] == WebSocketSHA1.acceptKey(for: key) else {
             throw .handshake("wrong Sec-WebSocket-Accept in the gateway's answer")

@@ -1,4 +1,4 @@
-import Foundation
+import FoundationEssentials
 #if canImport(Glibc)
 import Glibc
 #endif
@@ -32,8 +32,8 @@ public enum HostFiles {
 
     /// Writes `bytes` to `path` atomically with `mode`.
     public static func writeAtomically(_ path: String, _ bytes: [UInt8], mode: mode_t = 0o600) throws(FileError) {
-        let directory = (path as NSString).deletingLastPathComponent
-        let temp = "\(directory)/.\((path as NSString).lastPathComponent).\(getpid()).tmp"
+        let directory = path.deletingLastPathComponent
+        let temp = "\(directory)/.\(path.lastPathComponent).\(getpid()).tmp"
         let fd = open(temp, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, mode)
         guard fd >= 0 else { throw FileError(operation: "creating", path: temp, code: errno) }
         var written = 0

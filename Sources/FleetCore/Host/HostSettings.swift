@@ -1,4 +1,5 @@
-import Foundation
+import FoundationEssentials
+import Glibc
 
 /// The settings of this host: what the Fleet manifest says, overridden by the environment
 /// (`OPENCLAW_BASE_PATH`, `OPENCLAW_BASE_PORT`, `OPENCLAW_MAX_BOTS`) and by flags.
@@ -31,7 +32,7 @@ public struct HostSettings: Sendable {
     public static func defaultStateRoot(environment: [String: String]) -> String {
         if getuid() == 0 { return "/var/openclaw" }
         if let xdg = environment["XDG_STATE_HOME"], !xdg.isEmpty { return xdg + "/fleet" }
-        let home = environment["HOME"] ?? NSHomeDirectory()
+        let home = environment["HOME"] ?? FileManager.default.homeDirectoryForCurrentUser.path
         return home + "/.local/state/fleet"
     }
 }

@@ -1,4 +1,5 @@
-import Foundation
+import FoundationEssentials
+import Glibc
 import OpenClawConfig
 
 /// Reads `channels.<type>` sections into accounts and maps one account to a manifest channel.
@@ -120,7 +121,7 @@ enum ImportChannels {
         }
         if type == "telegram", s["botToken"] == nil, let file = s["tokenFile"]?.stringValue {
             if let data = FileManager.default.contents(atPath: file) {
-                let token = String(decoding: data, as: UTF8.self).trimmingCharacters(in: .whitespacesAndNewlines)
+                let token = String(decoding: data, as: UTF8.self).trimmed
                 credentials.append(("botToken", .string(seal("channels.telegram.\(account.id).botToken", token))))
                 note("tokenFile", "credentials.botToken (read from the file)")
             } else {

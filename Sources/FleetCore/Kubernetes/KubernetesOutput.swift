@@ -1,4 +1,5 @@
-import Foundation
+import FoundationEssentials
+import Glibc
 
 extension KubernetesRenderer {
     /// A renderer for `set`: container paths, no commit in the config header (the commit is a
@@ -55,8 +56,8 @@ public enum KubernetesOutput {
         // Stale files: fleet's own object files in bot directories, nothing else.
         for entry in existing.sorted() {
             let sub = directory + "/" + entry
-            var isDirectory: ObjCBool = false
-            guard fm.fileExists(atPath: sub, isDirectory: &isDirectory), isDirectory.boolValue else { continue }
+            var isDirectory = false
+            guard fm.fileExists(atPath: sub, isDirectory: &isDirectory), isDirectory else { continue }
             let inside = (try? fm.contentsOfDirectory(atPath: sub)) ?? []
             for file in inside where objectFiles.contains(file) && !wanted.contains("\(entry)/\(file)") {
                 try fm.removeItem(atPath: sub + "/" + file)
@@ -65,7 +66,7 @@ public enum KubernetesOutput {
         }
         for (path, text) in files {
             let full = directory + "/" + path
-            try fm.createDirectory(atPath: (full as NSString).deletingLastPathComponent, withIntermediateDirectories: true)
+            try fm.createDirectory(atPath: full.deletingLastPathComponent, withIntermediateDirectories: true)
             // Unchanged files keep their modification time.
             if (try? String(contentsOfFile: full, encoding: .utf8)) == text { continue }
             // A Secret holds the values (base64 is not encryption): owner-only, like fleet's secret files.

@@ -1,5 +1,6 @@
 import FleetCrypto
-import Foundation
+import FoundationEssentials
+import Glibc
 import OpenClawConfig
 
 /// Derives what a Kubernetes rendering needs to be the same on every run without storing

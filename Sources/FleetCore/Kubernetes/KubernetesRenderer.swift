@@ -1,4 +1,5 @@
-import Foundation
+import FoundationEssentials
+import Glibc
 import OpenClawConfig
 
 /// One Kubernetes object and the file it is written to.

@@ -1,7 +1,8 @@
 import Dispatch
 import FleetGit
 import FleetYAML
-import Foundation
+import FoundationEssentials
+import Glibc
 
 /// Everything read from a source: the Fleet settings, the bots, and every diagnostic.
 public struct ManifestSet: Sendable {

@@ -1,4 +1,5 @@
-import Foundation
+import FoundationEssentials
+import OpenClawConfig
 #if canImport(Glibc)
 import Glibc
 #endif
@@ -67,9 +68,8 @@ public struct GatewayHealth: Sendable, Hashable {
             return GatewayHealth(live: true, ready: nil, failing: [])
         }
         var failing: [String] = []
-        if let object = try? JSONSerialization.jsonObject(with: Data(ready.body)) as? [String: Any],
-           let list = object["failing"] as? [String] {
-            failing = list
+        if let list = (try? JSON5.parse(String(decoding: ready.body, as: UTF8.self)))?["failing"]?.arrayValue {
+            failing = list.compactMap(\.stringValue)
         }
         return GatewayHealth(live: true, ready: ready.status == 200, failing: failing)
     }

@@ -1,4 +1,5 @@
-import Foundation
+import FoundationEssentials
+import Glibc
 
 /// Everything about one bot, for `fleet describe BOT` (text and JSON).
 public struct BotDescription: Sendable, Codable {
@@ -105,7 +106,7 @@ public struct BotDescription: Sendable, Codable {
     /// One screen of text.
     public func text(style: TextStyle = .plain, now: Date = Date()) -> String {
         func row(_ label: String, _ value: String) -> String {
-            style.bold(label.padding(toLength: 10, withPad: " ", startingAt: 0)) + " " + value + "\n"
+            style.bold(label.padded(to: 10)) + " " + value + "\n"
         }
         var out = row("Bot", name + (manifest.displayName.map { " (\($0))" } ?? ""))
         var m = manifest.file ?? "not in the manifests"
@@ -136,7 +137,7 @@ public struct BotDescription: Sendable, Codable {
         } else {
             out += row("Channels", observedVia == "disk" ? "(from the log; the gateway did not answer)" : "")
             for c in channels {
-                var line = "  \(c.channel)/\(c.accountId)".padding(toLength: 22, withPad: " ", startingAt: 0)
+                var line = "  \(c.channel)/\(c.accountId)".padded(to: 22)
                 line += c.connected ? style.green(c.state) : (c.lastError != nil ? style.red(c.state) : style.yellow(c.state))
                 if let t = c.lastInboundAt { line += "  last inbound \(ISOTime.ago(t, now: now))" }
                 out += line + "\n"
@@ -154,7 +155,7 @@ public struct BotDescription: Sendable, Codable {
         out += style.bold("Journal") + (journal.isEmpty ? "    none\n" : "\n")
         for e in journal {
             let commit = e.commit.map { String($0.prefix(7)) } ?? "-------"
-            out += "  \(ISOTime.utc(e.time))  \(commit)  \(e.action.padding(toLength: 8, withPad: " ", startingAt: 0)) \(e.result)"
+            out += "  \(ISOTime.utc(e.time))  \(commit)  \(e.action.padded(to: 8)) \(e.result)"
             out += (e.reasons.isEmpty ? "" : "  \(e.reasons.joined(separator: "; "))") + (e.error.map { "  \(style.red($0))" } ?? "") + "\n"
         }
         out += style.bold("Log") + (log.isEmpty ? "        empty\n" : "\n")

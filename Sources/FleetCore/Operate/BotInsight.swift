@@ -1,4 +1,5 @@
-import Foundation
+import FoundationEssentials
+import Glibc
 
 /// Channels, sessions and figures of one bot: from its gateway over the WebSocket protocol when
 /// it answers, else from the on-disk session store and the log.
@@ -17,7 +18,7 @@ public struct BotInsight: Sendable {
     public static func gather(_ paths: BotPaths, port: Int, running: Bool, timeout: Duration) async -> BotInsight {
         var gatewayError: String? = running ? nil : "not running"
         if running {
-            let token = HostFiles.read(paths.gatewayToken).map { String(decoding: $0, as: UTF8.self).trimmingCharacters(in: .whitespacesAndNewlines) }
+            let token = HostFiles.read(paths.gatewayToken).map { String(decoding: $0, as: UTF8.self).trimmed }
             do {
                 let session = try await GatewayClient.connect(port: port, token: token, timeout: timeout)
                 defer { session.close() }

@@ -1,5 +1,6 @@
 import FleetGit
-import Foundation
+import FoundationEssentials
+import Glibc
 
 /// `fleet init`: a new fleet repository with a Fleet manifest, one sample bot, editor schema
 /// lines, a `.gitignore`, an encryption key (git-ignored, 0600) and a first commit.
@@ -63,7 +64,7 @@ public enum FleetScaffold {
         for schema in ManifestSchemas.jsonSchemaFiles() { files.append(("schemas/" + schema.name, schema.text)) }
         for (path, text) in files {
             let full = dir + "/" + path
-            try FileManager.default.createDirectory(atPath: (full as NSString).deletingLastPathComponent, withIntermediateDirectories: true)
+            try FileManager.default.createDirectory(atPath: full.deletingLastPathComponent, withIntermediateDirectories: true)
             try HostFiles.writeAtomically(full, text: text, mode: 0o644)
         }
         let commit = try repo.commitAll(message: "fleet init: Fleet manifest and a sample bot")

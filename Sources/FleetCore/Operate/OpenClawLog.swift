@@ -1,4 +1,6 @@
-import Foundation
+import FoundationEssentials
+import OpenClawConfig
+import Glibc
 
 /// One line of an OpenClaw JSON log (tslog's shape), made readable.
 public struct LogEntry: Sendable, Hashable, Codable {
@@ -43,10 +45,9 @@ public enum OpenClawLog {
     /// Parses one line. A line that is not a JSON object is kept as an INFO message without a time;
     /// a blank line is nil.
     public static func parse(_ line: Substring, bot: String) -> LogEntry? {
-        let trimmed = line.trimmingCharacters(in: .whitespacesAndNewlines)
+        let trimmed = line.trimmed
         guard !trimmed.isEmpty else { return nil }
-        guard trimmed.hasPrefix("{"),
-              let object = try? JSONSerialization.jsonObject(with: Data(trimmed.utf8)) as? [String: Any] else {
+        guard trimmed.hasPrefix("{"), let object = (try? JSON5.parse(trimmed))?.objectValue else {
             return LogEntry(time: nil, level: "INFO", message: trimmed, bot: bot)
         }
         var parts: [(Int, String)] = []
@@ -55,9 +56,9 @@ public enum OpenClawLog {
             parts.append((index, text(of: value)))
         }
         let message = parts.sorted { $0.0 < $1.0 }.map(\.1).joined(separator: " ")
-        let meta = object["_meta"] as? [String: Any]
-        let level = ((meta?["logLevelName"] as? String) ?? (object["level"] as? String) ?? "INFO").uppercased()
-        let timeText = (object["time"] as? String) ?? (meta?["date"] as? String)
+        let meta = object["_meta"]?.objectValue
+        let level = (meta?["logLevelName"]?.stringValue ?? object["level"]?.stringValue ?? "INFO").uppercased()
+        let timeText = object["time"]?.stringValue ?? meta?["date"]?.stringValue
         return LogEntry(time: timeText.flatMap(ISOTime.parse), level: level == "WARNING" ? "WARN" : level,
                         message: message, bot: bot)
     }
@@ -67,20 +68,15 @@ public enum OpenClawLog {
         text.split(separator: "\n", omittingEmptySubsequences: true).compactMap { parse($0, bot: bot) }
     }
 
-    private static func text(of value: Any) -> String {
-        if let s = value as? String { return s }
-        if let n = value as? NSNumber { return n.stringValue }
-        if JSONSerialization.isValidJSONObject(value),
-           let data = try? JSONSerialization.data(withJSONObject: value, options: [.sortedKeys]) {
-            return String(decoding: data, as: UTF8.self)
-        }
-        return "\(value)"
+    private static func text(of value: JSONValue) -> String {
+        if case .string(let s) = value { return s }
+        return value.json(pretty: false)
     }
 
     /// `TIME LEVEL bot | message`; the bot column is padded to `botWidth` (0: no bot column).
     public static func format(_ entry: LogEntry, botWidth: Int, style: TextStyle = .plain) -> String {
         let time = entry.time.map(ISOTime.local) ?? String(repeating: " ", count: 23)
-        let padded = entry.level.padding(toLength: 5, withPad: " ", startingAt: 0)
+        let padded = entry.level.padded(to: 5)
         let level: String
         switch entry.rank {
         case 4...: level = style.red(padded)
@@ -88,7 +84,7 @@ public enum OpenClawLog {
         case ...1: level = style.dim(padded)
         default: level = padded
         }
-        let bot = botWidth > 0 ? style.cyan(entry.bot.padding(toLength: botWidth, withPad: " ", startingAt: 0)) + " | " : "| "
+        let bot = botWidth > 0 ? style.cyan(entry.bot.padded(to: botWidth)) + " | " : "| "
         return "\(style.dim(time)) \(level) \(bot)\(entry.message)"
     }
 

@@ -1,4 +1,6 @@
-import Foundation
+import FoundationEssentials
+import OpenClawConfig
+import Glibc
 
 /// Reads a bot's on-disk session store (`<state>/agents/<agentId>/sessions/sessions.json` and the
 /// `<sessionId>.jsonl` transcripts), for when the gateway does not answer and for the figures.
@@ -11,14 +13,14 @@ public enum SessionStoreReader {
     /// Every session in the store, newest first; `activeWithin` keeps those updated that recently.
     public static func sessions(_ paths: BotPaths, activeWithin: TimeInterval? = nil, now: Date = Date()) -> [GatewaySessionEntry] {
         guard let bytes = HostFiles.read(directory(paths) + "/sessions.json"),
-              let object = try? JSONSerialization.jsonObject(with: Data(bytes)) as? [String: Any] else { return [] }
+              let object = (try? JSON5.parse(String(decoding: bytes, as: UTF8.self)))?.objectValue else { return [] }
         var list: [GatewaySessionEntry] = []
         for (key, value) in object {
-            guard let s = value as? [String: Any] else { continue }
-            func int(_ name: String) -> Int64? { (s[name] as? NSNumber)?.int64Value }
+            guard let s = value.objectValue else { continue }
+            func int(_ name: String) -> Int64? { s[name]?.intValue }
             list.append(GatewaySessionEntry(
-                key: key, sessionId: s["sessionId"] as? String, updatedAt: int("updatedAt"),
-                channel: s["channel"] as? String, displayName: s["displayName"] as? String,
+                key: key, sessionId: s["sessionId"]?.stringValue, updatedAt: int("updatedAt"),
+                channel: s["channel"]?.stringValue, displayName: s["displayName"]?.stringValue,
                 inputTokens: int("inputTokens"), outputTokens: int("outputTokens"), totalTokens: int("totalTokens")))
         }
         if let activeWithin {
@@ -44,10 +46,10 @@ public enum SessionStoreReader {
             guard let id = session.sessionId, !id.contains("/"),
                   let bytes = HostFiles.read(directory(paths) + "/\(id).jsonl") else { continue }
             for line in bytes.split(separator: 0x0A) {
-                guard let object = try? JSONSerialization.jsonObject(with: Data(line)) as? [String: Any],
-                      object["type"] as? String == "message",
-                      (object["message"] as? [String: Any])?["role"] as? String == "user",
-                      let time = (object["timestamp"] as? String).flatMap(ISOTime.parse), time >= since else { continue }
+                guard let object = try? JSON5.parse(String(decoding: line, as: UTF8.self)),
+                      object["type"]?.stringValue == "message",
+                      object["message"]?["role"]?.stringValue == "user",
+                      let time = object["timestamp"]?.stringValue.flatMap(ISOTime.parse), time >= since else { continue }
                 times.append(time)
             }
         }

@@ -1,5 +1,5 @@
 import CFleetSystem
-import Foundation
+import FoundationEssentials
 #if canImport(Glibc)
 import Glibc
 #endif
@@ -35,7 +35,7 @@ public enum GatewayProcess {
         if command.contains("/") { return access(command, X_OK) == 0 ? command : nil }
         var dirs: [String] = []
         if let exe = try? FileManager.default.destinationOfSymbolicLink(atPath: "/proc/self/exe") {
-            dirs.append((exe as NSString).deletingLastPathComponent)
+            dirs.append(exe.deletingLastPathComponent)
         }
         dirs += (path ?? "/usr/local/bin:/usr/bin:/bin").split(separator: ":").map(String.init)
         for dir in dirs where access("\(dir)/\(command)", X_OK) == 0 { return "\(dir)/\(command)" }

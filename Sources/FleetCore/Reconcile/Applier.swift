@@ -1,5 +1,5 @@
 import FleetCrypto
-import Foundation
+import FoundationEssentials
 #if canImport(Glibc)
 import Glibc
 #endif
@@ -229,7 +229,7 @@ public actor Applier {
         let paths = BotPaths(root: root, name: name)
         guard HostFiles.exists(paths.directory) else { return }
         try HostFiles.makeDirectory(root + "/attic")
-        let stamp = ISO8601DateFormatter().string(from: Date()).replacingOccurrences(of: ":", with: "")
+        let stamp = Date().formatted(.iso8601).replacing(":", with: "")
         let target = "\(root)/attic/\(name)-\(stamp)"
         guard rename(paths.directory, target) == 0 else {
             throw ApplyError("cannot move \(paths.directory) aside: \(String(cString: strerror(errno)))")

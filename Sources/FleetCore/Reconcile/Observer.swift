@@ -1,4 +1,5 @@
-import Foundation
+import FoundationEssentials
+import Glibc
 import OpenClawConfig
 
 /// Looks at this host: the state file, pid records, /proc, the configs on disk, and probes

@@ -1,4 +1,5 @@
-import Foundation
+import FoundationEssentials
+import Glibc
 import OpenClawConfig
 
 /// Prints plans in Terraform's manner, and as JSON.
@@ -21,15 +22,15 @@ public enum PlanPrinter {
             out += style.green("No changes.") + " The gateways match the manifests\(commit.map { " at \($0)" } ?? "").\n"
             // Bots left alone on purpose (suspended, held in backoff, failed) still say so.
             for action in plan.actions where !action.reasons.isEmpty {
-                let name = action.bot.padding(toLength: width, withPad: " ", startingAt: 0)
-                out += "  " + style.dim("=   \(action.kind.rawValue.padding(toLength: 8, withPad: " ", startingAt: 0)) \(name)  \(action.reasons.joined(separator: "; "))") + "\n"
+                let name = action.bot.padded(to: width)
+                out += "  " + style.dim("=   \(action.kind.rawValue.padded(to: 8)) \(name)  \(action.reasons.joined(separator: "; "))") + "\n"
             }
         } else {
             out += "fleet will perform these actions\(commit.map { " (commit \($0))" } ?? ""):\n\n"
             for action in plan.actions {
-                let sign = action.kind.symbol.padding(toLength: 3, withPad: " ", startingAt: 0)
-                let name = action.bot.padding(toLength: width, withPad: " ", startingAt: 0)
-                let verb = action.kind.rawValue.padding(toLength: 8, withPad: " ", startingAt: 0)
+                let sign = action.kind.symbol.padded(to: 3)
+                let name = action.bot.padded(to: width)
+                let verb = action.kind.rawValue.padded(to: 8)
                 let why = action.reasons.joined(separator: "; ")
                 let line: String
                 switch action.kind {
@@ -61,8 +62,15 @@ public enum PlanPrinter {
     /// Reads a saved plan.
     public static func load(_ path: String) throws -> Plan {
         guard let bytes = HostFiles.read(path) else {
-            throw CocoaError(.fileReadNoSuchFile, userInfo: [NSFilePathErrorKey: path])
+            throw SavedPlanMissing(path: path)
         }
         return try JSONDecoder().decode(Plan.self, from: Data(bytes))
     }
+}
+
+/// A saved plan file that does not exist or cannot be read.
+public struct SavedPlanMissing: Error, CustomStringConvertible {
+    /// The path given.
+    public let path: String
+    public var description: String { "no readable file at \(path)" }
 }

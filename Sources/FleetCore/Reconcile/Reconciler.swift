@@ -1,4 +1,5 @@
-import Foundation
+import FoundationEssentials
+import Glibc
 import OpenClawConfig
 
 /// Everything `plan` and `apply` need: the manifests, this host, the rendering, what was

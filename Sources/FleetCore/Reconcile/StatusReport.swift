@@ -1,4 +1,5 @@
-import Foundation
+import FoundationEssentials
+import Glibc
 
 /// How much `StatusReport.refresh` looks at.
 public enum StatusDetail: Sendable {
@@ -93,7 +94,7 @@ public enum StatusReport {
         for (i, row) in rows.enumerated() {
             var cells: [String] = []
             for (c, cell) in row.enumerated() {
-                var text = cell.padding(toLength: widths[c], withPad: " ", startingAt: 0)
+                var text = cell.padded(to: widths[c])
                 if i == 0 { text = style.bold(text) }
                 if c == 1 && i > 0 {
                     switch cell {
@@ -120,7 +121,7 @@ public enum StatusReport {
             }
         }
         if let commit = state.appliedCommit {
-            out += "\napplied commit \(commit.prefix(12))\(state.appliedAt.map { " at \(ISO8601DateFormatter().string(from: $0))" } ?? "")\n"
+            out += "\napplied commit \(commit.prefix(12))\(state.appliedAt.map { " at \($0.formatted(.iso8601))" } ?? "")\n"
         }
         return out
     }

@@ -89,7 +89,7 @@ public struct SecretAudit: Sendable {
                     let parts = raw.split(separator: "\n").map(String.init)
                     for part in parts where !part.isEmpty {
                         for i in (mark.line - 1)..<min(fileLines.count, mark.line + parts.count) where fileLines[i].contains(part) {
-                            fileLines[i] = fileLines[i].replacingOccurrences(of: part, with: String(repeating: "*", count: part.count))
+                            fileLines[i] = fileLines[i].replacing(part, with: String(repeating: "*", count: part.count))
                         }
                     }
                     lines[bot.origin.file] = fileLines

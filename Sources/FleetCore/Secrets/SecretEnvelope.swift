@@ -1,5 +1,6 @@
 import FleetCrypto
-import Foundation
+import FoundationEssentials
+import Glibc
 
 /// An encrypted value as written in a manifest:
 /// `ENC[AES256_GCM,data:<base64>,iv:<base64>,tag:<base64>,kid:<key id>]`.

@@ -1,5 +1,6 @@
 import FleetYAML
-import Foundation
+import FoundationEssentials
+import Glibc
 
 /// A problem editing a manifest file's secrets.
 public struct SecretEditError: Error, Sendable, CustomStringConvertible {
@@ -118,7 +119,7 @@ public struct SecretFileEditor: Sendable {
     /// A YAML double-quoted (or single-quoted) scalar for `value`.
     static func quoted(_ value: String, single: Bool) -> String {
         if single && !value.contains(where: { $0.isNewline }) {
-            return "'" + value.replacingOccurrences(of: "'", with: "''") + "'"
+            return "'" + value.replacing("'", with: "''") + "'"
         }
         var out = "\""
         for s in value.unicodeScalars {
@@ -130,7 +131,7 @@ public struct SecretFileEditor: Sendable {
             case "\r": out += "\\r"
             default:
                 if s.value < 0x20 || s.value == 0x7F {
-                    out += String(format: "\\x%02X", s.value)
+                    out += "\\x" + (s.value < 16 ? "0" : "") + String(s.value, radix: 16, uppercase: true)
                 } else {
                     out.unicodeScalars.append(s)
                 }
@@ -208,9 +209,8 @@ public struct SecretFileEditor: Sendable {
 public enum SecretFiles {
     /// Every `*.yaml`/`*.yml` under `directory`, sorted (symlinks are not followed).
     public static func manifests(under directory: String) -> [String] {
-        guard let walker = FileManager.default.enumerator(atPath: directory) else { return [] }
         var out: [String] = []
-        while let name = walker.nextObject() as? String {
+        for name in DirectoryWalk.relativePaths(under: directory) {
             guard name.hasSuffix(".yaml") || name.hasSuffix(".yml") else { continue }
             let path = directory + "/" + name
             var info = stat()
@@ -240,7 +240,7 @@ public enum SecretFiles {
         let bytes = Array(text.utf8)
         var written = 0
         while written < bytes.count {
-            let n = bytes[written...].withUnsafeBytes { Foundation.write(fd, $0.baseAddress, $0.count) }
+            let n = bytes[written...].withUnsafeBytes { Glibc.write(fd, $0.baseAddress, $0.count) }
             if n <= 0 {
                 close(fd)
                 unlink(temp)

@@ -1,6 +1,7 @@
 import FleetCrypto
 import FleetGit
-import Foundation
+import FoundationEssentials
+import Glibc
 
 /// A problem with an encryption key: a bad key file, loose permissions, a malformed value.
 public struct SecretKeyError: Error, Sendable, CustomStringConvertible {
@@ -38,7 +39,7 @@ public struct SecretKey: Sendable, Hashable {
 
     /// A key from its text: base64 of 32 bytes; blank lines and `#` comment lines are ignored.
     public init(text: String, source: String) throws(SecretKeyError) {
-        let lines = text.split(whereSeparator: \.isNewline).map { $0.trimmingCharacters(in: .whitespaces) }
+        let lines = text.split(whereSeparator: \.isNewline).map { $0.trimmed }
             .filter { !$0.isEmpty && !$0.hasPrefix("#") }
         guard lines.count == 1, let data = Data(base64Encoded: lines[0]) else {
             throw SecretKeyError("\(source) does not hold a fleet key (one line of base64, 32 bytes)",

@@ -190,6 +190,6 @@ struct LabelSelectorParser {
     }
 
     static func valueProblem(_ value: String) -> String? {
-        value.isEmpty ? nil : nameProblem(value).map { $0.replacingOccurrences(of: "the name part", with: "the value") }
+        value.isEmpty ? nil : nameProblem(value).map { $0.replacing("the name part", with: "the value") }
     }
 }

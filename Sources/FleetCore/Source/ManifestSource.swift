@@ -1,5 +1,6 @@
 import FleetGit
-import Foundation
+import FoundationEssentials
+import Glibc
 
 /// Where manifests are read from: a repository at a ref, or the files on disk.
 public struct ManifestSource: Sendable, Hashable {
@@ -146,7 +147,7 @@ extension ManifestSource {
             commit = try? repo.resolve("HEAD")
         }
         let base = normalizedPath.isEmpty ? root : root + "/" + normalizedPath
-        var isDirectory: ObjCBool = false
+        var isDirectory = false
         guard fm.fileExists(atPath: base, isDirectory: &isDirectory) else {
             throw SourceError(message: "path '\(normalizedPath)' does not exist in \(root)",
                               fix: "pass --path with the directory that holds the manifests")
@@ -154,11 +155,11 @@ extension ManifestSource {
         var files: [SourceFile] = []
         var diagnostics: [Diagnostic] = []
         var relatives: [String] = []
-        if isDirectory.boolValue {
-            guard let walker = fm.enumerator(atPath: base) else {
+        if isDirectory {
+            guard access(base, R_OK | X_OK) == 0 else {
                 throw SourceError(message: "cannot list '\(base)'", fix: nil)
             }
-            while let item = walker.nextObject() as? String { relatives.append(item) }
+            relatives = DirectoryWalk.relativePaths(under: base)
         } else {
             relatives = [""]
         }
@@ -175,7 +176,7 @@ extension ManifestSource {
                 continue
             }
             guard type == .typeRegular, Self.isManifest(repoPath) else { continue }
-            let size = (attributes[.size] as? NSNumber)?.intValue ?? 0
+            let size = (attributes[.size] as? Int) ?? (attributes[.size] as? UInt64).map(Int.init) ?? 0
             if size > Self.maxFileSize {
                 diagnostics.append(Self.tooLarge(repoPath, size: size))
                 continue

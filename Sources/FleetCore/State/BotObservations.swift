@@ -1,4 +1,5 @@
-import Foundation
+import FoundationEssentials
+import Glibc
 
 /// One channel account's connection state, as `fleet status` and `fleet describe` show it.
 public struct ChannelStatus: Sendable, Codable, Hashable {

@@ -1,4 +1,5 @@
-import Foundation
+import FoundationEssentials
+import Glibc
 
 /// The phase of one bot, as `fleet status` and the state file show it.
 public enum BotPhase: String, Sendable, Codable, CaseIterable {

@@ -1,4 +1,4 @@
-import Foundation
+import FoundationEssentials
 #if canImport(Glibc)
 import Glibc
 #endif
@@ -22,7 +22,7 @@ public struct LockTimeout: Error, Sendable, CustomStringConvertible {
 
     public var description: String {
         guard let h = holder else { return "another fleet holds \(path)" }
-        return "another fleet holds \(path): pid \(h.pid) (\(h.command)) since \(ISO8601DateFormatter().string(from: h.since))"
+        return "another fleet holds \(path): pid \(h.pid) (\(h.command)) since \(h.since.formatted(.iso8601))"
     }
 }
 

@@ -1,4 +1,6 @@
-import Foundation
+import Dispatch
+import FoundationEssentials
+import Glibc
 
 /// Maps over a list on every core (the results keep the list's order).
 enum ParallelMap {

@@ -34,6 +34,7 @@ struct FleetValidator {
         out += duplicateNames()
         out += tooMany()
         out += portClashes()
+        out += portRangeProblems()
         out += hostSelectorProblems()
         if let node = fleet.node, let origin = fleet.origin {
             if let model = node["spec"]?["defaults"]?["model"] {
@@ -47,7 +48,7 @@ struct FleetValidator {
         return out
     }
 
-    private func location(_ bot: BotManifest, _ path: [String], key: Bool = false) -> SourceLocation {
+    func location(_ bot: BotManifest, _ path: [String], key: Bool = false) -> SourceLocation {
         var node = bot.node
         var mark = node.mark
         for (i, component) in path.enumerated() {
