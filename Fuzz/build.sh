@@ -12,7 +12,7 @@ cd "$(dirname "$0")/.."
 ROOT=$PWD
 OUT=$ROOT/.build/fuzz
 mkdir -p "$OUT/modules" "$OUT/cmod/CFleetSystem" "$OUT/bin"
-SWIFTFLAGS=(-O -g -suppress-warnings -sanitize=fuzzer -parse-as-library -swift-version 6 -I "$OUT/modules"
+SWIFTFLAGS=(-O -g -suppress-warnings -sanitize=fuzzer -parse-as-library -swift-version 6 -package-name fleet -I "$OUT/modules"
             -I "$ROOT/Sources/CYAML" -I "$ROOT/Sources/CGit2" -I "$ROOT/Sources/CCrypto" -I "$OUT/cmod/CFleetSystem")
 
 # CFleetSystem is a plain C target: SwiftPM writes its module map; so do we.
@@ -27,7 +27,7 @@ module() {  # module NAME: Sources/NAME/**/*.swift -> libNAME.a + NAME.swiftmodu
     local name=$1 lib=$OUT/modules/lib$1.a
     mapfile -t sources < <(find "$ROOT/Sources/$name" -name '*.swift' | sort)
     local newest
-    newest=$(ls -t "${sources[@]}" | head -1)
+    newest=$(ls -t "${sources[@]}" | sed -n 1p)  # sed reads all: no SIGPIPE under pipefail
     if [[ -f $lib && $lib -nt $newest && $lib -nt $0 ]]; then return; fi
     echo "fuzz: compiling $name (${#sources[@]} files)" >&2
     swiftc "${SWIFTFLAGS[@]}" -module-name "$name" -emit-module -emit-module-path "$OUT/modules/$name.swiftmodule" \

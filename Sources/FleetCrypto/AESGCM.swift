@@ -48,7 +48,7 @@ public final class AES256GCM {
             guard rc == 1 else { throw CryptoError.openSSL("EVP_EncryptUpdate") }
             total = Int(length)
         }
-        let rc = out.withUnsafeMutableBufferPointer { EVP_EncryptFinal_ex(context, $0.baseAddress! + total, &length) }
+        let rc = out.withUnsafeMutableBufferPointer { buffer in buffer.baseAddress.map { EVP_EncryptFinal_ex(context, $0 + total, &length) } ?? 0 }
         guard rc == 1 else { throw CryptoError.openSSL("EVP_EncryptFinal_ex") }
         total += Int(length)
         var tag = [UInt8](repeating: 0, count: Self.tagSize)
@@ -92,7 +92,7 @@ public final class AES256GCM {
         guard EVP_CIPHER_CTX_ctrl(context, EVP_CTRL_GCM_SET_TAG, Int32(Self.tagSize), &tagCopy) == 1 else {
             throw CryptoError.openSSL("EVP_CTRL_GCM_SET_TAG")
         }
-        let rc = out.withUnsafeMutableBufferPointer { EVP_DecryptFinal_ex(context, $0.baseAddress! + total, &length) }
+        let rc = out.withUnsafeMutableBufferPointer { buffer in buffer.baseAddress.map { EVP_DecryptFinal_ex(context, $0 + total, &length) } ?? 0 }
         guard rc == 1 else {
             // Clear the partial plaintext and OpenSSL's queue (a tag mismatch queues nothing useful).
             for i in out.indices { out[i] = 0 }

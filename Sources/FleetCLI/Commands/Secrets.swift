@@ -195,12 +195,13 @@ extension Secrets {
                     break
                 }
             }
-            guard var (file, editor) = target else {
+            guard let (file, found) = target else {
                 CLIError(message: "no Bot manifest named '\(bot)' under \(keys.workdir)/\(path)", exitCode: 1).exit()
             }
-            guard opener.keys.primary != nil else {
+            guard let primary = opener.keys.primary else {
                 CLIError(message: "no key to encrypt with; pass --key-file FILE or set FLEET_KEY_FILE", exitCode: 2).exit()
             }
+            var editor = found
             let value = SecretInput.read(prompt: "value for \(bot) \(field): ")
             guard !value.isEmpty else { CLIError(message: "empty value; nothing written", exitCode: 1).exit() }
             do {
@@ -212,7 +213,7 @@ extension Secrets {
             } catch let error as SecretError {
                 CLIError(message: "\(error)\n  fix: \(error.fix)", exitCode: 1).exit()
             }
-            Output.err("wrote \(bot) \(field) to \(file), encrypted with key \(opener.keys.primary!.id); commit it\n")
+            Output.err("wrote \(bot) \(field) to \(file), encrypted with key \(primary.id); commit it\n")
         }
     }
 

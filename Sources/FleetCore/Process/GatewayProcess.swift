@@ -27,9 +27,6 @@ public struct SpawnError: Error, Sendable, CustomStringConvertible {
 
 /// Starts and stops gateway processes.
 public enum GatewayProcess {
-    /// glibc's `POSIX_SPAWN_SETSID`.
-    static let spawnSetsid: Int32 = fleet_spawn_setsid_flag()
-
     /// Finds `command` beside the running fleet binary first, then on PATH.
     public static func resolveExecutable(_ command: String, path: String? = ProcessInfo.processInfo.environment["PATH"]) -> String? {
         if command.contains("/") { return access(command, X_OK) == 0 ? command : nil }
@@ -57,17 +54,6 @@ public enum GatewayProcess {
         posix_spawn_file_actions_adddup2(&actions, 1, 2)
         // Nothing else of ours leaks into the gateway (pipes of whoever ran fleet, locks, sockets).
         fleet_spawn_addclosefrom(&actions, 3)
-        var attr = posix_spawnattr_t()
-        posix_spawnattr_init(&attr)
-        defer { posix_spawnattr_destroy(&attr) }
-        var empty = sigset_t()
-        sigemptyset(&empty)
-        posix_spawnattr_setsigmask(&attr, &empty)
-        var defaults = sigset_t()
-        sigemptyset(&defaults)
-        for sig in [SIGTERM, SIGINT, SIGHUP, SIGPIPE, SIGCHLD, SIGUSR1] { sigaddset(&defaults, sig) }
-        posix_spawnattr_setsigdefault(&attr, &defaults)
-        posix_spawnattr_setflags(&attr, Int16(Self.spawnSetsid | POSIX_SPAWN_SETSIGMASK | POSIX_SPAWN_SETSIGDEF))
         let argv = ([executable] + arguments.dropFirst()).map { strdup($0) } + [nil]
         let envp = environment.sorted { $0.key < $1.key }.map { strdup("\($0.key)=\($0.value)") } + [nil]
         defer {
@@ -75,7 +61,7 @@ public enum GatewayProcess {
             envp.forEach { free($0) }
         }
         var pid: pid_t = 0
-        let rc = posix_spawn(&pid, executable, &actions, &attr, argv, envp)
+        let rc = SpawnAttributes.with(newSession: true) { posix_spawn(&pid, executable, &actions, &$0, argv, envp) }
         guard rc == 0 else {
             throw SpawnError(message: "cannot start \(executable): \(String(cString: strerror(rc)))")
         }

@@ -71,7 +71,7 @@ public actor Applier {
         }
         // No-ops still refresh the recorded phase and health.
         for action in plan.actions where action.kind == .noop {
-            if let obs = observed[action.bot], let bot = byName[action.bot] { await refresh(bot, obs) }
+            if let obs = observed[action.bot], let bot = byName[action.bot] { refresh(bot, obs) }
         }
         state.appliedCommit = commit ?? state.appliedCommit
         state.appliedAt = Date()

@@ -82,7 +82,7 @@ public struct SecretEnvelope: Sendable, Hashable {
             throw fail(bodyEnd, "the envelope has no '\(name):' field")
         }
         func bytes(_ name: String, count: Int?) throws(SecretEnvelopeError) -> [UInt8] {
-            let (value, at) = fields[name]!
+            guard let (value, at) = fields[name] else { throw fail(bodyEnd, "the envelope has no '\(name):' field") }
             guard let data = Data(base64Encoded: value) else { throw fail(at, "'\(name)' is not valid base64") }
             if let count, data.count != count {
                 throw fail(at, "'\(name)' is \(data.count) bytes; AES-256-GCM here uses \(count)")
@@ -90,10 +90,10 @@ public struct SecretEnvelope: Sendable, Hashable {
             return [UInt8](data)
         }
         let data = try bytes("data", count: nil)
-        guard !data.isEmpty else { throw fail(fields["data"]!.at, "'data' is empty") }
+        guard !data.isEmpty else { throw fail(fields["data"]?.at ?? bodyEnd, "'data' is empty") }
         let iv = try bytes("iv", count: AES256GCM.nonceSize)
         let tag = try bytes("tag", count: AES256GCM.tagSize)
-        let (kid, kidAt) = fields["kid"]!
+        guard let (kid, kidAt) = fields["kid"] else { throw fail(bodyEnd, "the envelope has no 'kid:' field") }
         guard kid.unicodeScalars.count == 8, Hex.decode(kid) != nil, kid == kid.lowercased() else {
             throw fail(kidAt, "'kid' must be 8 lowercase hex digits")
         }
