@@ -605,6 +605,8 @@ def main():
     ap.add_argument("--sup-gap", type=float, default=1.1, help="seconds between kills under supervisord")
     ap.add_argument("--quick", action="store_true", help="a small run: N=5, 6 kills, plan/validate at 10 and 100")
     ap.add_argument("--no-build", action="store_true")
+    ap.add_argument("--dynamic", action="store_true",
+                    help="measure the plain release build (shared Swift runtime) instead of make install's")
     ap.add_argument("--json", help="also write the raw results to this file")
     ap.add_argument("--seed", type=int, default=9)
     args = ap.parse_args()
@@ -613,13 +615,14 @@ def main():
     sizes = [int(x) for x in args.sizes.split(",") if x]
     plan_sizes = [int(x) for x in args.plan_sizes.split(",") if x]
     ensure_supervisor()
+    build = ["swift", "build", "-c", "release", "--package-path", PKG]
+    if not args.dynamic:  # the binary `make install` builds: the Swift runtime linked in
+        build += ["--static-swift-stdlib", "--build-path", os.path.join(PKG, ".build", "static")]
     if not args.no_build:
-        log("building fleet and openclaw-sim (swift build -c release)")
-        subprocess.run(["swift", "build", "-c", "release", "--package-path", PKG, "--product", "fleet"], check=True,
-                       stdout=subprocess.DEVNULL)
-        subprocess.run(["swift", "build", "-c", "release", "--package-path", PKG, "--product", "openclaw-sim"],
-                       check=True, stdout=subprocess.DEVNULL)
-    bindir = sh("swift", "build", "-c", "release", "--package-path", PKG, "--show-bin-path").stdout.strip()
+        log(f"building fleet and openclaw-sim ({' '.join(build[:4] + build[6:7])})")
+        subprocess.run(build + ["--product", "fleet"], check=True, stdout=subprocess.DEVNULL)
+        subprocess.run(build + ["--product", "openclaw-sim"], check=True, stdout=subprocess.DEVNULL)
+    bindir = sh(*build, "--show-bin-path").stdout.strip()
     fleet_bin = os.path.join(bindir, "fleet")
     env = {k: v for k, v in os.environ.items() if not k.startswith("OPENCLAW_")}
     env.update(PATH=bindir + ":" + os.environ["PATH"], NO_COLOR="1")
@@ -629,6 +632,7 @@ def main():
     load = open("/proc/loadavg").read().split()[:3]
     machine = (f"machine: {os.cpu_count()} cores, {cpu}; load average at start {' '.join(load)}; "
                f"{time.strftime('%Y-%m-%d %H:%M UTC', time.gmtime())}; "
+               f"fleet: {'release, shared Swift runtime' if args.dynamic else 'release, --static-swift-stdlib (make install)'}; "
                f"{sh('supervisord', '--version').stdout.strip() and 'supervisord ' + sh('supervisord', '--version').stdout.strip()}")
     results, pv = {}, []
     try:

@@ -65,7 +65,8 @@ def main():
     repo, root = os.path.join(work, "repo"), os.path.join(work, "state")
     subprocess.run([sys.executable, os.path.join(HERE, "gen-fleet.py"), str(args.bots), repo], check=True, stdout=subprocess.DEVNULL)
     path = os.path.join(repo, "fleet", "fleet.yaml")
-    text = open(path).read().replace("basePort: 20000", "basePort: 42000")
+    # Below the kernel's ephemeral range (32768-60999): an outgoing connection can take a port there.
+    text = open(path).read().replace("basePort: 20000", "basePort: 26000")
     if "allowPlaintext" not in text:
         text = text.replace("spec:\n", "spec:\n  secrets: {allowPlaintext: true}\n", 1)
     open(path, "w").write(text)

@@ -141,7 +141,7 @@ struct ReconcileCommand: AsyncParsableCommand {
             return
         }
         Output.out("no daemon runs for \(root); applying once\n")
-        var apply = try ApplyCommand.parse(forwardedArguments())
+        let apply = try ApplyCommand.parse(forwardedArguments())
         try await apply.run()
     }
 

@@ -35,6 +35,9 @@ public actor Daemon<C: Clock> where C.Duration == Duration, C.Instant: Sendable 
     private var lastSuccess: Date?
     private var tickTask: Task<Void, Never>?
     private var fetchedCommit: String?
+    /// The manifests and rendering the last full round applied: a crashed gateway is restarted
+    /// from these without re-reading git or re-observing every bot.
+    private var lastRound: (set: ManifestSet, desired: [String: DesiredBot])?
 
     /// Creates a daemon; `root` is the state root it manages.
     public init(config: DaemonConfiguration, root: String, clock: C, log: @escaping @Sendable (String) -> Void) {
@@ -92,7 +95,7 @@ public actor Daemon<C: Clock> where C.Duration == Duration, C.Instant: Sendable 
             case .exit(let e):
                 await handleExit(e)
             case .retry(let bot):
-                await reconcile(reason: "restart \(bot)")
+                await restart(bot)
             }
         }
         tickTask?.cancel()
@@ -291,14 +294,8 @@ public actor Daemon<C: Clock> where C.Duration == Duration, C.Instant: Sendable 
         }
         let (report, newState) = await Reconciler.apply(context, options: options) { [log] in log($0) }
         state = newState
-        for result in report.results {
-            if !result.ok, result.message?.contains("during start-up") == true,
-               let desired = context.desired.first(where: { $0.name == result.bot }) {
-                failedStarts[result.bot] = (Self.identity(desired), result.message?.split(separator: "\n").first.map(String.init) ?? "start-up failed")
-                state.bots[result.bot]?.phase = .Failed
-                trackers[result.bot] = nil
-            }
-        }
+        recordFailedStarts(report, desired: context.desired)
+        lastRound = (set, Dictionary(context.desired.map { ($0.name, $0) }, uniquingKeysWith: { a, _ in a }))
         // 5. Health bookkeeping and crash-loop phases.
         for (name, obs) in context.observed {
             guard let health = obs.health else { continue }
@@ -322,6 +319,64 @@ public actor Daemon<C: Clock> where C.Duration == Duration, C.Instant: Sendable 
         finish(status, started: started)
     }
 
+    /// A gateway that failed at start-up is `Failed` and is not retried until its rendering changes.
+    private func recordFailedStarts(_ report: ApplyReport, desired: [DesiredBot]) {
+        for result in report.results {
+            if !result.ok, result.message?.contains("during start-up") == true,
+               let bot = desired.first(where: { $0.name == result.bot }) {
+                failedStarts[result.bot] = (Self.identity(bot), result.message?.split(separator: "\n").first.map(String.init) ?? "start-up failed")
+                state.bots[result.bot]?.phase = .Failed
+                trackers[result.bot] = nil
+            }
+        }
+    }
+
+    /// Restarts one crashed gateway when its backoff is over: the last round's rendering of it,
+    /// observed and planned alone (no fetch, no render, no probe of the other bots), so the time
+    /// to bring it back does not grow with the fleet. Anything unusual (no round yet, the bot no
+    /// longer wanted, a failed start) goes through a full round instead.
+    private func restart(_ name: String) async {
+        guard let round = lastRound, let desired = round.desired[name], desired.enabled, !desired.suspended,
+              failedStarts[name] == nil else {
+            await reconcile(reason: "restart \(name)")
+            return
+        }
+        let lock: StateLock
+        do {
+            lock = try await StateLock(path: root + "/fleet.lock", timeout: .seconds(5), command: "fleet daemon")
+        } catch {
+            log("\(name): cannot restart now: \(error); the next round will")
+            return
+        }
+        defer { withExtendedLifetime(lock) {} }
+        state = (try? FleetState.load(from: Applier.statePath(root))) ?? state
+        let fleet = round.set.fleet
+        let host = HostSettings(fleet: fleet, stateRootFlag: root, environment: ProcessInfo.processInfo.environment)
+        let observer = Observer(root: host.stateRoot, probeTimeout: fleet.probeTimeout)
+        let observed = await observer.observe(state: state, names: [name], ports: [name: desired.rendered.launch.port], only: true)
+        var holds: [String: String] = [:]
+        if let tracker = trackers[name], !tracker.mayRestart(at: clock.now) {
+            holds[name] = "restart backoff after \(tracker.crashes.count) crash\(tracker.crashes.count == 1 ? "" : "es")"
+        }
+        var plan = Planner.plan(
+            desired: [desired], observed: observed, commit: round.set.commit?.id, stateRoot: host.stateRoot,
+            fingerprint: Observer.fingerprint(observed),
+            options: PlanOptions(holds: holds, previousHealthFailures: healthFailures, failureThreshold: fleet.failureThreshold))
+        plan.actions = plan.actions.filter { $0.bot == name }
+        if !plan.changes.isEmpty {
+            var options = Reconciler.applyOptions(for: fleet)
+            options.parallelism = 1
+            let context = ReconcileContext(set: round.set, host: host, desired: [desired], state: state, observed: observed, plan: plan)
+            let (report, newState) = await Reconciler.apply(context, options: options) { [log] in log($0) }
+            state = newState
+            recordFailedStarts(report, desired: [desired])
+            if let tracker = trackers[name], tracker.isCrashLooping(config.policy), state.bots[name]?.phase == .Pending {
+                state.bots[name]?.phase = .CrashLoop
+            }
+        }
+        finish(state.source ?? SourceStatus(phase: "Ready", url: config.location, ref: config.ref), started: nil)
+    }
+
     /// What makes a failed start worth retrying: the config, the launch, the binary.
     static func identity(_ bot: DesiredBot) -> String {
         var text = bot.rendered.configHash + "|" + bot.rendered.launch.arguments.joined(separator: " ")
@@ -332,12 +387,16 @@ public actor Daemon<C: Clock> where C.Duration == Duration, C.Instant: Sendable 
         return text
     }
 
-    private func finish(_ status: SourceStatus, started: ContinuousClock.Instant) {
+    /// Records the state file, watches every gateway's exit and publishes the metrics; `started`
+    /// (a full round) also records how long the round took.
+    private func finish(_ status: SourceStatus, started: ContinuousClock.Instant?) {
         state.source = status
         if let fetchedCommit { state.fetchedCommit = fetchedCommit }
         state.daemonPid = getpid()
-        let elapsed = ContinuousClock.now - started
-        state.lastReconcileSeconds = Double(elapsed.components.seconds) + Double(elapsed.components.attoseconds) / 1e18
+        if let started {
+            let elapsed = ContinuousClock.now - started
+            state.lastReconcileSeconds = Double(elapsed.components.seconds) + Double(elapsed.components.attoseconds) / 1e18
+        }
         try? state.save(to: Applier.statePath(root))
         var watch: [String: (pid: Int32, startTime: UInt64?)] = [:]
         for (name, bot) in state.bots {

@@ -25,14 +25,21 @@ public struct Observer: Sendable {
     }
 
     /// Observes every bot in `names` plus every bot found in the state file or on disk.
-    public func observe(state: FleetState, names: [String], ports: [String: Int]) async -> [String: ObservedBot] {
-        var all = Set(names).union(state.bots.keys)
-        let botsDir = root + "/bots"
-        if let entries = try? FileManager.default.contentsOfDirectory(atPath: botsDir) {
-            for entry in entries where !entry.hasPrefix(".") { all.insert(entry) }
+    ///
+    /// `only` observes just those bots, from their pid records, without the `/proc` scan for
+    /// strays and orphans (the daemon restarting one crashed gateway; the next full round scans).
+    public func observe(state: FleetState, names: [String], ports: [String: Int], only: Bool = false) async -> [String: ObservedBot] {
+        var all = Set(names)
+        var scanned: [String: [ProcessInfoRecord]] = [:]
+        if !only {
+            all.formUnion(state.bots.keys)
+            let botsDir = root + "/bots"
+            if let entries = try? FileManager.default.contentsOfDirectory(atPath: botsDir) {
+                for entry in entries where !entry.hasPrefix(".") { all.insert(entry) }
+            }
+            scanned = ProcessTable.gateways(under: root)
+            for name in scanned.keys { all.insert(name) }
         }
-        let scanned = ProcessTable.gateways(under: root)
-        for name in scanned.keys { all.insert(name) }
         var result: [String: ObservedBot] = [:]
         for name in all {
             let paths = BotPaths(root: root, name: name)
