@@ -527,7 +527,9 @@ def plan_validate(work, fleet_bin, env, sizes, runs_for):
         # fleet over gen-fleet's three host labels, as an operator must, and plan one host.
         sharded = n * 20 + 20000 > 65535 - 108
         hosts = "".join(f"    - {{name: edge-{h}, selector: host=edge-{h}}}\n" for h in (1, 2, 3))
-        text = text.replace("spec:\n", "spec:\n  secrets: {allowPlaintext: true}\n" + (f"  hosts:\n{hosts}" if sharded else ""), 1)
+        if "allowPlaintext" not in text:
+            text = text.replace("spec:\n", "spec:\n  secrets: {allowPlaintext: true}\n", 1)
+        text = text.replace("spec:\n", "spec:\n" + (f"  hosts:\n{hosts}" if sharded else ""), 1)
         open(path, "w").write(text)
         for cmd in (["git", "init", "-q", "-b", "main"], ["git", "add", "-A"],
                     ["git", "-c", "user.name=b", "-c", "user.email=b@example.com", "commit", "-qm", "pv"]):

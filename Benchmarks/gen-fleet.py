@@ -3,8 +3,9 @@
 
 DIR/fleet/fleet.yaml holds a Fleet manifest (maxBots raised to fit N) and DIR/fleet/bots/
 holds one file per bot, with varied channels (telegram, discord, slack, whatsapp, signal),
-bindings, labels, sessions and tools. Every manifest is valid, so `fleet validate` of the
-result exits 0; render and plan benchmarks reuse it. With --git, DIR is made a git repository
+bindings, labels, sessions and tools, and plain-text (fake) tokens that the Fleet manifest
+allows (`secrets.allowPlaintext`). Every manifest is valid, so `fleet validate` of the result
+exits 0 (warnings: W005 for the plain text; W006 once the ports of a large fleet reach 32768); render and plan benchmarks reuse it. With --git, DIR is made a git repository
 and the files are committed (fixed author and date, so runs are reproducible).
 """
 import argparse
@@ -96,6 +97,8 @@ kind: Fleet
 metadata:
   name: bench
 spec:
+  # Benchmark tokens are fake and in plain text: allowed here (W005), an error in a real fleet.
+  secrets: {{allowPlaintext: true}}
   basePort: 20000
   portStride: 20
   maxBots: {max(args.n, 1)}

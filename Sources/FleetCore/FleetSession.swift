@@ -26,8 +26,10 @@ public enum FleetSession {
         var set = try load(source)
         set.secrets = SecretOpener(keys: keys)
         set.diagnostics = (set.diagnostics + SecretAudit(opener: set.secrets).diagnostics(for: set)).sortedByLocation()
-        // The texts only serve to show offending lines: mask plaintext secrets when there is something to show.
-        if !set.diagnostics.isEmpty { set.texts = SecretAudit.maskingPlaintext(in: set) }
+        // The texts only serve to show offending lines: mask plaintext secrets in the files that
+        // have something to show.
+        let shown = Set(set.diagnostics.compactMap { $0.location?.file })
+        if !shown.isEmpty { set.texts = SecretAudit.maskingPlaintext(in: set, files: shown) }
         return set
     }
 

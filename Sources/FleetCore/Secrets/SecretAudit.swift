@@ -75,10 +75,11 @@ public struct SecretAudit: Sendable {
     }
 
     /// The file texts with every plain-text credential value masked on its line (`*` for each
-    /// character, so columns stay), for showing diagnostics without printing tokens.
-    public static func maskingPlaintext(in set: ManifestSet) -> [String: String] {
+    /// character, so columns stay), for showing diagnostics without printing tokens. `files`
+    /// limits the work to the files whose lines will be shown.
+    public static func maskingPlaintext(in set: ManifestSet, files: Set<String>? = nil) -> [String: String] {
         var lines: [String: [String]] = [:]
-        for bot in set.bots {
+        for bot in set.bots where files?.contains(bot.origin.file) ?? true {
             for channel in bot.channels {
                 for (key, raw) in channel.credentials where !raw.isEmpty && !SecretEnvelope.isEnvelope(raw) {
                     guard let mark = bot.node.node(at: ["spec", "channels", String(channel.index), "credentials", key])?.mark,
