@@ -76,7 +76,9 @@ public struct SignatureVerifier: Sendable {
         try? FileManager.default.createDirectory(atPath: dir, withIntermediateDirectories: true)
         defer { try? FileManager.default.removeItem(atPath: dir) }
         let sigFile = dir + "/commit.sig"
-        FileManager.default.createFile(atPath: sigFile, contents: Data(signed.signature.utf8))
+        guard FileManager.default.createFile(atPath: sigFile, contents: Data(signed.signature.utf8)) else {
+            return "cannot write the signature of \(commit.prefix(12)) to \(sigFile) for verification"
+        }
         let payload = Data(signed.signedData.utf8)
         if signed.signature.contains("BEGIN SSH SIGNATURE") {
             guard let allowedSigners else { return "commit \(commit.prefix(12)) is SSH-signed but no allowed-signers file was given (--allowed-signers)" }

@@ -1,3 +1,4 @@
+import FleetYAML
 import OpenClawConfig
 
 /// Writes a JSON value as block-style YAML with sorted keys, the same bytes for the same value,
@@ -93,10 +94,7 @@ public enum KubernetesYAML {
         }
     }
 
-    /// DEL, and what YAML 1.1 readers take as line breaks or a byte-order mark.
-    private static func isSpecial(_ u: Unicode.Scalar) -> Bool {
-        [0x7F, 0x85, 0x2028, 0x2029, 0xFEFF].contains(u.value)
-    }
+    private static func isSpecial(_ u: Unicode.Scalar) -> Bool { YAMLQuoting.isSpecial(u) }
 
     /// Words YAML 1.1 readers take for booleans or null.
     private static let reserved: Set<String> = ["y", "n", "yes", "no", "on", "off", "true", "false", "null", "~"]
@@ -111,24 +109,6 @@ public enum KubernetesYAML {
         return quoted(s)
     }
 
-    /// A double-quoted scalar with JSON escapes (valid YAML).
-    static func quoted(_ s: String) -> String {
-        var out = "\""
-        for u in s.unicodeScalars {
-            switch u {
-            case "\"": out += "\\\""
-            case "\\": out += "\\\\"
-            case "\n": out += "\\n"
-            case "\t": out += "\\t"
-            case "\r": out += "\\r"
-            default:
-                if u.value < 0x20 || isSpecial(u) {
-                    out += "\\u" + String(repeating: "0", count: 4 - String(u.value, radix: 16).count) + String(u.value, radix: 16)
-                } else {
-                    out.unicodeScalars.append(u)
-                }
-            }
-        }
-        return out + "\""
-    }
+    /// A double-quoted scalar (valid YAML).
+    static func quoted(_ s: String) -> String { YAMLQuoting.doubleQuoted(s) }
 }

@@ -53,9 +53,23 @@ package enum ChildProcess {
     /// Writes `input` and reads the output until end of file, both at once (so neither side
     /// blocks on a full pipe). Closes both descriptors.
     private static func exchange(input: [UInt8], writeFD: Int32, readFD: Int32) -> [UInt8] {
-        // A helper that exits without reading its input must not kill fleet with SIGPIPE.
-        let previous = signal(SIGPIPE, SIG_IGN)
-        defer { signal(SIGPIPE, previous) }
+        // A helper that exits without reading its input must not kill fleet with SIGPIPE: the
+        // signal is blocked on this thread while it writes (the loop never suspends, so it stays
+        // on this thread), and one it raised is taken off the pending set before unblocking.
+        var pipeSignal = sigset_t()
+        sigemptyset(&pipeSignal)
+        sigaddset(&pipeSignal, SIGPIPE)
+        var previousMask = sigset_t()
+        pthread_sigmask(SIG_BLOCK, &pipeSignal, &previousMask)
+        defer {
+            var pending = sigset_t()
+            sigpending(&pending)
+            if sigismember(&pending, SIGPIPE) == 1 {
+                var now = timespec()
+                _ = sigtimedwait(&pipeSignal, nil, &now)
+            }
+            pthread_sigmask(SIG_SETMASK, &previousMask, nil)
+        }
         var writeFD: Int32 = writeFD
         // Non-blocking, so a write takes what the pipe has room for and the loop goes on reading.
         _ = fcntl(writeFD, F_SETFL, fcntl(writeFD, F_GETFL) | O_NONBLOCK)

@@ -121,23 +121,7 @@ public struct SecretFileEditor: Sendable {
         if single && !value.contains(where: { $0.isNewline }) {
             return "'" + value.replacing("'", with: "''") + "'"
         }
-        var out = "\""
-        for s in value.unicodeScalars {
-            switch s {
-            case "\"": out += "\\\""
-            case "\\": out += "\\\\"
-            case "\n": out += "\\n"
-            case "\t": out += "\\t"
-            case "\r": out += "\\r"
-            default:
-                if s.value < 0x20 || s.value == 0x7F {
-                    out += "\\x" + (s.value < 16 ? "0" : "") + String(s.value, radix: 16, uppercase: true)
-                } else {
-                    out.unicodeScalars.append(s)
-                }
-            }
-        }
-        return out + "\""
+        return YAMLQuoting.doubleQuoted(value)
     }
 
     /// Replaces the values of `changes` (site, new value), keeping everything else.
