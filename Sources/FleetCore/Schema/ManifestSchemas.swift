@@ -145,7 +145,7 @@ public enum ManifestSchemas {
     static let fleetSpec = ObjectSchema("Fleet-wide settings.", [
         Field("stateRoot", .text, "Where per-bot directories live (OPENCLAW_BASE_PATH overrides it on a host)."),
         Field("basePort", .integer(min: 1024, max: 65_000), default: "18789",
-              "The first gateway port (OPENCLAW_BASE_PORT overrides it)."),
+              "The first gateway port (OPENCLAW_BASE_PORT overrides it). Keep every bot's ports below 32768, the kernel's ephemeral range (W006)."),
         Field("portStride", .integer(min: 20, max: 1000), default: "20",
               "Ports between two bots; at least 20, since each gateway uses derived ports up to base+108 when its browser tools run."),
         Field("maxBots", .integer(min: 1, max: 10_000), default: "50",
