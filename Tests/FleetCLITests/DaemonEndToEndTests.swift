@@ -83,6 +83,39 @@ final class DaemonRun: @unchecked Sendable {
         #expect(Journal.read(w.root + "/journal.jsonl").count == journalBefore)
     }
 
+    /// A crash restarts that one gateway from the last round's rendering and touches nothing else:
+    /// another bot's hand-edited config waits for the next full round (here SIGHUP).
+    @Test func aCrashRestartsOnlyThatBotAndTheNextRoundHealsTheRest() throws {
+        let w = try FleetWorld()
+        for name in ["crashy", "edited"] { try w.bot(name) }
+        try w.commit()
+        let daemon = try DaemonRun(w, ["--interval", "10m"])
+        #expect(daemon.waitFor(allRunning(["crashy", "edited"])), "\(daemon.output)")
+        let path = w.root + "/bots/edited/config.json5"
+        let original = try String(contentsOfFile: path, encoding: .utf8)
+        let edited = original.replacingOccurrences(of: "\"pairing\"", with: "\"disabled\"")
+        #expect(edited != original)
+        try edited.write(toFile: path, atomically: true, encoding: .utf8)
+        let editedPid = try #require(w.pid("edited"))
+
+        let before = try #require(w.pid("crashy"))
+        let port = try #require(w.state().bots["crashy"]?.port)
+        kill(before, SIGKILL)
+        let back = waitUntil(seconds: 10) {
+            guard let now = w.pid("crashy"), now != before else { return false }
+            return HTTPProbe.get(port: port, path: "/healthz")?.status == 200
+        }
+        #expect(back, "\(daemon.output)")
+        #expect(daemon.waitFor(allRunning(["crashy"])), "\(daemon.output)")
+        #expect(try String(contentsOfFile: path, encoding: .utf8) == edited, "the restart of crashy rewrote edited's config")
+        #expect(w.pid("edited") == editedPid)
+        #expect(!daemon.output.contains("reconcile (restart crashy)"), "\(daemon.output)")
+
+        kill(daemon.process.processIdentifier, SIGHUP)
+        #expect(waitUntil(seconds: 8) { (try? String(contentsOfFile: path, encoding: .utf8)) == original }, "\(daemon.output)")
+        #expect(w.pid("edited") == editedPid, "a config drift is a reload, not a restart")
+    }
+
     @Test func aCrashLoopBacksOffAndAConfigErrorFailsOnce() throws {
         let w = try FleetWorld(gatewayCommand: "[env, OPENCLAW_SIM_CRASH_AFTER_MS=400, OPENCLAW_SIM_CRASH_EXIT_CODE=3, openclaw-sim, gateway, run]")
         try w.bot("crashy")
