@@ -250,11 +250,7 @@ public actor Daemon<C: Clock> where C.Duration == Duration, C.Instant: Sendable 
         set = config.selectBots(set)
         currentInterval = config.interval ?? set.fleet.reconcileInterval
         // 4. Plan under the lock; holds for bots in backoff.
-        let now = clock.now
-        var holds: [String: String] = [:]
-        for (bot, tracker) in trackers where !tracker.mayRestart(at: now) {
-            holds[bot] = "restart backoff after \(tracker.crashes.count) crash\(tracker.crashes.count == 1 ? "" : "es")"
-        }
+        let holds = backoffHolds(for: trackers.keys)
         let lock: StateLock
         do {
             lock = try await StateLock(path: root + "/fleet.lock", timeout: .seconds(5), command: "fleet daemon")
@@ -319,6 +315,17 @@ public actor Daemon<C: Clock> where C.Duration == Duration, C.Instant: Sendable 
         finish(status, started: started)
     }
 
+    /// The plan holds for those of `bots` still in restart backoff, with the reason shown.
+    private func backoffHolds(for bots: some Sequence<String>) -> [String: String] {
+        let now = clock.now
+        var holds: [String: String] = [:]
+        for bot in bots {
+            guard let tracker = trackers[bot], !tracker.mayRestart(at: now) else { continue }
+            holds[bot] = "restart backoff after \(tracker.crashes.count) crash\(tracker.crashes.count == 1 ? "" : "es")"
+        }
+        return holds
+    }
+
     /// A gateway that failed at start-up is `Failed` and is not retried until its rendering changes.
     private func recordFailedStarts(_ report: ApplyReport, desired: [DesiredBot]) {
         for result in report.results {
@@ -354,10 +361,7 @@ public actor Daemon<C: Clock> where C.Duration == Duration, C.Instant: Sendable 
         let host = HostSettings(fleet: fleet, stateRootFlag: root, environment: ProcessInfo.processInfo.environment)
         let observer = Observer(root: host.stateRoot, probeTimeout: fleet.probeTimeout)
         let observed = await observer.observe(state: state, names: [name], ports: [name: desired.rendered.launch.port], only: true)
-        var holds: [String: String] = [:]
-        if let tracker = trackers[name], !tracker.mayRestart(at: clock.now) {
-            holds[name] = "restart backoff after \(tracker.crashes.count) crash\(tracker.crashes.count == 1 ? "" : "es")"
-        }
+        let holds = backoffHolds(for: [name])
         var plan = Planner.plan(
             desired: [desired], observed: observed, commit: round.set.commit?.id, stateRoot: host.stateRoot,
             fingerprint: Observer.fingerprint(observed),

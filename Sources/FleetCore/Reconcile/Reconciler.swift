@@ -80,7 +80,7 @@ public enum Reconciler {
         let ports = FleetSession.ports(for: set, host: host, previous: previous)
         // Each gateway uses ports up to base+derivedPortSpan; past 65535 there are none (a fleet
         // of 5,000 bots from 20000 at stride 20 got there, and plan trapped converting the port).
-        let lastPort = 65535 - FleetValidator.derivedPortSpan
+        let lastPort = FleetValidator.lastGatewayPort
         if let (name, port) = ports.filter({ $0.value > lastPort }).min(by: { ($0.value, $0.key) < ($1.value, $1.key) }) {
             throw .render("bot '\(name)' would get port \(port), past the last usable gateway port \(lastPort) (\(set.bots.count) bots from basePort \(host.basePort) at portStride \(set.fleet.portStride)); nothing was changed. Lower basePort, or split the fleet across hosts (spec.hosts) and run fleet with --selector on each")
         }

@@ -22,7 +22,7 @@ extension StringProtocol {
         return String(self) + String(repeating: " ", count: width - count)
     }
 
-    /// Up to (not including) the last `/`: the directory of a path (`"."` for a bare name, `"/"`
+    /// Up to (not including) the last `/`: the directory of a path (empty for a bare name, `"/"`
     /// for a file at the root).
     package var deletingLastPathComponent: String {
         let path = String(self)
