@@ -12,6 +12,11 @@ import Glibc
 /// `deinit`. Regions lie in 20000-31999, below the kernel's ephemeral range (32768-60999), so no
 /// outgoing connection takes a gateway's port; a region whose first ports are held by some other
 /// program on the machine is skipped.
+///
+/// Several test processes may run at once on one machine (two checkouts, a benchmark beside the
+/// suite), so a lease is also held across processes: each 100-port cell of a block is an
+/// exclusive `flock` on a file in `/tmp/fleet-test-ports/`, held until the block is returned or
+/// the process ends (the kernel drops the locks of a killed process).
 public final class PortBlock: Sendable {
     /// The first port of the block.
     public let base: Int
@@ -21,6 +26,9 @@ public final class PortBlock: Sendable {
     private static let range = 20_000..<32_000
     private static let leased = Mutex<[Int: Int]>([:])  // base -> span
     private static let cursor = Mutex<Int>(Int.random(in: 0..<12) * 1_000)
+    /// The descriptors holding this process's cross-process cell locks, by block base.
+    private static let cellLocks = Mutex<[Int: [Int32]]>([:])
+    private static let lockDirectory = "/tmp/fleet-test-ports"
 
     /// Leases `span` ports, waiting (up to two minutes) while every region is leased.
     public init(span: Int = 1_200) {
@@ -36,7 +44,31 @@ public final class PortBlock: Sendable {
         }
     }
 
-    deinit { _ = PortBlock.leased.withLock { $0.removeValue(forKey: base) } }
+    deinit {
+        PortBlock.releaseCells(base: base)
+        _ = PortBlock.leased.withLock { $0.removeValue(forKey: base) }
+    }
+
+    /// Takes an exclusive lock on every 100-port cell of `base..<base+span`, or none.
+    private static func lockCells(base: Int, span: Int) -> Bool {
+        mkdir(lockDirectory, 0o777)
+        var held: [Int32] = []
+        for cell in stride(from: base / 100, to: (base + span + 99) / 100, by: 1) {
+            let fd = open("\(lockDirectory)/\(cell).lock", O_CREAT | O_RDWR | O_CLOEXEC, 0o666)
+            guard fd >= 0, flock(fd, LOCK_EX | LOCK_NB) == 0 else {
+                if fd >= 0 { close(fd) }
+                for h in held { close(h) }
+                return false
+            }
+            held.append(fd)
+        }
+        cellLocks.withLock { $0[base] = held }
+        return true
+    }
+
+    private static func releaseCells(base: Int) {
+        for fd in cellLocks.withLock({ $0.removeValue(forKey: base) }) ?? [] { close(fd) }
+    }
 
     private static func lease(span: Int) -> Int? {
         let width = range.count
@@ -54,7 +86,7 @@ public final class PortBlock: Sendable {
                 return false
             }
             if taken { continue }
-            if (0..<5).allSatisfy({ portIsFree(base + $0 * 20) }) {
+            if (0..<5).allSatisfy({ portIsFree(base + $0 * 20) }), lockCells(base: base, span: span) {
                 cursor.withLock { $0 = (offset + span + 99) / 100 * 100 % width }
                 return base
             }
