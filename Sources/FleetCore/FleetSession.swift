@@ -22,10 +22,15 @@ public enum FleetSession {
     /// used by two bots (E053) are diagnostics, so `isValid` is false and nothing may be applied
     /// from the commit. The returned set's `secrets` opens the values for the renderer.
     /// This is the load every command that renders, plans or applies must use.
-    public static func load(_ source: ManifestSource, keys: SecretKeys) throws(SourceError) -> ManifestSet {
+    ///
+    /// With `keysRequired: false` (`fleet validate` in a pull-request check, where keys must not
+    /// be), a value sealed with a key that is not loaded is a warning (W011) instead of E051; its
+    /// envelope form and key id are still checked. Never render or apply from such a set.
+    public static func load(_ source: ManifestSource, keys: SecretKeys, keysRequired: Bool = true) throws(SourceError) -> ManifestSet {
         var set = try load(source)
         set.secrets = SecretOpener(keys: keys)
-        set.diagnostics = (set.diagnostics + SecretAudit(opener: set.secrets).diagnostics(for: set)).sortedByLocation()
+        let audit = SecretAudit(opener: set.secrets, missingKeysAreWarnings: !keysRequired)
+        set.diagnostics = (set.diagnostics + audit.diagnostics(for: set)).sortedByLocation()
         // The texts only serve to show offending lines: mask plaintext secrets in the files that
         // have something to show.
         let shown = Set(set.diagnostics.compactMap { $0.location?.file })

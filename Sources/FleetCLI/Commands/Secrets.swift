@@ -3,6 +3,7 @@ import FleetCore
 import FleetGit
 import FoundationEssentials
 import Glibc
+import OpenClawConfig
 
 /// `fleet secrets`: encrypted credentials in manifests (docs/secrets.md).
 struct Secrets: ParsableCommand {
@@ -159,61 +160,90 @@ extension Secrets {
     struct SetValue: ParsableCommand {
         static let configuration = CommandConfiguration(
             commandName: "set",
-            abstract: "Encrypt a value read from standard input into a bot's manifest (in the working copy).",
+            abstract: "Encrypt a value read from standard input into a bot's or the Fleet's manifest (in the working copy).",
             discussion: """
                 Reads the value without echo from a terminal, or from a pipe. Adds the credentials \
-                mapping when the channel has none. Commit the file afterwards.
+                mapping when the channel has none, and spec.providers when the manifest has none. \
+                Commit the file afterwards.
+
+                Fields: channels.<type>.<accountId>.<key> (a bot's channel), providers.<id>.apiKey (a \
+                model provider key: a bot's own, or with --fleet the Fleet manifest's, for every bot).
 
                 Examples:
                   fleet secrets set support channels.telegram.default.botToken
                   pass show telegram/support | fleet secrets set support channels.telegram.default.botToken
+                  fleet secrets set --fleet providers.anthropic.apiKey
+                  fleet secrets set support providers.openai.apiKey
                 """)
 
-        @Argument(help: "The bot's name.")
-        var bot: String
+        @Argument(help: "The bot's name and the field (channels.<type>.<accountId>.<key> or providers.<id>.apiKey); with --fleet only the field.")
+        var target: [String] = []
 
-        @Argument(help: "The credential: channels.<type>.<accountId>.<key>.")
-        var field: String
+        @Flag(name: .long, help: "Write the value into the Fleet manifest (a model provider key of every bot).")
+        var fleet = false
 
         @Option(name: .long, help: "The directory of manifests inside the repository.")
         var path: String = "fleet"
 
         @OptionGroup var keys: KeyOptions
 
+        func validate() throws {
+            guard target.count == (fleet ? 1 : 2) else {
+                throw ValidationError(fleet ? "with --fleet give only the field, e.g. fleet secrets set --fleet providers.anthropic.apiKey"
+                                           : "give the bot's name and the field, e.g. fleet secrets set support channels.telegram.default.botToken")
+            }
+            let field = target[target.count - 1]
+            let parts = field.split(separator: ".", omittingEmptySubsequences: false)
+            if parts.count == 3, parts[0] == "providers", parts[2] == "apiKey" {
+                guard ModelProviders.provider(String(parts[1])) != nil else {
+                    let hint = Suggestion.closest(to: String(parts[1]), in: ModelProviders.ids).map { "did you mean '\($0)'? " } ?? ""
+                    throw ValidationError("'\(parts[1])' is not a model provider fleet knows; \(hint)known: \(ModelProviders.ids.joined(separator: ", "))")
+                }
+                return
+            }
+            guard !fleet else {
+                throw ValidationError("'\(field)' is not a Fleet manifest credential; with --fleet write providers.<id>.apiKey, e.g. providers.anthropic.apiKey")
+            }
+            guard parts.count == 4, parts[0] == "channels", !parts.contains(where: \.isEmpty) else {
+                throw ValidationError("'\(field)' is not a credential path; write channels.<type>.<accountId>.<key>, e.g. channels.telegram.default.botToken, or providers.<id>.apiKey")
+            }
+        }
+
         func run() throws {
             let opener = SecretOpener(keys: keys.keysOrExit())
-            let parts = field.split(separator: ".", omittingEmptySubsequences: false)
-            guard parts.count == 4, parts[0] == "channels", !parts.contains(where: \.isEmpty) else {
-                throw ValidationError("'\(field)' is not a credential path; write channels.<type>.<accountId>.<key>, e.g. channels.telegram.default.botToken")
-            }
+            let scope = fleet ? SecretEnvelope.fleetScope : target[0]
+            let field = target[target.count - 1]
+            let owner = fleet ? "the Fleet manifest" : scope
             let files = SecretFiles.manifests(under: keys.workdir + "/" + path)
-            var target: (String, SecretFileEditor)?
+            var found: (String, SecretFileEditor)?
             for file in files {
                 guard let text = try? SecretFiles.read(file), let editor = try? SecretFileEditor(text: text, file: file) else { continue }
-                if text.contains(bot), (try? YAMLBotNames.names(in: text))?.contains(bot) == true {
-                    target = (file, editor)
+                if fleet ? editor.hasFleetManifest : (text.contains(scope) && editor.botNames.contains(scope)) {
+                    found = (file, editor)
                     break
                 }
             }
-            guard let (file, found) = target else {
-                CLIError(message: "no Bot manifest named '\(bot)' under \(keys.workdir)/\(path)", exitCode: 1).exit()
+            guard let (file, existing) = found else {
+                let what = fleet ? "no Fleet manifest" : "no Bot manifest named '\(scope)'"
+                let fix = fleet ? "; add one (fleet init writes fleet/fleet.yaml)" : ""
+                CLIError(message: "\(what) under \(keys.workdir)/\(path)\(fix)", exitCode: 1).exit()
             }
             guard let primary = opener.keys.primary else {
                 CLIError(message: "no key to encrypt with; pass --key-file FILE or set FLEET_KEY_FILE", exitCode: 2).exit()
             }
-            var editor = found
-            let value = SecretInput.read(prompt: "value for \(bot) \(field): ")
+            var editor = existing
+            let value = SecretInput.read(prompt: "value for \(fleet ? "--fleet" : scope) \(field): ")
             guard !value.isEmpty else { CLIError(message: "empty value; nothing written", exitCode: 1).exit() }
             do {
-                let sealed = try opener.seal(value, bot: bot, field: field)
-                try editor.set(bot: bot, field: field, value: sealed)
+                let sealed = try opener.seal(value, bot: scope, field: field)
+                try editor.set(bot: scope, field: field, value: sealed)
                 try SecretFiles.write(editor.text, to: file)
             } catch let error as SecretEditError {
                 CLIError(message: error.description, exitCode: 1).exit()
             } catch let error as SecretError {
                 CLIError(message: "\(error)\n  fix: \(error.fix)", exitCode: 1).exit()
             }
-            Output.err("wrote \(bot) \(field) to \(file), encrypted with key \(primary.id); commit it\n")
+            Output.err("wrote \(owner) \(field) to \(file), encrypted with key \(primary.id); commit it\n")
         }
     }
 
@@ -251,7 +281,8 @@ extension Secrets {
             var failures: [String] = []
             var plaintext = 0
             for file in SecretFiles.manifests(under: keys.workdir + "/" + path) {
-                guard let text = try? SecretFiles.read(file), text.contains(SecretEnvelope.prefix) || text.contains("credentials") else { continue }
+                guard let text = try? SecretFiles.read(file),
+                      text.contains(SecretEnvelope.prefix) || text.contains("credentials") || text.contains("providers") else { continue }
                 let editor: SecretFileEditor
                 do {
                     editor = try SecretFileEditor(text: text, file: file)
@@ -293,13 +324,6 @@ extension Secrets {
             Output.err("\(count) value\(count == 1 ? "" : "s") in \(plans.count) file\(plans.count == 1 ? "" : "s") now sealed with key \(newKey.id); the old keys are no longer needed\n")
             if plaintext > 0 { Output.err("\(plaintext) plain-text value\(plaintext == 1 ? " is" : "s are") left; run fleet secrets encrypt on them\n") }
         }
-    }
-}
-
-/// The names of the Bot manifests of a YAML text.
-enum YAMLBotNames {
-    static func names(in text: String) throws -> [String] {
-        try SecretFileEditor(text: text, file: "").botNames
     }
 }
 

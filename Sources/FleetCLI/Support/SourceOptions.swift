@@ -30,11 +30,12 @@ struct SourceOptions: ParsableArguments {
     }
 
     /// Reads and validates the manifests and opens every secret (E050-E053 make the set
-    /// invalid); a source that cannot be read exits 2.
-    func loadOrExit() -> ManifestSet {
+    /// invalid); a source that cannot be read exits 2. `keysRequired: false` (validate only)
+    /// turns a value whose key is not loaded into a warning; see ``FleetSession/load(_:keys:keysRequired:)``.
+    func loadOrExit(keysRequired: Bool = true) -> ManifestSet {
         let keys = keysOrExit()
         do {
-            return try FleetSession.load(source, keys: keys)
+            return try FleetSession.load(source, keys: keys, keysRequired: keysRequired)
         } catch {
             CLIError(message: error.description, exitCode: 2).exit()
         }

@@ -94,6 +94,13 @@ public enum DiagnosticCode: String, Sendable, Codable, CaseIterable {
     /// Gateway ports inside the kernel's ephemeral port range.
     case ephemeralPort = "W006"
 
+    // Warnings about credentials (numbered from W010 to leave room above)
+    /// A bot whose model's provider has no API key in the manifests.
+    case missingProviderKey = "W010"
+    /// Encrypted values `fleet validate` could not open because their key is not loaded
+    /// (their form and key id were checked; render, plan and apply need the key).
+    case secretKeyNotLoaded = "W011"
+
     /// Errors for E codes, warnings for W codes.
     public var defaultSeverity: Severity { rawValue.hasPrefix("W") ? .warning : .error }
 }

@@ -24,6 +24,9 @@ public struct BotManifest: Sendable {
     public var suspend: Bool
     /// The model, `provider/model`; nil takes the Fleet's default.
     public var model: String?
+    /// Model provider API keys by provider id (plain text or an encrypted envelope); each
+    /// replaces the Fleet's key of that provider for this bot.
+    public var providers: [String: String] = [:]
     /// The system prompt.
     public var systemPrompt: String?
     /// A repository path to an avatar image.

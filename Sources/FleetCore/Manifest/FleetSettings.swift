@@ -24,6 +24,9 @@ public struct FleetSettings: Sendable {
     public var requireSignedCommits: Bool = false
     /// Accept plain-text credentials (a warning instead of E050): for tests and throwaway fleets.
     public var allowPlaintextSecrets: Bool = false
+    /// Model provider API keys of every bot, by provider id (plain text or an encrypted envelope,
+    /// sealed for ``SecretEnvelope/fleetScope``).
+    public var providerKeys: [String: String] = [:]
     /// Daemon interval.
     public var reconcileInterval: Duration = .seconds(30)
     /// How long a starting gateway has to answer /healthz.

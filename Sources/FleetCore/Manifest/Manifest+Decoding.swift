@@ -13,6 +13,7 @@ extension BotManifest {
         enabled = spec["enabled"]?.bool ?? true
         suspend = spec["suspend"]?.bool ?? false
         model = spec["model"]?.string
+        providers = Self.providerKeys(spec["providers"])
         systemPrompt = spec["systemPrompt"]?.string
         avatar = spec["avatar"]?.string
         gateway = GatewaySpec(spec["gateway"])
@@ -24,6 +25,13 @@ extension BotManifest {
         openclaw = spec["openclaw"]?.json
         self.origin = origin
         self.node = node
+    }
+
+    /// `providers.<id>.apiKey` by provider id.
+    static func providerKeys(_ node: TypedNode?) -> [String: String] {
+        var out: [String: String] = [:]
+        for m in node?.members ?? [] { out[m.key] = m.value["apiKey"]?.string }
+        return out
     }
 
     static func stringMap(_ node: TypedNode?) -> [String: String] {
@@ -119,6 +127,7 @@ extension FleetSettings {
         suspend = spec["suspend"]?.bool ?? false
         requireSignedCommits = spec["requireSignedCommits"]?.bool ?? false
         allowPlaintextSecrets = spec["secrets"]?["allowPlaintext"]?.bool ?? false
+        providerKeys = BotManifest.providerKeys(spec["providers"])
         func duration(_ n: TypedNode?) -> Duration? { n?.string.flatMap(Duration.parseFleetDuration) }
         reconcileInterval = duration(spec["reconcileInterval"]) ?? reconcileInterval
         let health = spec["health"]

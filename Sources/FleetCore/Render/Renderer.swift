@@ -55,6 +55,7 @@ public struct Renderer: Sendable {
         config["agents"] = agents(bot, layout: layout, avatar: avatarName)
         let channels = try channelsConfig(bot, layout: layout, secrets: &secrets)
         if !channels.isEmpty { config["channels"] = .object(channels) }
+        if let models = try modelsConfig(bot, layout: layout, secrets: &secrets) { config["models"] = models }
         if !secrets.isEmpty, !secretProviders(secrets, layout: layout).isEmpty {
             config["secrets"] = .object(["providers": .object(secretProviders(secrets, layout: layout))])
         }

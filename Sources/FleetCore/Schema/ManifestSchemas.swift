@@ -40,6 +40,8 @@ public enum ManifestSchemas {
         Field("enabled", .boolean, default: "true", "false stops the gateway and keeps its data."),
         Field("suspend", .boolean, default: "false", "true freezes the bot: fleet neither starts, stops nor restarts it."),
         Field("model", .text, "The model in provider/model form, e.g. anthropic/claude-sonnet-4-5. Defaults to the Fleet's."),
+        Field("providers", .object(providers(forBot: true)),
+              "Model provider API keys for this bot (encrypted); each replaces the Fleet's key of that provider."),
         Field("systemPrompt", .text, "The system prompt, written to the workspace's AGENTS.md."),
         Field("avatar", .text, "A path in the repository to an image, copied into the workspace."),
         Field("gateway", .object(gateway), "The gateway's network settings."),
@@ -163,6 +165,8 @@ public enum ManifestSchemas {
             Field("allowPlaintext", .boolean, default: "false",
                   "Accept plain-text credentials with one warning (W005) instead of an error (E050): for tests and throwaway fleets, never for real tokens."),
         ])), "How credentials in manifests are treated."),
+        Field("providers", .object(providers(forBot: false)),
+              "Model provider API keys (encrypted) for every bot, e.g. providers.anthropic.apiKey; a Bot manifest's own entry wins."),
         Field("health", .object(ObjectSchema("Health-check timings.", [
             Field("startTimeout", .string(StringRule(format: .duration)), default: "30s",
                   "How long a starting gateway has to answer /healthz."),

@@ -1,14 +1,24 @@
 import FleetCrypto
 
-/// Checks every credential of a fleet with the keys at hand: plain text (E050, or one W005 when
-/// the Fleet manifest allows it), malformed envelopes (E052), values that cannot be opened (E051),
-/// and one value used by two bots (E053, compared by keyed fingerprint, in memory).
+/// Checks every credential of a fleet (channel credentials, and model provider keys of the bots
+/// and the Fleet manifest) with the keys at hand: plain text (E050, or one W005 when the Fleet
+/// manifest allows it), malformed envelopes (E052), values that cannot be opened (E051), one
+/// channel credential used by two bots, or one value used both as a channel credential and as a
+/// provider key (E053, compared by keyed fingerprint, in memory). A provider key shared by bots is
+/// fine: that is what the Fleet manifest's `spec.providers` is for.
+///
+/// With ``missingKeysAreWarnings`` (`fleet validate` without the decryption key), values sealed
+/// with a key that is not loaded are one warning per key id (W011) instead of E051: their form and
+/// key id are still checked.
 public struct SecretAudit: Sendable {
     /// The keys.
     public var opener: SecretOpener
+    /// Whether a value whose key is not loaded is a warning (W011) rather than an error (E051).
+    public var missingKeysAreWarnings: Bool
 
-    public init(opener: SecretOpener) {
+    public init(opener: SecretOpener, missingKeysAreWarnings: Bool = false) {
         self.opener = opener
+        self.missingKeysAreWarnings = missingKeysAreWarnings
     }
 
     /// Every problem with the credentials of `set`.
@@ -17,51 +27,42 @@ public struct SecretAudit: Sendable {
         var plaintext = 0
         // A random key per audit: the fingerprints mean nothing outside this call.
         let fingerprinter = Fingerprinter(key: (try? SecureRandom.bytes(32)) ?? [])
-        var seen: [String: (bot: String, field: String, file: String, line: Int)] = [:]
-        for bot in set.bots {
-            for channel in bot.channels {
-                for key in channel.credentials.keys.sorted() {
-                    guard let raw = channel.credentials[key] else { continue }
-                    let field = "channels.\(channel.type).\(channel.accountId).\(key)"
-                    let at = location(bot, channel: channel.index, key: key)
-                    let value: String
-                    if !SecretEnvelope.isEnvelope(raw) {
-                        if set.fleet.allowPlaintextSecrets {
-                            plaintext += 1
-                        } else {
-                            out.append(Diagnostic(
-                                .plaintextSecret, "\(field) of bot '\(bot.name)' is plain text in git",
-                                at: at, fix: "run: fleet secrets encrypt \(bot.origin.file)", bot: bot.name))
-                        }
-                        value = raw
-                    } else {
-                        do {
-                            value = try opener.open(bot: bot.name, field: field, raw: raw)
-                        } catch {
-                            if case .envelope(let e) = error.kind {
-                                out.append(Diagnostic(
-                                    .secretEnvelope, "\(field) of bot '\(bot.name)' is not a valid ENC[...] envelope: \(e)",
-                                    at: at, fix: error.fix, bot: bot.name))
-                            } else {
-                                out.append(Diagnostic(.secretUndecryptable, error.description, at: at, fix: error.fix, bot: bot.name))
-                            }
-                            continue
-                        }
+        var seen: [String: [ManifestCredential]] = [:]
+        var unopened: [String: [ManifestCredential]] = [:]
+        for credential in set.credentials {
+            let field = credential.field
+            let at = credential.location
+            let value: String
+            if !SecretEnvelope.isEnvelope(credential.raw) {
+                if set.fleet.allowPlaintextSecrets {
+                    plaintext += 1
+                } else {
+                    out.append(Diagnostic(
+                        .plaintextSecret, "\(field) of \(credential.owner) is plain text in git",
+                        at: at, fix: "run: fleet secrets encrypt \(credential.file)", bot: credential.bot))
+                }
+                value = credential.raw
+            } else {
+                do {
+                    value = try opener.open(bot: credential.scope, field: field, raw: credential.raw)
+                } catch {
+                    switch error.kind {
+                    case .envelope(let e):
+                        out.append(Diagnostic(
+                            .secretEnvelope, "\(field) of \(credential.owner) is not a valid ENC[...] envelope: \(e)",
+                            at: at, fix: error.fix, bot: credential.bot))
+                    case .missingKey(let kid) where missingKeysAreWarnings:
+                        unopened[kid, default: []].append(credential)
+                    default:
+                        out.append(Diagnostic(.secretUndecryptable, error.description, at: at, fix: error.fix, bot: credential.bot))
                     }
-                    guard !value.isEmpty else { continue }
-                    let print = fingerprinter.fingerprint(value)
-                    if let first = seen[print] {
-                        if first.bot != bot.name {
-                            out.append(Diagnostic(
-                                .secretReused,
-                                "bots '\(first.bot)' and '\(bot.name)' use the same credential (\(first.field) in \(first.file):\(first.line), and \(field) here); one token can feed only one gateway",
-                                at: at, fix: "give bot '\(bot.name)' its own token: fleet secrets set \(bot.name) \(field)", bot: bot.name))
-                        }
-                    } else {
-                        seen[print] = (bot.name, field, bot.origin.file, at.line)
-                    }
+                    continue
                 }
             }
+            guard !value.isEmpty else { continue }
+            let print = fingerprinter.fingerprint(value)
+            if let reuse = reuse(credential, earlier: seen[print] ?? []) { out.append(reuse) }
+            seen[print, default: []].append(credential)
         }
         if plaintext > 0, let origin = set.fleet.origin {
             let mark = set.fleet.node?["spec"]?["secrets"]?["allowPlaintext"]?.mark
@@ -71,7 +72,49 @@ public struct SecretAudit: Sendable {
                 "\(plaintext) credential\(plaintext == 1 ? " is" : "s are") plain text in git, allowed by spec.secrets.allowPlaintext",
                 at: at, fix: "for real tokens remove allowPlaintext and run: fleet secrets encrypt FILE..."))
         }
+        for kid in unopened.keys.sorted() {
+            guard let values = unopened[kid], let first = values.first else { continue }
+            let shown = values.prefix(10).map { "\($0.bot ?? "Fleet") \($0.field)" }.joined(separator: ", ")
+            let more = values.count > 10 ? " and \(values.count - 10) more" : ""
+            let have = opener.keys.ids.isEmpty ? "no keys are loaded" : "keys loaded: \(opener.keys.ids.joined(separator: ", "))"
+            out.append(Diagnostic(
+                .secretKeyNotLoaded,
+                "\(values.count) encrypted value\(values.count == 1 ? " was" : "s were") not opened: sealed with key \(kid), which is not loaded (\(have)); their form and key id are fine: \(shown)\(more)",
+                at: first.location,
+                fix: "nothing to do for a check without keys; to check the values too, pass --key-file with key \(kid) (render, plan and apply need it)"))
+        }
         return out
+    }
+
+    /// E053 when `credential` repeats a value seen before: one channel credential in two bots, or
+    /// one value used as a channel credential and as a provider key.
+    private func reuse(_ credential: ManifestCredential, earlier: [ManifestCredential]) -> Diagnostic? {
+        let field = credential.field
+        switch credential.kind {
+        case .channel:
+            if let first = earlier.first(where: { $0.kind == .channel }), first.scope != credential.scope {
+                return Diagnostic(
+                    .secretReused,
+                    "bots '\(first.scope)' and '\(credential.scope)' use the same credential (\(first.field) in \(first.file):\(first.location.line), and \(field) here); one token can feed only one gateway",
+                    at: credential.location, fix: "give bot '\(credential.scope)' its own token: \(credential.setCommand)", bot: credential.bot)
+            }
+            if let provider = earlier.first(where: { $0.kind == .provider }) {
+                return mixedUp(channel: credential, provider: provider, at: credential)
+            }
+        case .provider:
+            if let channel = earlier.first(where: { $0.kind == .channel }) {
+                return mixedUp(channel: channel, provider: credential, at: credential)
+            }
+        }
+        return nil
+    }
+
+    private func mixedUp(channel: ManifestCredential, provider: ManifestCredential, at here: ManifestCredential) -> Diagnostic {
+        let other = here.field == channel.field && here.scope == channel.scope ? provider : channel
+        return Diagnostic(
+            .secretReused,
+            "\(here.field) of \(here.owner) has the same value as \(other.field) of \(other.owner) (\(other.file):\(other.location.line)); a channel token is not a model provider key",
+            at: here.location, fix: "write the right value: \(here.setCommand)", bot: here.bot)
     }
 
     /// The file texts with every plain-text credential value masked on its line (`*` for each
@@ -79,33 +122,24 @@ public struct SecretAudit: Sendable {
     /// limits the work to the files whose lines will be shown.
     public static func maskingPlaintext(in set: ManifestSet, files: Set<String>? = nil) -> [String: String] {
         var lines: [String: [String]] = [:]
-        for bot in set.bots where files?.contains(bot.origin.file) ?? true {
-            for channel in bot.channels {
-                for (key, raw) in channel.credentials where !raw.isEmpty && !SecretEnvelope.isEnvelope(raw) {
-                    guard let mark = bot.node.node(at: ["spec", "channels", String(channel.index), "credentials", key])?.mark,
-                          let text = set.texts[bot.origin.file] else { continue }
-                    var fileLines = lines[bot.origin.file]
-                        ?? text.split(separator: "\n", omittingEmptySubsequences: false).map(String.init)
-                    guard fileLines.indices.contains(mark.line - 1) else { continue }
-                    let parts = raw.split(separator: "\n").map(String.init)
-                    for part in parts where !part.isEmpty {
-                        for i in (mark.line - 1)..<min(fileLines.count, mark.line + parts.count) where fileLines[i].contains(part) {
-                            fileLines[i] = fileLines[i].replacing(part, with: String(repeating: "*", count: part.count))
-                        }
-                    }
-                    lines[bot.origin.file] = fileLines
+        for credential in set.credentials where files?.contains(credential.file) ?? true {
+            let raw = credential.raw
+            guard !raw.isEmpty, !SecretEnvelope.isEnvelope(raw), credential.location.line > 0,
+                  let text = set.texts[credential.file] else { continue }
+            let line = credential.location.line
+            var fileLines = lines[credential.file]
+                ?? text.split(separator: "\n", omittingEmptySubsequences: false).map(String.init)
+            guard fileLines.indices.contains(line - 1) else { continue }
+            let parts = raw.split(separator: "\n").map(String.init)
+            for part in parts where !part.isEmpty {
+                for i in (line - 1)..<min(fileLines.count, line + parts.count) where fileLines[i].contains(part) {
+                    fileLines[i] = fileLines[i].replacing(part, with: String(repeating: "*", count: part.count))
                 }
             }
+            lines[credential.file] = fileLines
         }
         var texts = set.texts
         for (file, fileLines) in lines { texts[file] = fileLines.joined(separator: "\n") }
         return texts
-    }
-
-    private func location(_ bot: BotManifest, channel: Int, key: String) -> SourceLocation {
-        let node = bot.node.node(at: ["spec", "channels", String(channel), "credentials", key])
-            ?? bot.node.node(at: ["spec", "channels", String(channel)])
-        return node.map { SourceLocation(file: bot.origin.file, mark: $0.mark) }
-            ?? SourceLocation(file: bot.origin.file, line: bot.origin.line, column: 1)
     }
 }

@@ -25,6 +25,22 @@ public struct SecretEnvelope: Sendable, Hashable {
     /// The additional authenticated data binding a value to its bot and field.
     public static func aad(bot: String, field: String) -> [UInt8] { Array("fleet/v1|\(bot)|\(field)".utf8) }
 
+    /// The "bot" part of the additional authenticated data of a value in the Fleet manifest
+    /// (a fleet-wide model provider key): `Fleet`, which no bot can be called (bot names are
+    /// lowercase slugs), so a fleet-wide value never opens as a bot's and the other way round.
+    /// It names no fleet, so renaming the fleet keeps its values valid.
+    public static let fleetScope = "Fleet"
+
+    /// How messages name the owner of a value: `bot 'support'`, or `the Fleet manifest`.
+    public static func ownerDescription(_ scope: String) -> String {
+        scope == fleetScope ? "the Fleet manifest" : "bot '\(scope)'"
+    }
+
+    /// The `fleet secrets set` arguments that write `field` of `scope`.
+    public static func setArguments(_ scope: String, field: String) -> String {
+        scope == fleetScope ? "--fleet \(field)" : "\(scope) \(field)"
+    }
+
     /// The text form.
     public var text: String {
         "ENC[\(Self.algorithm),data:\(Data(data).base64EncodedString()),iv:\(Data(iv).base64EncodedString()),"

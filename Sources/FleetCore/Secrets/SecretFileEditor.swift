@@ -17,9 +17,9 @@ public struct SecretEditError: Error, Sendable, CustomStringConvertible {
 
 /// One credential scalar in a manifest file.
 public struct SecretSite: Sendable {
-    /// The bot.
+    /// The bot, or ``SecretEnvelope/fleetScope`` for a value of the Fleet manifest.
     public var bot: String
-    /// `channels.<type>.<accountId>.<key>`.
+    /// `channels.<type>.<accountId>.<key>` or `providers.<id>.apiKey`.
     public var field: String
     /// The value as YAML reads it (plain text or an envelope).
     public var value: String
@@ -49,6 +49,8 @@ public struct SecretFileEditor: Sendable {
     public var botNames: [String] {
         documents.filter { $0["kind"]?.scalar == "Bot" }.compactMap { $0["metadata"]?["name"]?.scalar }
     }
+    /// Whether the file holds the Fleet manifest.
+    public var hasFleetManifest: Bool { documents.contains { $0["kind"]?.scalar == "Fleet" } }
     private var scalars: [Unicode.Scalar]
     private var documents: [YAMLNode] = []
 
@@ -74,8 +76,28 @@ public struct SecretFileEditor: Sendable {
         }
         documents = parsed.documents
         var found: [SecretSite] = []
-        for document in documents where document["kind"]?.scalar == "Bot" {
-            guard let bot = document["metadata"]?["name"]?.scalar else { continue }
+        func site(_ bot: String, _ field: String, _ node: YAMLNode) -> SecretSite? {
+            guard let value = node.scalar, !node.isNull else { return nil }
+            let (start, end) = valueRange(node)
+            return SecretSite(bot: bot, field: field, value: value, line: node.start.line, column: node.start.column,
+                              start: start, end: end, singleQuoted: node.scalarStyle == .singleQuoted)
+        }
+        for document in documents {
+            let scope: String
+            switch document["kind"]?.scalar {
+            case "Bot":
+                guard let name = document["metadata"]?["name"]?.scalar else { continue }
+                scope = name
+            case "Fleet": scope = SecretEnvelope.fleetScope
+            default: continue
+            }
+            for pair in document["spec"]?["providers"]?.mapping ?? [] {
+                guard let id = pair.key.scalar, let key = pair.value["apiKey"],
+                      let apiKey = site(scope, "providers.\(id).apiKey", key) else { continue }
+                found.append(apiKey)
+            }
+            guard scope != SecretEnvelope.fleetScope else { continue }
+            let bot = scope
             for channel in document["spec"]?["channels"]?.sequence ?? [] {
                 guard let type = channel["type"]?.scalar else { continue }
                 let account = channel["accountId"]?.scalar ?? "default"
@@ -100,7 +122,7 @@ public struct SecretFileEditor: Sendable {
             owner[site.start] = site
         }
         var unique = Set<Int>()
-        sites = found.filter { unique.insert($0.start).inserted }
+        sites = found.filter { unique.insert($0.start).inserted }.sorted { $0.start < $1.start }
     }
 
     /// The range of a value node's own text: after `&anchor` / `!tag`, before trailing space.
@@ -140,13 +162,19 @@ public struct SecretFileEditor: Sendable {
     }
 
     /// Sets `field` of `bot` to `value` (already sealed): replaces the value, or adds the key
-    /// (and the `credentials` mapping) to the channel. The channel must exist.
+    /// (and the `credentials` mapping) to the channel, which must exist. For `providers.<id>.apiKey`
+    /// it adds what is missing of `spec.providers.<id>.apiKey`; `bot` ``SecretEnvelope/fleetScope``
+    /// means the Fleet manifest.
     public mutating func set(bot: String, field: String, value: String) throws(SecretEditError) {
         if let site = sites.first(where: { $0.bot == bot && $0.field == field }) {
             try replace([(site, value)])
             return
         }
         let parts = field.split(separator: ".", omittingEmptySubsequences: false).map(String.init)
+        if parts.count == 3, parts[0] == "providers", parts[2] == "apiKey" {
+            try setProviderKey(scope: bot, provider: parts[1], value: value)
+            return
+        }
         guard parts.count == 4, parts[0] == "channels" else {
             throw SecretEditError("'\(field)' is not a credential path", fix: "write channels.<type>.<accountId>.<key>, e.g. channels.telegram.default.botToken")
         }
@@ -168,6 +196,34 @@ public struct SecretFileEditor: Sendable {
         } else {
             try insert("credentials: {\(entry)}", into: channel)
         }
+    }
+
+    private mutating func setProviderKey(scope: String, provider id: String, value: String) throws(SecretEditError) {
+        let isFleet = scope == SecretEnvelope.fleetScope
+        guard let document = documents.first(where: {
+            isFleet ? $0["kind"]?.scalar == "Fleet" : $0["kind"]?.scalar == "Bot" && $0["metadata"]?["name"]?.scalar == scope
+        }) else {
+            throw SecretEditError(isFleet ? "\(file) has no Fleet manifest" : "\(file) has no Bot manifest named '\(scope)'")
+        }
+        guard let spec = document["spec"], spec.mapping != nil, !(spec.mapping ?? []).isEmpty else {
+            throw SecretEditError("the manifest in \(file) has no spec mapping to add providers to", fix: "add spec: first")
+        }
+        let quoted = Self.quoted(value, single: false)
+        guard let providers = spec["providers"] else {
+            try insert("providers: {\(id): {apiKey: \(quoted)}}", into: spec)
+            return
+        }
+        guard providers.mapping != nil else {
+            throw SecretEditError("spec.providers in \(file) is not a mapping", fix: "write providers: {\(id): {apiKey: ...}}")
+        }
+        guard let entry = providers[id] else {
+            try insert("\(id): {apiKey: \(quoted)}", into: providers)
+            return
+        }
+        guard entry.mapping != nil else {
+            throw SecretEditError("spec.providers.\(id) in \(file) is not a mapping", fix: "write \(id): {apiKey: ...}")
+        }
+        try insert("apiKey: \(quoted)", into: entry)
     }
 
     /// Inserts `entry` (`key: value`) as the first pair of a mapping node, flow or block.

@@ -24,7 +24,7 @@ public struct SecretError: Error, Sendable, CustomStringConvertible {
     public var available: [String]
 
     public var description: String {
-        let what = "\(field) of bot '\(bot)'"
+        let what = "\(field) of \(SecretEnvelope.ownerDescription(bot))"
         let have = available.isEmpty ? "no keys are loaded" : "keys loaded: \(available.joined(separator: ", "))"
         switch kind {
         case .envelope(let e): return "the encrypted \(what) is malformed: \(e)"
@@ -40,7 +40,7 @@ public struct SecretError: Error, Sendable, CustomStringConvertible {
     public var fix: String {
         switch kind {
         case .envelope, .authentication:
-            return "write the value again: fleet secrets set \(bot) \(field)"
+            return "write the value again: fleet secrets set \(SecretEnvelope.setArguments(bot, field: field))"
         case .missingKey(let kid):
             return "pass --key-file with the key whose id is \(kid) (or set FLEET_KEY_FILE / FLEET_ENCRYPTION_KEYS); see docs/secrets.md"
         case .noSealingKey:
