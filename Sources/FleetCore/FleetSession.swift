@@ -20,7 +20,8 @@ public enum FleetSession {
     /// Reads and validates the manifests of `source`, and opens every credential with `keys`:
     /// plain text (E050), a malformed envelope (E052), a value no key opens (E051) and one token
     /// used by two bots (E053) are diagnostics, so `isValid` is false and nothing may be applied
-    /// from the commit. The returned set's `secrets` opens the values for the renderer.
+    /// from the commit. A bot whose model's provider has no key is a warning (W010). The returned
+    /// set's `secrets` opens the values for the renderer.
     /// This is the load every command that renders, plans or applies must use.
     ///
     /// With `keysRequired: false` (`fleet validate` in a pull-request check, where keys must not
@@ -30,7 +31,8 @@ public enum FleetSession {
         var set = try load(source)
         set.secrets = SecretOpener(keys: keys)
         let audit = SecretAudit(opener: set.secrets, missingKeysAreWarnings: !keysRequired)
-        set.diagnostics = (set.diagnostics + audit.diagnostics(for: set)).sortedByLocation()
+        let keyless = FleetValidator(fleet: set.fleet, bots: set.bots, fileExists: nil).providerKeyProblems()
+        set.diagnostics = (set.diagnostics + audit.diagnostics(for: set) + keyless).sortedByLocation()
         // The texts only serve to show offending lines: mask plaintext secrets in the files that
         // have something to show.
         let shown = Set(set.diagnostics.compactMap { $0.location?.file })

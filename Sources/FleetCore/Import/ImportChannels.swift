@@ -91,11 +91,9 @@ enum ImportChannels {
     /// The manifest channel entry for `account`, with the report of each field and the
     /// per-account keys fleet does not model (for `spec.openclaw`).
     static func manifestEntry(_ account: AccountDraft, bot: String, index: Int, section: [String: JSONValue],
-                              report: inout [String: [String]], warnings: inout [String], plaintext: inout Int) -> (YAMLText, JSONValue?) {
+                              report: inout [String: [String]], warnings: inout [String], secrets: inout ImportSecrets) -> (YAMLText, JSONValue?) {
         func seal(_ field: String, _ value: String) -> String {
-            let sealed = ImportSecrets.seal(bot: bot, field: field, value: value)
-            if !SecretEnvelope.isEnvelope(sealed) { plaintext += 1 }
-            return sealed
+            secrets.seal(bot: bot, field: field, value: value)
         }
         let type = account.type
         let s = account.settings

@@ -6,10 +6,11 @@ extension ImportState {
         let header = "# Imported by `fleet import` from \(source); review, then commit.\n"
         var fleet: [(String, YAMLText)] = []
         fleet += fleetSpec
-        if plaintextSecrets > 0 {
-            // Until ImportSecrets.seal encrypts, the manifests hold plain text: say so in the Fleet.
+        if secrets.plaintext > 0 {
+            // No key was loaded, so the manifests hold plain text: say so in the Fleet.
             fleet.append(("secrets", .mapping([("allowPlaintext", .bool(true))])))
         }
+        if !fleetProviders.isEmpty { fleet.append(("providers", .mapping(fleetProviders))) }
         if !fleetDefaults.isEmpty { fleet.append(("defaults", .mapping(fleetDefaults))) }
         if case .object(let m) = fleetOpenclaw, !m.isEmpty { fleet.append(("openclaw", .json(fleetOpenclaw))) }
         let fleetDoc: YAMLText = .mapping([
@@ -38,12 +39,13 @@ extension ImportState {
                                       text: "# yaml-language-server: $schema=../../schemas/bot.schema.json\n" + header + origin + doc.document()))
         }
         var warnings = self.warnings
-        if plaintextSecrets > 0 {
-            warnings.append("\(plaintextSecrets) credential(s) are plain text in the bot manifests (fleet.yaml sets spec.secrets.allowPlaintext); encrypt them with fleet secrets encrypt, then remove that setting")
+        if secrets.plaintext > 0 {
+            warnings.append("\(secrets.plaintext) credential(s) are plain text in the manifests because no encryption key is loaded (fleet.yaml sets spec.secrets.allowPlaintext); encrypt them with fleet secrets encrypt, then remove that setting")
         }
         let entries = report.keys.sorted().flatMap { path in
             (report[path] ?? []).map { ImportReportEntry(path: path, destination: $0) }
         }
-        return ImportResult(files: files, report: entries, warnings: warnings, bots: bots.map(\.name).sorted())
+        return ImportResult(files: files, report: entries, warnings: warnings, bots: bots.map(\.name).sorted(),
+                            encrypted: secrets.sealed, keyId: secrets.keyId)
     }
 }

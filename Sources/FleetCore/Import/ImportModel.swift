@@ -28,6 +28,9 @@ public struct ImportResult: Sendable {
     public var warnings: [String]
     /// The bots made, by name.
     public var bots: [String]
+    /// Credentials written encrypted, and the id of the key that sealed them.
+    public var encrypted = 0
+    public var keyId: String?
 }
 
 /// The input could not be imported at all.

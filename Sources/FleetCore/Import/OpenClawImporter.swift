@@ -6,21 +6,27 @@ import OpenClawConfig
 /// Channel accounts and bindings go to the agent they route to (an account no binding names goes
 /// to the default agent); global settings fleet models go to the Fleet's `defaults`; keys fleet
 /// does not model go to `spec.openclaw` untouched (the bot's for per-agent and per-account keys,
-/// the Fleet's for global ones); every secret goes through ``ImportSecrets/seal(bot:field:value:)``.
-/// The output is deterministic.
+/// the Fleet's for global ones); model provider API keys of providers fleet knows go to the Fleet
+/// manifest's `spec.providers`; every secret goes through ``ImportSecrets/seal(bot:field:value:)``,
+/// which encrypts it with the primary key of `keys` (plain text only when no key is loaded).
+/// The output is deterministic, but for the envelopes' random nonces.
 public enum OpenClawImporter {
     /// Imports the JSON5 text of an OpenClaw config; `source` names it in the manifests' header.
-    public static func run(_ text: String, source: String, fleetName: String = "imported") throws(ImportError) -> ImportResult {
+    public static func run(_ text: String, source: String, fleetName: String = "imported",
+                           keys: SecretKeys = SecretKeys()) throws(ImportError) -> ImportResult {
         let config: JSONValue
         do { config = try JSON5.parse(text) } catch { throw ImportError(message: "\(source): \(error)") }
         guard let root = config.objectValue else { throw ImportError(message: "\(source): the config is not an object") }
-        var state = ImportState(root: root, fleetName: Slug.make(fleetName))
+        var state = ImportState(root: root, fleetName: Slug.make(fleetName), secrets: ImportSecrets(keys: keys))
         state.readAgents()
         state.readChannels()
         state.assignOwners()
         state.buildChannels()
         state.buildBindings()
         state.buildGlobals()
+        guard state.secrets.failures.isEmpty else {
+            throw ImportError(message: "cannot encrypt: " + state.secrets.failures.joined(separator: "; ") + "; nothing was written")
+        }
         return state.result(source: source)
     }
 }
@@ -38,12 +44,15 @@ struct ImportState {
     var fleetSpec: [(String, YAMLText)] = []
     var fleetOpenclaw: JSONValue = .object([:])
     var gatewayFields: [(String, YAMLText)] = []
-    /// Credentials ``ImportSecrets/seal(bot:field:value:)`` left in plain text.
-    var plaintextSecrets = 0
+    /// Seals every secret written; counts what stays plain text.
+    var secrets: ImportSecrets
+    /// The Fleet manifest's `spec.providers` entries.
+    var fleetProviders: [(String, YAMLText)] = []
 
-    init(root: [String: JSONValue], fleetName: String) {
+    init(root: [String: JSONValue], fleetName: String, secrets: ImportSecrets) {
         self.root = root
         self.fleetName = fleetName
+        self.secrets = secrets
     }
 
     mutating func note(_ path: String, _ destination: String) { report[path, default: []].append(destination) }
@@ -179,7 +188,7 @@ struct ImportState {
             guard let b = bots.firstIndex(where: { $0.name == account.owner }) else { continue }
             let section = sections[account.type]?.objectValue ?? [:]
             let (entry, raw) = ImportChannels.manifestEntry(account, bot: bots[b].name, index: bots[b].channels.count, section: section,
-                                                            report: &report, warnings: &warnings, plaintext: &plaintextSecrets)
+                                                            report: &report, warnings: &warnings, secrets: &secrets)
             bots[b].channels.append(entry)
             if let raw { bots[b].openclaw = bots[b].openclaw.merging(raw) }
             if account.id != account.originalId {
@@ -292,6 +301,8 @@ struct ImportState {
                 continue
             case "gateway":
                 buildGateway(value)
+            case "models":
+                buildModels(value)
             case "logging":
                 for sub in (value.objectValue ?? [:]).keys.sorted() {
                     if sub == "file" { note("logging.file", "set by fleet: <stateRoot>/bots/<name>/logs/openclaw.log") } else { moveToFleet(["logging", sub], value[sub] ?? .null) }
@@ -335,6 +346,36 @@ struct ImportState {
     mutating func moveToFleet(_ path: [String], _ value: JSONValue) {
         fleetOpenclaw = fleetOpenclaw.merging(.nested(path, value))
         note(ImportMappers.display("", path), "fleet.yaml spec.openclaw.\(path.joined(separator: "."))")
+    }
+
+    /// `models`: a literal `models.providers.<id>.apiKey` of a provider fleet knows goes, sealed, to
+    /// the Fleet manifest's `spec.providers.<id>.apiKey` (every agent of the imported gateway used
+    /// it); one of a provider fleet does not know is dropped with a warning, never copied in plain
+    /// text. SecretRefs and `${VAR}` references hold no secret and stay; the rest of `models` goes
+    /// to `spec.openclaw.models` untouched.
+    mutating func buildModels(_ models: JSONValue) {
+        var rest: JSONValue? = models
+        let providers = models["providers"]?.objectValue ?? [:]
+        for id in providers.keys.sorted() {
+            guard let key = providers[id]?["apiKey"]?.stringValue, !key.isEmpty, !Self.isEnvReference(key) else { continue }
+            let path = "models.providers.\(id).apiKey"
+            rest = rest?.removing(["providers", id, "apiKey"])
+            guard ModelProviders.provider(id) != nil else {
+                note(path, "not imported: fleet keeps API keys only for the providers it knows (\(ModelProviders.ids.joined(separator: ", ")))")
+                warnings.append("\(path) is not imported (fleet keeps keys only for providers it knows, and never in plain text in spec.openclaw); give it as an env SecretRef in spec.openclaw.models.providers.\(id).apiKey")
+                continue
+            }
+            let sealed = secrets.seal(bot: SecretEnvelope.fleetScope, field: "providers.\(id).apiKey", value: key)
+            fleetProviders.append((id, .mapping([("apiKey", .string(sealed))])))
+            note(path, "fleet.yaml spec.providers.\(id).apiKey")
+        }
+        if let rest { moveToFleet(["models"], rest) }
+    }
+
+    /// `${VAR}` or `$VAR`: a reference to an environment variable, not a secret.
+    static func isEnvReference(_ text: String) -> Bool {
+        let name = text.hasPrefix("${") && text.hasSuffix("}") ? text.dropFirst(2).dropLast() : text.hasPrefix("$") ? text.dropFirst() : ""
+        return !name.isEmpty && name.allSatisfy { $0.isASCII && ($0.isUppercase || $0.isNumber || $0 == "_") }
     }
 
     mutating func buildGateway(_ gateway: JSONValue) {

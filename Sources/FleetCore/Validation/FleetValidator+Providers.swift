@@ -5,6 +5,13 @@ extension FleetValidator {
     /// in its own manifest or in the Fleet manifest. The gateway starts without one and fails each
     /// reply with "No API key found for provider" (OpenClaw: src/agents/model-auth.ts), unless the
     /// host gives the key another way (an environment variable, an auth profile).
+    ///
+    /// Part of the credential checks of a load with keys (``FleetSession/load(_:keys:keysRequired:)``),
+    /// with the secret audit, rather than of every manifest read.
+    func providerKeyProblems() -> [Diagnostic] {
+        bots.flatMap(providerKeyProblems)
+    }
+
     func providerKeyProblems(_ bot: BotManifest) -> [Diagnostic] {
         guard bot.enabled else { return [] }
         let model = bot.model ?? fleet.defaultModel

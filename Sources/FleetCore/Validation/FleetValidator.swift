@@ -134,7 +134,6 @@ struct FleetValidator {
         if let model = bot.model {
             out += modelProblems(model, at: location(bot, ["spec", "model"]), bot: name)
         }
-        out += providerKeyProblems(bot)
         if let prompt = bot.systemPrompt, prompt.count > Self.bootstrapLimit {
             out.append(Diagnostic(
                 .longSystemPrompt,
