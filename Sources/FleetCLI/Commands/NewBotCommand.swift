@@ -3,6 +3,7 @@ import FleetCore
 import FleetGit
 import FoundationEssentials
 import Glibc
+import OpenClawConfig
 
 /// `fleet new`: make new manifests.
 struct NewCommand: ParsableCommand {
@@ -21,9 +22,14 @@ struct NewBotCommand: ParsableCommand {
             On a terminal, every answer not given as a flag is asked for. Without a terminal (scripts, CI), \
             the flags are the answers: --name is required, the token comes from --token-stdin.
 
+            When the Fleet manifest has no API key for the model's provider (spec.providers), the wizard \
+            asks for one (typing hidden) and stores it encrypted in the new bot's manifest; in scripts \
+            --provider-key-stdin reads it from the line after the tokens.
+
             Examples:
               fleet new bot
               printf '%s\\n' "$TOKEN" | fleet new bot --name support --channel telegram --token-stdin --dm-policy allowlist --allow-from 123456789
+              printf '%s\\n%s\\n' "$TOKEN" "$ANTHROPIC_KEY" | fleet new bot --name support --token-stdin --provider-key-stdin
             """)
 
     @Option(name: .long, help: "The bot's name: a lowercase slug (its agentId and file name).")
@@ -41,6 +47,9 @@ struct NewBotCommand: ParsableCommand {
     @Flag(name: .long, help: "Read the token from stdin (first line; for slack the app token is the second line).")
     var tokenStdin = false
 
+    @Flag(name: .long, help: "Read the model provider's API key from stdin (the line after the tokens), stored encrypted in this bot's manifest.")
+    var providerKeyStdin = false
+
     @Option(name: .long, help: "Who may DM the bot: pairing, allowlist, open or disabled.")
     var dmPolicy: String?
 
@@ -53,7 +62,7 @@ struct NewBotCommand: ParsableCommand {
     @OptionGroup var source: SourceOptions
 
     func run() throws {
-        let interactive = !tokenStdin && isatty(STDIN_FILENO) == 1
+        let interactive = !tokenStdin && !providerKeyStdin && isatty(STDIN_FILENO) == 1
         let keys = source.keysOrExit()
         guard let key = keys.primary else {
             CLIError(message: "no encryption key to store the token with; run fleet init, or make one: fleet secrets keygen --out .fleet/keys/fleet.key",
@@ -69,13 +78,16 @@ struct NewBotCommand: ParsableCommand {
             return nil
         }
 
+        // The Fleet manifest's provider keys, from the working tree: a provider it has a key for needs no question.
+        let fleetKeys = (try? FleetSession.load(ManifestSource(repository: source.repo, ref: "HEAD", path: source.path, worktree: true)))?
+            .fleet.providerKeys ?? [:]
         var answers: NewBotAnswers
         if interactive {
             Interrupt.exitOnSIGINT(code: 130) {
                 Prompter.restoreTerminal()
                 Output.out("\nstopped; nothing was written\n")
             }
-            answers = ask(nameProblem: nameProblem)
+            answers = ask(nameProblem: nameProblem, fleetKeys: fleetKeys)
         } else {
             answers = fromFlags(nameProblem: nameProblem)
         }
@@ -99,11 +111,19 @@ struct NewBotCommand: ParsableCommand {
         out += style.bold("To go live:") + "\n"
         out += "  \(git) add \(relative) && \(git) commit -m \"Add bot \(answers.name)\"\n"
         out += "  \(apply)\n"
+        if let provider = answers.provider {
+            let field = "providers.\(provider.id).apiKey"
+            if answers.providerKey?.isEmpty == false {
+                out += "The \(provider.displayName) API key is in the bot's manifest (encrypted); to use one key for every bot instead: fleet secrets set --fleet \(field)\n"
+            } else if fleetKeys[provider.id] == nil {
+                out += style.bold("No \(provider.displayName) API key is set;") + " the bot cannot answer without one: fleet secrets set --fleet \(field)\n"
+            }
+        }
         if answers.channel == "whatsapp" { out += "then pair WhatsApp: fleet login \(answers.name) whatsapp\n" }
         Output.out(out)
     }
 
-    private func ask(nameProblem: (String) -> String?) -> NewBotAnswers {
+    private func ask(nameProblem: (String) -> String?, fleetKeys: [String: String]) -> NewBotAnswers {
         let p = Prompter()
         Output.out(p.style.bold("New bot") + " (Ctrl-C stops; nothing is written until the end)\n\n")
         let name = name ?? p.ask("Name (lowercase letters, digits, -)", check: nameProblem)
@@ -120,6 +140,11 @@ struct NewBotCommand: ParsableCommand {
             token = p.secret("\(channel.capitalized) bot token")
             if channel == "slack" { appToken = p.secret("Slack app-level token (xapp-…)") }
         }
+        var providerKey: String?
+        if let id = ModelProviders.providerId(ofModel: model), let provider = ModelProviders.provider(id), fleetKeys[id] == nil {
+            Output.out(p.style.dim("The Fleet manifest has no \(provider.displayName) API key; this bot needs one to answer (empty: set it later).") + "\n")
+            providerKey = p.secret("\(provider.displayName) API key", optional: true)
+        }
         let policy = dmPolicy ?? p.choose("Who may message the bot directly (DM policy)", NewBot.dmPolicies.map { ($0.name, $0.explanation) })
         var allow = allowFrom
         if policy == "allowlist", allow.isEmpty {
@@ -128,7 +153,7 @@ struct NewBotCommand: ParsableCommand {
             }]
         }
         return NewBotAnswers(name: name, displayName: display, model: model, channel: channel, token: token, appToken: appToken,
-                             dmPolicy: policy, allowFrom: allow)
+                             dmPolicy: policy, allowFrom: allow, providerKey: providerKey)
     }
 
     private func fromFlags(nameProblem: (String) -> String?) -> NewBotAnswers {
@@ -140,14 +165,24 @@ struct NewBotCommand: ParsableCommand {
         let channel = channel ?? "telegram"
         var token: String?
         var appToken: String?
-        if tokenStdin {
-            let lines = String(decoding: Output.readStandardInput(), as: UTF8.self)
-                .split(whereSeparator: \.isNewline).map { $0.trimmed }
-            token = lines.first
-            appToken = lines.count > 1 ? lines[1] : nil
+        var providerKey: String?
+        if tokenStdin || providerKeyStdin {
+            var lines = String(decoding: Output.readStandardInput(), as: UTF8.self)
+                .split(whereSeparator: \.isNewline).map { $0.trimmed }[...]
+            if tokenStdin {
+                token = lines.popFirst()
+                if channel == "slack" { appToken = lines.popFirst() }
+            }
+            if providerKeyStdin {
+                providerKey = lines.popFirst()
+                if providerKey?.isEmpty ?? true {
+                    CLIError(message: "--provider-key-stdin: no API key on standard input (it comes after the tokens)", exitCode: 2).exit()
+                }
+            }
         }
         return NewBotAnswers(name: name, displayName: displayName ?? Self.title(name), model: model ?? NewBot.models[0],
-                             channel: channel, token: token, appToken: appToken, dmPolicy: dmPolicy ?? "pairing", allowFrom: allowFrom)
+                             channel: channel, token: token, appToken: appToken, dmPolicy: dmPolicy ?? "pairing", allowFrom: allowFrom,
+                             providerKey: providerKey)
     }
 
     /// Validates the new file with the rest of the working tree; an invalid one is removed again.

@@ -50,7 +50,8 @@ struct Prompter {
     }
 
     /// Reads a secret with echo off (termios); the typed text never appears on the terminal.
-    func secret(_ question: String) -> String {
+    /// With `optional`, an empty answer is accepted (returned as an empty string).
+    func secret(_ question: String, optional: Bool = false) -> String {
         while true {
             // Echo goes off before the question shows, so nothing typed after it can be echoed.
             var old = termios()
@@ -72,7 +73,7 @@ struct Prompter {
             }
             guard let line else { CLIError(message: "input ended; nothing was written", exitCode: 1).exit() }
             let value = line.trimmed
-            if !value.isEmpty { return value }
+            if !value.isEmpty || optional { return value }
             Output.out("  an answer is needed\n")
         }
     }

@@ -1,3 +1,5 @@
+import OpenClawConfig
+
 /// The answers of `fleet new bot`, checked, and the manifest they make.
 public struct NewBotAnswers: Sendable {
     /// The bot's name (a slug; its agentId and file name).
@@ -16,10 +18,13 @@ public struct NewBotAnswers: Sendable {
     public var dmPolicy: String
     /// Sender ids allowed to DM the bot.
     public var allowFrom: [String]
+    /// The API key of the model's provider, for this bot (asked when the Fleet manifest has none
+    /// for that provider); sealed before it is written.
+    public var providerKey: String?
 
     /// Creates answers.
     public init(name: String, displayName: String, model: String, channel: String, token: String?, appToken: String? = nil,
-                dmPolicy: String, allowFrom: [String]) {
+                dmPolicy: String, allowFrom: [String], providerKey: String? = nil) {
         self.name = name
         self.displayName = displayName
         self.model = model
@@ -28,7 +33,11 @@ public struct NewBotAnswers: Sendable {
         self.appToken = appToken
         self.dmPolicy = dmPolicy
         self.allowFrom = allowFrom
+        self.providerKey = providerKey
     }
+
+    /// The model's provider when fleet can hold a key for it (`anthropic` for `anthropic/...`).
+    public var provider: ModelProvider? { ModelProviders.providerId(ofModel: model).flatMap(ModelProviders.provider) }
 }
 
 /// What `fleet new bot` offers and how it writes the manifest.
@@ -87,6 +96,9 @@ public enum NewBot {
             out.append("DM policy must be one of \(dmPolicies.map(\.name).joined(separator: ", "))")
         }
         if a.dmPolicy == "allowlist", a.allowFrom.isEmpty { out.append("an allowlist needs at least one sender id (--allow-from)") }
+        if let key = a.providerKey, !key.isEmpty, a.provider == nil {
+            out.append("fleet keeps API keys only for the providers it knows (\(ModelProviders.ids.joined(separator: ", "))), not for model '\(a.model)'")
+        }
         return out
     }
 
@@ -99,6 +111,11 @@ public enum NewBot {
         }
         if a.channel == "slack", let app = a.appToken {
             credentials.append(("appToken", try sealer(a.name, "channels.slack.default.appToken", app)))
+        }
+        var providers = ""
+        if let key = a.providerKey, !key.isEmpty, let provider = a.provider {
+            let sealed = try sealer(a.name, "providers.\(provider.id).apiKey", key)
+            providers = "  providers:\n    \(provider.id): {apiKey: \(YAMLText.quote(sealed))}\n"
         }
         var allow = a.allowFrom
         if a.dmPolicy == "open", !allow.contains("*") { allow = ["*"] }
@@ -119,7 +136,7 @@ public enum NewBot {
             spec:
               displayName: \(YAMLText.quote(a.displayName))
               model: \(YAMLText.quote(a.model))
-              systemPrompt: |
+            \(providers)  systemPrompt: |
                 You are \(a.displayName), a helpful assistant. Answer briefly and politely.
               gateway: {port: auto, bind: loopback}
               channels:
