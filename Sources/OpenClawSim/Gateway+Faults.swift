@@ -40,9 +40,14 @@ extension Gateway {
         if let index = accounts.firstIndex(where: { $0.key == account.key }) { accounts[index].lastInboundAtMs = Clock.wallMs() }
         let peer = String(1_000_001 + Int.random(in: 0..<5))
         let text = ["hello", "what are your opening hours?", "thanks!", "can you help me?", "ping"].randomElement() ?? "hi"
+        // The agent run needs its model provider's key: without one it fails, and no reply is written.
+        let missingKey = Self.primaryModel(config.value).flatMap {
+            modelKeys.missingKeyMessage(model: $0, stateDir: paths.stateDir, agentId: sessions.agentId)
+        }
         let key = sessions.recordExchange(
             channel: account.channel, accountId: account.accountId, peer: peer,
-            text: text, reply: "(simulated reply to: \(text))")
+            text: text, reply: missingKey == nil ? "(simulated reply to: \(text))" : nil)
         logger.info(account.channel, "[\(account.accountId)] inbound message from \(peer) -> \(key)")
+        if let missingKey { logger.error("agent", missingKey) }
     }
 }

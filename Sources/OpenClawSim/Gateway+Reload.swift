@@ -62,6 +62,12 @@ extension Gateway {
     /// Applies a hot-reloadable config: channels, secrets, logging, agent.
     private func apply(_ fresh: LoadedConfig) throws(StartupRefusal) {
         let freshAccounts = try ChannelDiscovery.accounts(in: fresh.value, paths: paths)
+        let freshKeys: ModelProviderKeys
+        do {
+            freshKeys = try ModelProviderKeys.resolve(fresh.value)
+        } catch {
+            throw error.reload
+        }
         var freshSettings = settings
         if settings.secretFromConfig {
             let resolved = try GatewaySettings.resolve(options: options, config: fresh.value)
@@ -70,6 +76,7 @@ extension Gateway {
         }
         config = fresh
         settings = freshSettings
+        modelKeys = freshKeys
         let levels = Self.logLevels(config: fresh.value, verbose: options.verbose)
         logger.fileLevel = levels.file
         logger.consoleLevel = levels.console

@@ -13,6 +13,8 @@ final class Gateway {
     var config: LoadedConfig
     var logger: Logger
     var accounts: [ChannelAccount]
+    /// The model provider keys of the live config (see ``ModelProviderKeys``).
+    var modelKeys: ModelProviderKeys
     var sessions: SessionStore
     var server: HTTPServer?
     var signals: SignalWatcher?
@@ -45,6 +47,11 @@ final class Gateway {
         config = loaded
         settings = try GatewaySettings.resolve(options: options, config: loaded.value)
         accounts = try ChannelDiscovery.accounts(in: loaded.value, paths: paths)
+        do {
+            modelKeys = try ModelProviderKeys.resolve(loaded.value)
+        } catch {
+            throw error.startup
+        }
         sessions = SessionStore(stateDir: paths.stateDir, agentId: SessionStore.agentId(in: loaded.value))
         let levels = Self.logLevels(config: loaded.value, verbose: options.verbose)
         logger = Logger(filePath: Self.logFile(config: loaded.value), fileLevel: levels.file, consoleLevel: levels.console)

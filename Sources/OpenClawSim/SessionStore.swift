@@ -43,17 +43,18 @@ final class SessionStore {
     /// Every session entry by key, as on disk.
     func all() -> [String: JSONValue] { load() }
 
-    /// Records one inbound message and its reply: updates the session entry and appends both
-    /// to the transcript. Returns the session key.
+    /// Records one inbound message and its reply (nil: the agent run failed, so no reply and no
+    /// output tokens): updates the session entry and appends both to the transcript. Returns the
+    /// session key.
     @discardableResult
-    func recordExchange(channel: String, accountId: String, peer: String, text: String, reply: String) -> String {
+    func recordExchange(channel: String, accountId: String, peer: String, text: String, reply: String?) -> String {
         var all = load()
         let key = "agent:\(agentId):\(channel):direct:\(peer)"
         let now = Clock.wallMs()
         let existing = all[key]
         let sessionId = existing?["sessionId"]?.stringValue ?? Self.newSessionId()
         let input = (existing?["inputTokens"]?.intValue ?? 0) + Int64.random(in: 20...200)
-        let output = (existing?["outputTokens"]?.intValue ?? 0) + Int64.random(in: 40...400)
+        let output = (existing?["outputTokens"]?.intValue ?? 0) + (reply == nil ? 0 : Int64.random(in: 40...400))
         all[key] = .object([
             "sessionId": .string(sessionId),
             "updatedAt": .int(now),
@@ -76,7 +77,7 @@ final class SessionStore {
                 "type": .string("session"), "version": .int(1), "id": .string(sessionId), "timestamp": .string(iso),
             ]).json(pretty: false) + "\n"
         }
-        for (role, content) in [("user", text), ("assistant", reply)] {
+        for (role, content) in [("user", text)] + (reply.map { [("assistant", $0)] } ?? []) {
             lines += JSONValue.object([
                 "type": .string("message"), "timestamp": .string(iso),
                 "message": .object([

@@ -104,7 +104,8 @@ import Testing
     @Test func trafficWritesSessionsAndTranscripts() async throws {
         let sandbox = SimSandbox()
         let port = Ports.free()
-        let sim = try await startGateway(sandbox, port: port, env: ["OPENCLAW_SIM_TRAFFIC_PER_MIN": "1200"])
+        // The agent's model is anthropic/...: its key comes from the environment, as in OpenClaw.
+        let sim = try await startGateway(sandbox, port: port, env: ["OPENCLAW_SIM_TRAFFIC_PER_MIN": "1200", "ANTHROPIC_API_KEY": "sk-ant-test"])
         defer { sim.signal(SIGKILL) }
         let index = sandbox.stateDir + "/agents/support/sessions/sessions.json"
         #expect(await eventually { (try? JSON5.parse(sandbox.read(index)))?.objectValue?.isEmpty == false })
