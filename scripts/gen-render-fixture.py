@@ -7,7 +7,7 @@ tsv = sys.argv[1] if len(sys.argv) > 1 else os.path.join(here, '..', '..', 'shar
 out = os.path.join(here, '..', 'Tests', 'FleetCoreTests', 'Fixtures', 'openclaw-config-paths.tsv')
 prefixes = ['gateway.port', 'gateway.channelHealthCheckMinutes', 'gateway.mode', 'gateway.bind', 'gateway.customBindHost', 'gateway.auth', 'gateway.reload',
             'agents.list', 'agents.defaults.workspace', 'bindings', 'session', 'tools', 'browser', 'logging',
-            'secrets.providers'] + [f'channels.{c}.accounts' for c in ['telegram', 'discord', 'slack', 'whatsapp', 'signal']]
+            'secrets.providers', 'models.providers'] + [f'channels.{c}.accounts' for c in ['telegram', 'discord', 'slack', 'whatsapp', 'signal']]
 rows = [l.rstrip('\n').split('\t') for l in open(tsv)][1:]
 with open(out, 'w') as f:
     f.write('# Derived from shared/openclaw/config-paths.tsv (OpenClaw config baseline): the paths fleet renders, with types.\n')

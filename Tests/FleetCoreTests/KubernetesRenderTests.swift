@@ -106,11 +106,12 @@ enum KubernetesFixtures {
         let support = try #require(bundle.objects.first { $0.file == "support/externalsecret.yaml" })
         #expect(!bundle.files.contains { $0.path.hasSuffix("/secret.yaml") })
         let data = support.value["spec"]?["data"]?.arrayValue ?? []
-        #expect(data.compactMap { $0["secretKey"]?.stringValue } == ["gateway-token", "telegram-default-botToken"])
+        #expect(data.compactMap { $0["secretKey"]?.stringValue } == ["gateway-token", "model-anthropic-apiKey", "telegram-default-botToken"])
         #expect(data.first?["remoteRef"]?["key"] == "demo/support")
         #expect(support.value["spec"]?["target"]?["name"] == "support-secrets")
         let everything = bundle.files.map(\.text).joined()
         #expect(!everything.contains("demo-support-token"))
+        #expect(!everything.contains("sk-ant-demo-fleet-key"), "the Fleet's provider key is not in the ExternalSecret output")
         #expect(!everything.contains("secrets-fingerprint"))
     }
 
