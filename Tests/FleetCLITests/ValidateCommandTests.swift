@@ -11,11 +11,11 @@ import Testing
     /// The demo key (0600 copy): the tokens of these tests are encrypted with it.
     static let keyFile = try! DemoKey.file()
 
-    /// Runs fleet with a clean environment (no colour) and the demo key.
-    static func run(_ args: [String], cwd: String? = nil) throws -> ProcessResult {
+    /// Runs fleet with a clean environment (no colour) and the demo key (none with `key: false`).
+    static func run(_ args: [String], cwd: String? = nil, key: Bool = true) throws -> ProcessResult {
         var env = ProcessInfo.processInfo.environment
         env["NO_COLOR"] = "1"
-        env["FLEET_KEY_FILE"] = keyFile
+        env["FLEET_KEY_FILE"] = key ? keyFile : nil
         env["ENCRYPTION_KEY"] = nil
         env["FLEET_ENCRYPTION_KEYS"] = nil
         return try runProcess(fleet, args, env: env, cwd: cwd)
@@ -28,9 +28,18 @@ import Testing
         #expect(r.status == 0, "\(r.stderr)")
     }
 
-    /// A repository "r" with one valid bot committed.
+    /// The Fleet manifest of repository "r" with an Anthropic key (the bots' default model's
+    /// provider), encrypted with `fleet secrets encrypt`.
+    static func writeFleet(_ fx: GitFixture) throws {
+        try fx.write("r", "fleet/fleet.yaml", "apiVersion: fleet/v1\nkind: Fleet\nmetadata: {name: t}\nspec:\n  providers: {anthropic: {apiKey: sk-ant-test-key}}\n")
+        let r = try run(["secrets", "encrypt", fx.path("r") + "/fleet/fleet.yaml"])
+        #expect(r.status == 0 && r.stdout.contains("encrypted Fleet providers.anthropic.apiKey"), "\(r.stdout)\(r.stderr)")
+    }
+
+    /// A repository "r" with the Fleet manifest and one valid bot committed.
     static func validRepo(_ fx: GitFixture) throws -> String {
         let path = try fx.makeRepo("r")
+        try writeFleet(fx)
         try writeBot(fx, "alpha")
         try fx.commitAll("r", "Add alpha")
         return path
@@ -92,6 +101,47 @@ import Testing
         let ok = try Self.run(["validate", "--repo", path, "--json", "--ref", "HEAD~1"])
         #expect(ok.status == 0)
         #expect(ok.stdout.trimmingCharacters(in: .whitespacesAndNewlines) == "[]")
+    }
+
+    /// A pull-request check has no key: validate checks the envelopes' form and key ids, lists the
+    /// values it could not open (one W011 per key id) and exits 0; a malformed envelope is still an
+    /// error; plan still needs the key.
+    @Test func withoutTheKeyValidateChecksTheEnvelopesAndExitsZero() throws {
+        let fx = try GitFixture()
+        let path = try Self.validRepo(fx)
+        let r = try Self.run(["validate", "--repo", path], key: false)
+        #expect(r.status == 0, "\(r.stderr)")
+        #expect(r.stderr.contains("fleet/fleet.yaml:5:35: warning[W011]: 2 encrypted values were not opened: sealed with key 5c72db55, which is not loaded (no keys are loaded); their form and key id are fine: Fleet providers.anthropic.apiKey, alpha channels.telegram.default.botToken"), "\(r.stderr)")
+        #expect(r.stderr.contains("valid; 0 errors, 1 warning"), "\(r.stderr)")
+        let json = try Self.run(["validate", "--repo", path, "--json"], key: false)
+        #expect(json.status == 0)
+        let array = try #require(try JSONSerialization.jsonObject(with: Data(json.stdout.utf8)) as? [[String: Any]], "\(json.stdout)")
+        #expect(array.map { $0["code"] as? String } == ["W011"])
+        let plan = try Self.run(["plan", "--repo", path, "--state-root", fx.path("state")], key: false)
+        #expect(plan.status == 1, "\(plan.stdout)\(plan.stderr)")
+        #expect((plan.stdout + plan.stderr).contains("error[E051]"), "\(plan.stdout)\(plan.stderr)")
+
+        let bot = try String(contentsOfFile: path + "/fleet/bots/alpha.yaml", encoding: .utf8)
+        try fx.write("r", "fleet/bots/alpha.yaml", bot.replacingOccurrences(of: ",iv:", with: ",iv:AA==,x:"))
+        try fx.commitAll("r", "break the envelope")
+        let broken = try Self.run(["validate", "--repo", path], key: false)
+        #expect(broken.status == 1)
+        #expect(broken.stderr.contains("error[E052]: channels.telegram.default.botToken of bot 'alpha' is not a valid ENC[...] envelope"), "\(broken.stderr)")
+        for output in [r.stdout, r.stderr, json.stdout, plan.stdout, plan.stderr, broken.stderr] {
+            #expect(!output.contains("sk-ant-test-key") && !output.contains("t-alpha\""))
+        }
+    }
+
+    @Test func aBotWhoseModelProviderHasNoKeyIsAWarningWithTheCommand() throws {
+        let fx = try GitFixture()
+        let path = try Self.validRepo(fx)
+        try Self.writeBot(fx, "beta", "  model: openai/gpt-4.1")
+        try fx.commitAll("r", "Add beta")
+        let r = try Self.run(["validate", "--repo", path])
+        #expect(r.status == 0, "\(r.stderr)")
+        #expect(r.stderr.contains("fleet/bots/beta.yaml:9:10: warning[W010]: bot 'beta' uses model openai/gpt-4.1 but no OpenAI API key is set (spec.providers.openai.apiKey in the Fleet or Bot manifest); its gateway cannot answer without one"), "\(r.stderr)")
+        #expect(r.stderr.contains("  = fix: run: fleet secrets set --fleet providers.openai.apiKey (every bot), or: fleet secrets set beta providers.openai.apiKey (this bot only)"), "\(r.stderr)")
+        #expect(r.stderr.contains("valid; 0 errors, 1 warning"))
     }
 
     @Test func worktreeVersusCommit() throws {
