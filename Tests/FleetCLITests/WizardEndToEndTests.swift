@@ -68,6 +68,7 @@ import Testing
         #expect(initial.stdout.isEmpty, "the key or another file is not committed/ignored: \(initial.stdout)")
 
         let token = "7000001:wizard-SECRET-token"
+        let apiKey = "sk-wizard-SECRET-openai-key"
         let steps: [[String]] = [
             ["Name (lowercase letters, digits, -): ", "Wizard Bot"],   // refused: not a slug
             ["Name (lowercase letters, digits, -): ", "wizbot"],
@@ -75,6 +76,7 @@ import Testing
             ["Choice [1]: ", "4"],                                    // openai/gpt-4.1
             ["Choice [1]: ", "1"],                                    // telegram
             ["(typing is hidden): ", token],
+            ["OpenAI API key (typing is hidden): ", apiKey],           // the Fleet manifest has none
             ["Choice [1]: ", "allowlist"],
             ["Allowed sender ids, comma-separated: ", "111, 222"],
         ]
@@ -82,6 +84,9 @@ import Testing
         let wizard = try runProcess("/usr/bin/env", ["python3", "-c", Self.driver, stepsJSON, fleet, "new", "bot"], env: env, cwd: dir)
         #expect(wizard.status == 0, "\(wizard.stdout)\(wizard.stderr)")
         #expect(!wizard.stdout.contains(token), "the token was echoed:\n\(wizard.stdout)")
+        #expect(!wizard.stdout.contains(apiKey), "the API key was echoed:\n\(wizard.stdout)")
+        #expect(wizard.stdout.contains("The Fleet manifest has no OpenAI API key"), "\(wizard.stdout)")
+        #expect(wizard.stdout.contains("to use one key for every bot instead: fleet secrets set --fleet providers.openai.apiKey"), "\(wizard.stdout)")
         #expect(wizard.stdout.contains("try 'wizard-bot'"), "\(wizard.stdout)")
         #expect(wizard.stdout.contains("only the sender ids you list may talk to the bot"))
         #expect(wizard.stdout.contains("git add fleet/bots/wizbot.yaml && git commit -m \"Add bot wizbot\""), "\(wizard.stdout)")
@@ -89,6 +94,7 @@ import Testing
         let manifest = try String(contentsOfFile: dir + "/fleet/bots/wizbot.yaml", encoding: .utf8)
         #expect(!manifest.contains(token) && manifest.contains("botToken: \"ENC[AES256_GCM,"))
         #expect(manifest.contains("model: openai/gpt-4.1") && manifest.contains("allowFrom: [\"111\", \"222\"]"))
+        #expect(!manifest.contains(apiKey) && manifest.contains("  providers:\n    openai: {apiKey: \"ENC[AES256_GCM,"), "\(manifest)")
 
         #expect(try runProcess(fleet, ["validate", "--worktree"], env: env, cwd: dir).status == 0)
         // The two commands the wizard printed.
@@ -99,9 +105,33 @@ import Testing
         let fleetState = try FleetState.load(from: state + "/state.json")
         #expect(fleetState.bots["wizbot"]?.phase == .Running)
         let config = try String(contentsOfFile: state + "/bots/wizbot/config.json5", encoding: .utf8)
-        #expect(config.contains("openai/gpt-4.1"))
+        #expect(config.contains("openai/gpt-4.1") && config.contains("fleet-model-openai-apikey") && !config.contains(apiKey))
+        #expect(try String(contentsOfFile: state + "/bots/wizbot/secrets/model-openai-apiKey", encoding: .utf8) == apiKey)
         let elapsed = Date().timeIntervalSince(started)
         print("wizard path (init, wizard in a pty, validate, commit, apply to Running): \(String(format: "%.2f", elapsed)) s")
         #expect(elapsed < 30)
+    }
+
+    /// Scripts give the model provider's key on stdin after the tokens; it is stored encrypted.
+    @Test func scriptedNewBotTakesTheProviderKeyFromStdin() throws {
+        let scratch = try TempDirectory(prefix: "fleet-wizard")
+        let dir = scratch.file("f")
+        var env = testEnv()
+        env["HOME"] = scratch.path
+        let fleet = TestPaths.executable("fleet")
+        #expect(try runProcess(fleet, ["init", dir, "--gateway-command", "openclaw-sim gateway run"], env: env).status == 0)
+        let args = ["new", "bot", "--name", "flagbot", "--channel", "telegram", "--token-stdin", "--provider-key-stdin",
+                    "--model", "anthropic/claude-haiku-4-5"]
+        let missing = try runProcess(fleet, args, env: env, cwd: dir, stdin: Data("7000002:flag-token\n".utf8))
+        #expect(missing.status == 2 && missing.stderr.contains("--provider-key-stdin: no API key on standard input"), "\(missing.stderr)")
+        let made = try runProcess(fleet, args, env: env, cwd: dir, stdin: Data("7000002:flag-token\nsk-ant-FLAG-secret\n".utf8))
+        #expect(made.status == 0, "\(made.stdout)\(made.stderr)")
+        #expect(!(made.stdout + made.stderr).contains("sk-ant-FLAG-secret"))
+        let manifest = try String(contentsOfFile: dir + "/fleet/bots/flagbot.yaml", encoding: .utf8)
+        #expect(manifest.contains("  providers:\n    anthropic: {apiKey: \"ENC[AES256_GCM,") && !manifest.contains("sk-ant-FLAG-secret"), "\(manifest)")
+        let validate = try runProcess(fleet, ["validate", "--worktree"], env: env, cwd: dir)
+        #expect(validate.status == 0 && !validate.stderr.contains("bot 'flagbot' uses model"), "\(validate.stderr)")
+        let decrypted = try runProcess(fleet, ["secrets", "decrypt", "fleet/bots/flagbot.yaml"], env: env, cwd: dir)
+        #expect(decrypted.stdout.contains("apiKey: \"sk-ant-FLAG-secret\""), "\(decrypted.stdout)\(decrypted.stderr)")
     }
 }
