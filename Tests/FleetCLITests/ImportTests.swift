@@ -238,6 +238,86 @@ import Testing
         #expect(throws: ImportError.self) { try OpenClawImporter.run("{ gateway: ", source: "broken.json5") }
     }
 
+    /// Model provider keys and channel tokens, some literal, some references.
+    static let withModels = """
+        {
+          gateway: { mode: "local" },
+          agents: { list: [{ id: "main", model: "anthropic/claude-sonnet-4-5" }] },
+          models: {
+            mode: "merge",
+            providers: {
+              anthropic: { apiKey: "sk-ant-IMPORTED-secret" },
+              openai: { apiKey: "${OPENAI_API_KEY}", baseUrl: "https://api.openai.com/v1", models: [] },
+              "my-proxy": { baseUrl: "http://127.0.0.1:4000", apiKey: "sk-proxy-IMPORTED-secret", models: [{ id: "m1", name: "M1" }] },
+            },
+          },
+          channels: { telegram: { botToken: "9:IMPORTED-token" } },
+        }
+        """
+    static let importedSecrets = ["sk-ant-IMPORTED-secret", "sk-proxy-IMPORTED-secret", "9:IMPORTED-token"]
+
+    @Test func withAKeyImportEncryptsTokensAndProviderKeys() throws {
+        let key = try SecretKey(bytes: [UInt8](repeating: 0x42, count: 32), source: "test")
+        let result = try OpenClawImporter.run(Self.withModels, source: "openclaw.json5", keys: SecretKeys([key]))
+        let text = result.files.map(\.text).joined(separator: "\n")
+        for secret in Self.importedSecrets { #expect(!text.contains(secret), "\(secret) written in plain text") }
+        #expect(!text.contains("allowPlaintext"), "nothing is plain text, so nothing needs allowing:\n\(text)")
+        #expect(result.encrypted == 2 && result.keyId == key.id)
+        let fleetText = try #require(result.files.first { $0.path == "fleet.yaml" }?.text)
+        #expect(fleetText.contains("  providers:\n    anthropic:\n      apiKey: \"ENC[AES256_GCM,"), "\(fleetText)")
+        // References hold no secret and stay; a key of a provider fleet does not know is dropped, never copied.
+        #expect(fleetText.contains("${OPENAI_API_KEY}") && fleetText.contains("my-proxy"))
+        #expect(result.report.contains { $0.path == "models.providers.anthropic.apiKey" && $0.destination == "fleet.yaml spec.providers.anthropic.apiKey" })
+        #expect(result.report.contains { $0.path == "models.providers.my-proxy.apiKey" && $0.destination.hasPrefix("not imported") })
+        #expect(result.warnings.contains { $0.contains("models.providers.my-proxy.apiKey is not imported") })
+
+        // The manifests validate with the key, and the rendering gets the plaintext back in secret files only.
+        let files = result.files.map { SourceFile(path: "fleet/" + $0.path, bytes: Array($0.text.utf8)) }
+        var set = ManifestLoader.load(SourceSnapshot(commit: nil, files: files, diagnostics: [], source: ManifestSource(worktree: true)))
+        set.secrets = SecretOpener(keys: SecretKeys([key]))
+        let audit = SecretAudit(opener: set.secrets).diagnostics(for: set)
+        #expect(set.isValid && audit.isEmpty, "\(set.diagnostics.map(\.message)) \(audit.map(\.message))")
+        let secrets = set.secrets
+        let renderer = Renderer(fleet: set.fleet, stateRoot: "/srv/fleet", commit: nil, fingerprinter: Fingerprinter(key: [1]),
+                                openSecret: { bot, field, raw in try secrets.open(bot: bot, field: field, raw: raw) })
+        let main = try renderer.render(try #require(set.bot(named: "main")), port: 19_000)
+        #expect(secret(main, "providers.anthropic.apiKey") == "sk-ant-IMPORTED-secret")
+        #expect(secret(main, "channels.telegram.default.botToken") == "9:IMPORTED-token")
+        let providers = main.config["models"]?["providers"]
+        #expect(providers?["anthropic"]?["apiKey"]?["source"] == "file")
+        #expect(providers?["openai"]?["apiKey"] == "${OPENAI_API_KEY}")
+        #expect(providers?["my-proxy"]?["apiKey"] == nil && providers?["my-proxy"]?["baseUrl"] == "http://127.0.0.1:4000")
+        #expect(main.config["models"]?["mode"] == "merge")
+        for secret in Self.importedSecrets { #expect(!main.fileText.contains(secret)) }
+    }
+
+    @Test func withoutAKeyImportFallsBackToAllowedPlainText() throws {
+        let result = try OpenClawImporter.run(Self.withModels, source: "openclaw.json5")
+        let fleetText = try #require(result.files.first { $0.path == "fleet.yaml" }?.text)
+        #expect(fleetText.contains("allowPlaintext: true") && fleetText.contains("apiKey: sk-ant-IMPORTED-secret"), "\(fleetText)")
+        #expect(result.encrypted == 0 && result.keyId == nil)
+        #expect(result.warnings.contains { $0.contains("2 credential(s) are plain text in the manifests because no encryption key is loaded") })
+    }
+
+    @Test func commandEncryptsWithTheKeyFile() throws {
+        let dir = try TempDirectory(prefix: "fleet-import")
+        try Data(Self.withModels.utf8).write(to: URL(fileURLWithPath: dir.file("openclaw.json")))
+        var env = ProcessInfo.processInfo.environment
+        env["NO_COLOR"] = "1"
+        for k in ["FLEET_KEY_FILE", "ENCRYPTION_KEY", "FLEET_ENCRYPTION_KEYS"] { env[k] = nil }
+        let fleet = TestPaths.executable("fleet")
+        let key = dir.file("k.key")
+        #expect(try runProcess(fleet, ["secrets", "keygen", "--out", key], env: env).status == 0)
+        let run = try runProcess(fleet, ["import", dir.file("openclaw.json"), "--out", dir.file("fleet"), "--key-file", key, "--repo", dir.path], env: env)
+        #expect(run.status == 0, "\(run.stderr)")
+        #expect(run.stdout.contains("2 credentials encrypted with key "), "\(run.stdout)")
+        var written = ""
+        for file in ["fleet/fleet.yaml", "fleet/bots/main.yaml"] { written += try String(contentsOfFile: dir.file(file), encoding: .utf8) }
+        for secret in Self.importedSecrets { #expect(!written.contains(secret) && !run.stdout.contains(secret)) }
+        let validate = try runProcess(fleet, ["validate", "--worktree", "--repo", dir.path, "--path", "fleet", "--key-file", key], env: env)
+        #expect(validate.status == 0 && validate.stderr.contains("0 errors, 0 warnings"), "\(validate.stderr)")
+    }
+
     @Test func commandWritesManifestsAndReport() throws {
         let dir = try TempDirectory(prefix: "fleet-import")
         try Data(Self.multiAgent.utf8).write(to: URL(fileURLWithPath: dir.file("openclaw.json")))
