@@ -7,8 +7,9 @@ import Testing
 import Glibc
 #endif
 
-/// A local mock of the Telegram, Discord and Slack APIs on one loopback port: `good-*` tokens
-/// work, anything else is rejected the way each provider rejects it.
+/// A local mock of the Telegram, Discord and Slack APIs, and of Anthropic's and OpenAI's models
+/// lists, on one loopback port: `good-*` tokens and keys work, anything else is rejected the way
+/// each provider rejects it.
 final class MockProviders: @unchecked Sendable {
     let port: Int
     private let fd: Int32
@@ -62,7 +63,14 @@ final class MockProviders: @unchecked Sendable {
         let head = String(decoding: data, as: UTF8.self).components(separatedBy: "\r\n")
         let requestLine = head.first ?? ""
         let auth = head.first { $0.lowercased().hasPrefix("authorization:") }.map { String($0.dropFirst(14)).trimmingCharacters(in: .whitespaces) } ?? ""
-        lock.withLock { _requests.append("\(requestLine) | \(auth)") }
+        func header(_ name: String) -> String? {
+            head.first { $0.lowercased().hasPrefix(name + ":") }.map { String($0.dropFirst(name.count + 1)).trimmingCharacters(in: .whitespaces) }
+        }
+        let apiKey = header("x-api-key")
+        let version = header("anthropic-version")
+        lock.withLock {
+            _requests.append("\(requestLine) | \(auth)" + (apiKey.map { " | x-api-key: \($0) | anthropic-version: \(version ?? "-")" } ?? ""))
+        }
         let parts = requestLine.split(separator: " ")
         let path = parts.count > 1 ? String(parts[1]) : ""
         let (status, body): (Int, String)
@@ -78,6 +86,20 @@ final class MockProviders: @unchecked Sendable {
             (status, body) = auth.hasPrefix("Bearer good-")
                 ? (200, #"{"ok":true,"url":"https://acme.slack.com/","team":"Acme","user":"opsbot","team_id":"T1"}"#)
                 : (200, #"{"ok":false,"error":"invalid_auth"}"#)
+        } else if path == "/v1/models?limit=1", parts.first == "GET", let apiKey {
+            // Anthropic: x-api-key and anthropic-version.
+            if version == nil {
+                (status, body) = (400, #"{"type":"error","error":{"type":"invalid_request_error","message":"anthropic-version: header is required"}}"#)
+            } else {
+                (status, body) = apiKey.hasPrefix("good-")
+                    ? (200, #"{"data":[{"type":"model","id":"claude-sonnet-4-5","display_name":"Claude Sonnet 4.5","created_at":"2025-09-29T00:00:00Z"}],"has_more":true,"first_id":"claude-sonnet-4-5","last_id":"claude-sonnet-4-5"}"#)
+                    : (401, #"{"type":"error","error":{"type":"authentication_error","message":"invalid x-api-key"}}"#)
+            }
+        } else if path == "/v1/models?limit=1", parts.first == "GET" {
+            // OpenAI: a bearer token; the 401 message repeats the key's start and end, as OpenAI's does.
+            (status, body) = auth.hasPrefix("Bearer good-")
+                ? (200, #"{"object":"list","data":[{"id":"gpt-4.1","object":"model","created":1744316542,"owned_by":"system"}]}"#)
+                : (401, #"{"error":{"message":"Incorrect API key provided: \#(auth.dropFirst(7).prefix(8))****\#(auth.suffix(4)). You can find your API key at https://platform.openai.com/account/api-keys.","type":"invalid_request_error","param":null,"code":"invalid_api_key"}}"#)
         } else {
             (status, body) = (404, "{}")
         }
@@ -164,6 +186,60 @@ final class MockProviders: @unchecked Sendable {
         #expect(first.status == .error && first.message == "cannot read credentials.botToken: no key for kid k1")
     }
 
+    // MARK: model provider keys
+
+    static let fleetWithKeys = """
+        apiVersion: fleet/v1
+        kind: Fleet
+        metadata: {name: t}
+        spec:
+          secrets: {allowPlaintext: true}
+          providers:
+            anthropic: {apiKey: ANTHROPIC_KEY}
+            google: {apiKey: unchecked-google-key}
+        """
+
+    func keyedSet(anthropic: String, own: String) throws -> ManifestSet {
+        let fleet = Self.fleetWithKeys.replacingOccurrences(of: "ANTHROPIC_KEY", with: anthropic)
+        let files = [
+            SourceFile(path: "fleet/fleet.yaml", bytes: Array(fleet.utf8)),
+            SourceFile(path: "fleet/bots/a.yaml", bytes: Array(ManifestText.bot("a").utf8)),
+            SourceFile(path: "fleet/bots/b.yaml", bytes: Array(ManifestText.bot("b", spec: "  providers: {openai: {apiKey: \(own)}}").utf8)),
+        ]
+        let set = ManifestLoader.load(SourceSnapshot(commit: nil, files: files, diagnostics: [], source: ManifestSource(worktree: true)))
+        #expect(set.isValid, "\(set.diagnostics.map(\.message))")
+        return set
+    }
+
+    @Test func providerKeysAreCheckedOnceEachAgainstTheirAPIs() throws {
+        let mock = MockProviders()
+        let set = try keyedSet(anthropic: "good-ant-1", own: "good-oai-2")
+        let checker = ProviderKeyChecker(endpoints: ModelAPIEndpoints(anthropic: mock.base, openai: mock.base), timeout: .seconds(3))
+        let results = checker.check(set.bots, fleet: set.fleet)
+        #expect(results.map { "\($0.scope) \($0.provider) \($0.bots) \($0.status)" } == [
+            "Fleet anthropic [\"a\", \"b\"] ok", "Fleet google [\"a\", \"b\"] skipped", "b openai [\"b\"] ok",
+        ])
+        #expect(results[0].message == "key works (Anthropic lists its models)")
+        #expect(results[1].message == "fleet has no key check for Google Gemini; it checks Anthropic and OpenAI keys")
+        let seen = mock.requests
+        #expect(seen.filter { $0.contains("x-api-key") } == ["GET /v1/models?limit=1 HTTP/1.1 |  | x-api-key: good-ant-1 | anthropic-version: 2023-06-01"])
+        #expect(seen.contains("GET /v1/models?limit=1 HTTP/1.1 | Bearer good-oai-2"))
+        #expect(!seen.contains { $0.contains("unchecked-google-key") }, "nothing is sent for providers without a check")
+    }
+
+    @Test func rejectedProviderKeysSayWhereToGetOneAndNeverEchoTheKey() throws {
+        let mock = MockProviders()
+        let set = try keyedSet(anthropic: "revoked-ant-key", own: "revoked-oai-key-9876")
+        let checker = ProviderKeyChecker(endpoints: ModelAPIEndpoints(anthropic: mock.base, openai: mock.base), timeout: .seconds(3))
+        let results = checker.check(set.bots, fleet: set.fleet)
+        #expect(results.map(\.status) == [.rejected, .skipped, .rejected])
+        #expect(results[0].message == "Anthropic rejected the API key (401 authentication_error); create a key at console.anthropic.com → Settings → API Keys, then run: fleet secrets set --fleet providers.anthropic.apiKey")
+        #expect(results[2].message == "OpenAI rejected the API key (401 invalid_request_error, invalid_api_key); create a key at platform.openai.com → API keys, then run: fleet secrets set b providers.openai.apiKey")
+        for r in results { #expect(!r.message.contains("revoked") && !r.message.contains("9876"), "\(r.message)") }
+        let down = ProviderKeyChecker(endpoints: ModelAPIEndpoints(anthropic: "http://127.0.0.1:\(freePort())", openai: mock.base), timeout: .seconds(2))
+        #expect(down.check(set.bots, fleet: set.fleet).first?.status == .unreachable)
+    }
+
     @Test func commandPrintsAVerdictPerChannel() throws {
         let mock = MockProviders()
         let fx = try GitFixture()
@@ -188,5 +264,32 @@ final class MockProviders: @unchecked Sendable {
         env["FLEET_TELEGRAM_API"] = "http://127.0.0.1:\(freePort())"
         let down = try runProcess(fleet, ["check", "good", "--repo", repo], env: env)
         #expect(down.status == 1 && down.stdout.contains("UNREACHABLE: could not reach Telegram"))
+    }
+
+    @Test func commandChecksProviderKeysToo() throws {
+        let mock = MockProviders()
+        let fx = try GitFixture()
+        let repo = try fx.makeRepo("r")
+        try fx.write("r", "fleet/fleet.yaml", Self.fleetWithKeys.replacingOccurrences(of: "ANTHROPIC_KEY", with: "good-ant-key-1"))
+        try fx.write("r", "fleet/bots/a.yaml", ManifestText.bot("a").replacingOccurrences(of: "t-a", with: "good-token-a"))
+        try fx.write("r", "fleet/bots/b.yaml", ManifestText.bot("b", spec: "  providers: {openai: {apiKey: bad-oai-key-2}}")
+            .replacingOccurrences(of: "t-b", with: "good-token-b"))
+        try fx.commitAll("r", "bots")
+        var env = ProcessInfo.processInfo.environment
+        env["NO_COLOR"] = "1"
+        for name in ["FLEET_TELEGRAM_API", "FLEET_ANTHROPIC_API", "FLEET_OPENAI_API"] { env[name] = mock.base }
+        let fleet = TestPaths.executable("fleet")
+        let all = try runProcess(fleet, ["check", "--repo", repo], env: env)
+        #expect(all.status == 1, "\(all.stdout)\(all.stderr)")
+        #expect(all.stdout.contains("Fleet  providers.anthropic (used by a, b)  ok: key works (Anthropic lists its models)"), "\(all.stdout)")
+        #expect(all.stdout.contains("Fleet  providers.google (used by a, b)  skipped: fleet has no key check for Google Gemini"))
+        #expect(all.stdout.contains("b  providers.openai  REJECTED: OpenAI rejected the API key (401 invalid_request_error, invalid_api_key)"))
+        #expect(!all.stdout.contains("ant-key-1") && !all.stdout.contains("oai-key-2"))
+        let one = try runProcess(fleet, ["check", "a", "--repo", repo, "--json"], env: env)
+        #expect(one.status == 0, "\(one.stdout)\(one.stderr)")
+        let json = try JSON5.parse(one.stdout).arrayValue ?? []
+        let anthropic = try #require(json.first { $0["provider"] == "anthropic" })
+        #expect(anthropic["scope"] == "Fleet" && anthropic["status"] == "ok" && anthropic["bots"] == .array(["a"]))
+        #expect(!json.contains { $0["provider"] == "openai" }, "b's own key is not a's")
     }
 }
