@@ -3,10 +3,12 @@ import FleetTestSupport
 import Foundation
 import Testing
 
-/// Applies the demo fleet (tokens encrypted in git) and searches everything fleet wrote or printed
-/// for the plaintext tokens: only the per-bot secret files may hold them.
+/// Applies the demo fleet (tokens and model provider keys encrypted in git) and searches everything
+/// fleet wrote or printed for the plaintext values: only the per-bot secret files may hold them.
 @Suite struct NoPlaintextAfterApplyTests {
     static let tokens = ["123456789:demo-support-token", "demo-discord-token", "xoxb-demo-ops", "xapp-demo-ops"]
+    /// The Fleet manifest's Anthropic key (every bot) and the ops bot's own OpenAI key.
+    static let providerKeys = ["sk-ant-demo-fleet-key", "sk-demo-ops-openai-key"]
 
     @Test func plaintextTokensAppearOnlyInTheSecretFiles() throws {
         let root = TestPaths.repositoryRoot(from: #filePath)
@@ -57,14 +59,23 @@ import Testing
                 continue
             }
             searched += 1
-            for token in Self.tokens { #expect(!text.contains(token), "\(token) found in \(relative)") }
+            for token in Self.tokens + Self.providerKeys { #expect(!text.contains(token), "\(token) found in \(relative)") }
         }
         #expect(searched > 10)
         #expect(secretFiles >= 4)
         #expect(FileManager.default.fileExists(atPath: state + "/journal.jsonl"))
-        for token in Self.tokens { #expect(!printed.contains(token), "\(token) printed") }
-        // The tokens did reach the secret files (the gateways could start with them).
+        for token in Self.tokens + Self.providerKeys { #expect(!printed.contains(token), "\(token) printed") }
+        // The tokens and keys did reach the secret files (the gateways could start with them).
         let telegram = try String(contentsOfFile: state + "/bots/support/secrets/telegram-default-botToken", encoding: .utf8)
         #expect(telegram == Self.tokens[0])
+        for bot in ["support", "community", "ops"] {
+            let key = try String(contentsOfFile: state + "/bots/\(bot)/secrets/model-anthropic-apiKey", encoding: .utf8)
+            #expect(key == Self.providerKeys[0], "\(bot) gets the Fleet's Anthropic key")
+        }
+        #expect(try String(contentsOfFile: state + "/bots/ops/secrets/model-openai-apiKey", encoding: .utf8) == Self.providerKeys[1])
+        var info = stat()
+        #expect(stat(state + "/bots/ops/secrets/model-openai-apiKey", &info) == 0 && info.st_mode & 0o777 == 0o600)
+        let config = try String(contentsOfFile: state + "/bots/ops/config.json5", encoding: .utf8)
+        #expect(config.contains("fleet-model-openai-apikey") && config.contains("models: {"), "the key is rendered as a SecretRef")
     }
 }
