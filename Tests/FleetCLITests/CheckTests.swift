@@ -219,6 +219,7 @@ final class MockProviders: @unchecked Sendable {
         #expect(results.map { "\($0.scope) \($0.provider) \($0.bots) \($0.status)" } == [
             "Fleet anthropic [\"a\", \"b\"] ok", "Fleet google [\"a\", \"b\"] skipped", "b openai [\"b\"] ok",
         ])
+        try #require(results.count == 3)
         #expect(results[0].message == "key works (Anthropic lists its models)")
         #expect(results[1].message == "fleet has no key check for Google Gemini; it checks Anthropic and OpenAI keys")
         let seen = mock.requests
@@ -233,6 +234,7 @@ final class MockProviders: @unchecked Sendable {
         let checker = ProviderKeyChecker(endpoints: ModelAPIEndpoints(anthropic: mock.base, openai: mock.base), timeout: .seconds(3))
         let results = checker.check(set.bots, fleet: set.fleet)
         #expect(results.map(\.status) == [.rejected, .skipped, .rejected])
+        try #require(results.count == 3)
         #expect(results[0].message == "Anthropic rejected the API key (401 authentication_error); create a key at console.anthropic.com → Settings → API Keys, then run: fleet secrets set --fleet providers.anthropic.apiKey")
         #expect(results[2].message == "OpenAI rejected the API key (401 invalid_request_error, invalid_api_key); create a key at platform.openai.com → API keys, then run: fleet secrets set b providers.openai.apiKey")
         for r in results { #expect(!r.message.contains("revoked") && !r.message.contains("9876"), "\(r.message)") }

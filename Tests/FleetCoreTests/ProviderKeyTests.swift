@@ -121,7 +121,7 @@ import Testing
     @Test func aMalformedProviderEnvelopeIsE052() {
         let set = Self.audit([("fleet/bots/a.yaml", Self.bot("a", spec: "  providers: {anthropic: {apiKey: \"ENC[AES256_GCM,data:AA==]\"}}"))])
         #expect(set.reported.map(\.code) == ["E052"], "\(set.dump)")
-        #expect(set.diagnostics[0].message.hasPrefix("providers.anthropic.apiKey of bot 'a' is not a valid ENC[...] envelope"))
+        #expect(set.diagnostics.first?.message.hasPrefix("providers.anthropic.apiKey of bot 'a' is not a valid ENC[...] envelope") == true)
     }
 
     @Test func botsMayShareAProviderKeyButNotUseATokenAsAKey() throws {
@@ -135,7 +135,7 @@ import Testing
             ("fleet/bots/a.yaml", Self.bot("a")),
         ])
         #expect(mixed.reported.map(\.code) == ["E053"], "\(mixed.dump)")
-        #expect(mixed.diagnostics[0].message.contains("a channel token is not a model provider key"))
+        #expect(mixed.diagnostics.first?.message.contains("a channel token is not a model provider key") == true)
         #expect(!mixed.dump.contains("t-a\""))
     }
 
@@ -143,12 +143,13 @@ import Testing
         let sealed = try Self.sealed("k", scope: SecretEnvelope.fleetScope)
         let none = Self.audit([("fleet/bots/a.yaml", Self.bot("a", spec: "  model: openai/gpt-4.1"))])
         #expect(none.reported == [Reported(code: "W010", line: 8, column: 10)], "\(none.dump)")
-        #expect(none.diagnostics[0].message.contains("no OpenAI API key is set (spec.providers.openai.apiKey"))
-        #expect(none.diagnostics[0].fix == "run: fleet secrets set --fleet providers.openai.apiKey (every bot), or: fleet secrets set a providers.openai.apiKey (this bot only)")
+        let warning = try #require(none.diagnostics.first)
+        #expect(warning.message.contains("no OpenAI API key is set (spec.providers.openai.apiKey"))
+        #expect(warning.fix == "run: fleet secrets set --fleet providers.openai.apiKey (every bot), or: fleet secrets set a providers.openai.apiKey (this bot only)")
         // The Fleet's default model counts; a Fleet key or the bot's own key satisfies it.
         let byDefault = Self.audit([("fleet/bots/a.yaml", Self.bot("a"))])
         #expect(byDefault.diagnostics.map(\.code) == [.missingProviderKey])
-        #expect(byDefault.diagnostics[0].message.contains("anthropic/claude-sonnet-4-5"))
+        #expect(byDefault.diagnostics.first?.message.contains("anthropic/claude-sonnet-4-5") == true)
         let fleetKey = Self.audit([("fleet/fleet.yaml", Self.fleet("  providers: {anthropic: {apiKey: \"\(sealed)\"}}")),
                                    ("fleet/bots/a.yaml", Self.bot("a"))])
         #expect(fleetKey.diagnostics.isEmpty, "\(fleetKey.dump)")
