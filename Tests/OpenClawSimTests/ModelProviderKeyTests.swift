@@ -62,8 +62,9 @@ import Testing
         #expect(await eventually { (try? JSON5.parse(sandbox.read(index)))?.objectValue?.isEmpty == false }, "stderr: \(sim.stderr)")
         let sessions = try #require(try JSON5.parse(sandbox.read(index)).objectValue)
         let sessionId = try #require(sessions.values.first?["sessionId"]?.stringValue)
-        let transcript = sandbox.read(sandbox.stateDir + "/agents/support/sessions/\(sessionId).jsonl")
-        #expect(transcript.contains(#""role":"assistant""#))
+        // The index is written before the transcript: wait for the reply itself.
+        let transcript = sandbox.stateDir + "/agents/support/sessions/\(sessionId).jsonl"
+        #expect(await eventually { sandbox.read(transcript).contains(#""role":"assistant""#) }, "\(sandbox.read(transcript))")
         #expect(!sim.stdout.contains("No API key found"))
         #expect(!sandbox.read(sandbox.logPath).contains("sk-ant-sim-key"), "the key is never logged")
     }
