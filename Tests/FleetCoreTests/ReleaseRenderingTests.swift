@@ -165,13 +165,15 @@ import Testing
         let leader = ProcessInfoRecord(pid: 100, startTime: 5, state: "S", commandLine: ["openclaw"], parentPid: 1, processGroup: 100, session: 100)
         let child = ProcessInfoRecord(pid: 101, startTime: 6, state: "S", commandLine: ["node"], parentPid: 100, processGroup: 100, session: 100)
         let detached = ProcessInfoRecord(pid: 150, startTime: 9, state: "S", commandLine: ["sleep"], parentPid: 101, processGroup: 150, session: 150)
+        // A double-forked helper: its parent is gone, it is still in the gateway's session.
+        let daemonized = ProcessInfoRecord(pid: 120, startTime: 9, state: "S", commandLine: ["chrome"], parentPid: 1, processGroup: 100, session: 100)
         let other = ProcessInfoRecord(pid: 200, startTime: 7, state: "S", commandLine: ["openclaw"], parentPid: 1, processGroup: 200, session: 200)
         let orphan = ProcessInfoRecord(pid: 300, startTime: 8, state: "S", commandLine: ["sleep"], parentPid: 1, processGroup: 299, session: 299)
         let record = PidRecord(pid: 100, startTime: 5, bot: "a", port: 18789, startedAt: Date())
-        let parents: [Int32: Int32] = [100: 1, 101: 100, 150: 101, 200: 1, 300: 1]
-        let sorted = BotProcesses.classify([leader, child, detached, other, orphan], pidRecord: record) { parents[$0] }
+        let parents: [Int32: Int32] = [100: 1, 101: 100, 120: 1, 150: 101, 200: 1, 300: 1]
+        let sorted = BotProcesses.classify([leader, child, daemonized, detached, other, orphan], pidRecord: record) { parents[$0] }
         #expect(sorted.primary?.pid == 100)
-        #expect(sorted.members.map(\.pid) == [101, 150])
+        #expect(sorted.members.map(\.pid) == [101, 120, 150])
         #expect(sorted.strays.map(\.pid) == [200, 300])
         // Without a record, only a lone session leader owning everything is adopted; leftovers
         // of a dead session never are.
