@@ -269,8 +269,9 @@ public actor Applier {
             s.manifest = bot.manifest
         }
         try writeFiles(rendered)
-        // What an earlier session of this bot left (a command of a gateway that crashed) goes first.
-        let leftovers = GatewayProcess.botTree(root: root, name: bot.name, leader: nil)
+        // What an earlier session of this bot left (a command of a gateway that crashed) goes
+        // first; an observation that scanned /proc found it already (its strays were stopped).
+        let leftovers = previous?.scanned == true ? [] : GatewayProcess.botTree(root: root, name: bot.name, leader: nil)
         if !leftovers.isEmpty {
             let rootPath = root
             await GatewayProcess.stopTree(leftovers, grace: options.stopGrace) {

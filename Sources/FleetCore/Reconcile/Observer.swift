@@ -66,6 +66,7 @@ public struct Observer: Sendable {
                 name: name, record: record, directoryExists: HostFiles.exists(paths.directory), process: sorted.primary,
                 strays: sorted.strays, configOnDisk: Self.readConfig(paths.config))
             obs.members = sorted.members
+            obs.scanned = !only
             let port = ports[name] ?? record?.port
             let launch = launches[name] ?? record?.applied?.launch
             if let port, sorted.primary == nil, !ProcessTable.isPortFree(port, host: launch?.listenHost ?? "127.0.0.1") {

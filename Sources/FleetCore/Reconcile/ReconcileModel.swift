@@ -47,6 +47,9 @@ public struct ObservedBot: Sendable {
     /// The rest of the gateway's session: a re-launched child, exec-tool commands, a browser.
     /// They belong to the gateway: never strays, never a reason to restart; stopped with it.
     public var members: [ProcessInfoRecord] = []
+    /// Whether `/proc` was scanned for the bot's processes (false when only its pid record was
+    /// read): strays and members are known only then.
+    public var scanned = false
     /// The last probe, when a process runs.
     public var health: GatewayHealth?
     /// The config on disk.
