@@ -29,9 +29,9 @@ import Testing
     func start(_ rendered: RenderedBot, token: String) throws -> Process {
         let process = Process()
         process.executableURL = URL(fileURLWithPath: TestPaths.executable("openclaw-sim"))
-        var args = rendered.launch.arguments
-        args.removeFirst()  // the command name (openclaw-sim in the demo fleet)
-        process.arguments = args
+        // From `gateway` on: the demo fleet's command names the stand-in and its persona before it,
+        // and the persona here is the rendering's release.
+        process.arguments = Array(rendered.launch.arguments.drop { $0 != "gateway" })
         var env = rendered.launch.environment
         env["OPENCLAW_GATEWAY_TOKEN"] = token
         env["OPENCLAW_SIM_VERSION"] = rendered.launch.release

@@ -187,3 +187,16 @@ import Testing
         #expect(Planner.action(for: bot, obs).kind == .noop)
     }
 }
+
+/// docs/compatibility.md lists every row of the release table by its source.
+@Suite struct CompatibilityDocTests {
+    @Test func everyRowsSourceIsNamed() throws {
+        let text = try String(contentsOfFile: Repo.root + "/docs/compatibility.md", encoding: .utf8)
+        for row in OpenClawReleaseTable.rows {
+            for file in row.source.split(separator: ",").compactMap({ $0.split(separator: " ").first { $0.contains("/") } }) {
+                #expect(text.contains(String(file)), "docs/compatibility.md does not name \(file) (\(row.topic))")
+            }
+        }
+        #expect(text.contains(OpenClawReleaseTable.newestKnown.description))
+    }
+}
