@@ -111,10 +111,23 @@ import Glibc
         #expect(again.status == 0, "\(again.stdout)")
         #expect(!again.stdout.contains("stray"), "\(again.stdout)")
         #expect(try w.state().bots["tree"]?.phase == .Running)
+
+        // A restart (a new port) ends the whole old tree before the new gateway starts.
+        try w.bot("tree", extra: "  gateway: {port: \(w.basePort + 200)}")
+        try w.commit("new port")
+        let restarted = try w.fleet("apply")
+        #expect(restarted.status == 0, "\(restarted.stdout)\(restarted.stderr)")
+        for process in processes {
+            #expect(!ProcessTable.isAlive(process.pid, startTime: process.startTime), "pid \(process.pid) \(process.commandLine) survived the restart")
+        }
+        #expect(waitUntil { (w.gateways()["tree"]?.count ?? 0) >= 2 }, "\(w.gateways())")
+        let current = w.gateways()["tree"] ?? []
+        #expect(try w.fleet("plan", "--detailed-exitcode").status == 0)
+
         let destroyed = try w.fleet("destroy")
         #expect(destroyed.status == 0, "\(destroyed.stdout)")
         #expect(w.gateways()["tree"] == nil, "\(w.gateways())")
-        for process in processes {
+        for process in current {
             #expect(!ProcessTable.isAlive(process.pid, startTime: process.startTime), "pid \(process.pid) \(process.commandLine) survived")
         }
     }
