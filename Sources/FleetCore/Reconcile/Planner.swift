@@ -143,7 +143,11 @@ public enum Planner {
               applied.configHash == bot.rendered.configHash, applied.launch == bot.rendered.launch,
               applied.workspaceHash == bot.rendered.workspaceHash,
               applied.secretFingerprints == bot.rendered.secretFingerprints else { return nil }
-        let message = record.lastError?.message.split(separator: "\n").first.map(String.init) ?? "the gateway refused its config"
-        return "Failed: \(message); not retried until the config, the launch or the gateway release changes"
+        // The first line of the error, and the gateway's own last word (its refusal) from the log tail.
+        let lines = (record.lastError?.message ?? "").split(separator: "\n").map { String($0.drop { $0 == " " }) }
+        var head = lines.first ?? "the gateway refused its config (exit \(code))"
+        if head.hasSuffix(":") { head.removeLast() }
+        let said = lines.dropFirst().last.map { ": \($0.prefix(200))" } ?? ""
+        return "Failed: \(head)\(said); not retried until the config, the launch or the gateway release changes"
     }
 }
