@@ -164,6 +164,29 @@ import Glibc
         #expect(try w.state().bots["pinned"]?.phase == .Running)
     }
 
+    /// `fleet render --openclaw-version` renders for that release, on a host and for Kubernetes;
+    /// one older than the supported releases is refused naming them.
+    @Test func renderForARelease() throws {
+        let w = try FleetWorld()
+        try w.bot("r", extra: "  tools: {bash: true}")
+        try w.commit()
+        let old = try w.fleet("render", "r", "--openclaw-version", "2026.4.27")
+        #expect(old.status == 0, "\(old.stderr)")
+        #expect(old.stdout.contains("list: [") && old.stdout.contains("security: \"full\"") && !old.stdout.contains("entries"), "\(old.stdout)")
+        let new = try w.fleet("render", "r", "--openclaw-version", "2026.9.6", "--json")
+        #expect(new.stdout.contains("\"entries\"") && new.stdout.contains("\"mode\": \"full\"") && new.stdout.contains("\"openclawVersion\": \"2026.9.6\""),
+                "\(new.stdout)")
+        let tooOld = try w.fleet("render", "r", "--openclaw-version", "2026.3.30")
+        #expect(tooOld.status == 1)
+        #expect(tooOld.stderr.contains("older than the releases fleet supports, OpenClaw 2026.4 through the 2026.9 line"), "\(tooOld.stderr)")
+        let newer = try w.fleet("render", "r", "--openclaw-version", "2026.11.2")
+        #expect(newer.status == 0)
+        #expect(newer.stderr.contains("newer than the releases fleet knows"), "\(newer.stderr)")
+        let kube = try runProcess(w.fleetBinary, ["render", "--target", "kubernetes", "--external-secrets", "--openclaw-version", "2026.4.27", "--repo", w.repo], env: w.env())
+        #expect(kube.status == 0, "\(kube.stderr)")
+        #expect(kube.stdout.contains("list: [") && kube.stdout.contains("OPENCLAW_NO_RESPAWN"), "\(kube.stdout)")
+    }
+
     /// The gateways get what OpenClaw asks of a supervisor.
     @Test func theLaunchEnvironment() throws {
         let w = try FleetWorld()
