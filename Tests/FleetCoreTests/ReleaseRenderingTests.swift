@@ -90,6 +90,28 @@ import Testing
         #expect(OpenClawVersionProbe.command(for: ["my-gateway"]) == ["my-gateway", "--version"])
     }
 
+    /// Detection that fails falls back to the release last recorded, else the newest known, and
+    /// says so; a pin is used as it is, and one too old is refused naming the supported releases.
+    @Test func detectionFallsBackAndSaysSo() async throws {
+        var fleet = FleetSettings()
+        fleet.gatewayCommand = ["/nonexistent/openclaw", "gateway", "run"]
+        let none = try await OpenClawVersionProbe.target(for: fleet, recorded: nil).get()
+        #expect(none.release == OpenClawReleaseTable.newestKnown && none.origin == .assumed)
+        #expect(none.warning?.contains("could not detect the OpenClaw release: `/nonexistent/openclaw` not found") == true, "\(none.warning ?? "")")
+        let recorded = OpenClawTarget(release: Self.r8, origin: .detected, command: ["openclaw", "--version"])
+        let last = try await OpenClawVersionProbe.target(for: fleet, recorded: recorded).get()
+        #expect(last.release == Self.r8 && last.origin == .lastDetected)
+        #expect(last.warning?.contains("the release last detected") == true)
+        fleet.gatewayCommand = ["/bin/echo", "gateway", "run"]
+        let echo = try await OpenClawVersionProbe.target(for: fleet, recorded: nil).get()
+        #expect(echo.warning?.contains("printed no OpenClaw release") == true, "\(echo.warning ?? "")")
+        fleet.openclawVersion = .pinned(OpenClawRelease(year: 2026, month: 3, patch: 1))
+        switch await OpenClawVersionProbe.target(for: fleet, recorded: nil) {
+        case .success(let target): Issue.record("a release older than 2026.4 was accepted: \(target)")
+        case .failure(let error): #expect(error.message.contains("OpenClaw 2026.4 through the 2026.9 line"))
+        }
+    }
+
     @Test func targetsForRenderAndKubernetes() throws {
         var fleet = FleetSettings()
         fleet.kubernetesTag = "2026.4.27"
