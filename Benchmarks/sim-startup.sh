@@ -17,7 +17,7 @@ cat > "$WORK/config.json5" <<JSON
 {
   gateway: { mode: "local", port: $PORT },
   logging: { file: "$WORK/gateway.log" },
-  agents: { list: [{ id: "bench", model: "anthropic/claude-sonnet-4-5" }] },
+  agents: { entries: { bench: { model: "anthropic/claude-sonnet-4-5" } } },
   channels: { telegram: { botToken: "123:abc" } },
 }
 JSON

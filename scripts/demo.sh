@@ -16,7 +16,7 @@ export FLEET_KEY_FILE="$PWD/examples/demo.key"
 echo "== fleet validate (the fleet/ manifests at HEAD)"
 fleet validate
 echo
-echo "== fleet plan --state-root $root"
+echo "== fleet plan --state-root $root   (the first line names the OpenClaw release fleet detected)"
 fleet plan --state-root "$root"
 echo
 echo "== fleet apply --state-root $root"
@@ -25,5 +25,6 @@ echo
 echo "== fleet status --state-root $root"
 fleet status --state-root "$root"
 echo
-echo "The gateways keep running. Try: fleet render support; fleet plan --state-root $root"
+echo "The gateways keep running (the stand-in plays OpenClaw 2026.9.6: fleet/fleet.yaml)."
+echo "Try: fleet render support; fleet render support --openclaw-version 2026.4.27; fleet plan --state-root $root"
 echo "Stop them (data kept):  $bin/fleet destroy --state-root $root"

@@ -5,7 +5,7 @@ import os, sys
 here = os.path.dirname(os.path.abspath(__file__))
 tsv = sys.argv[1] if len(sys.argv) > 1 else os.path.join(here, '..', '..', 'shared', 'openclaw', 'config-paths.tsv')
 out = os.path.join(here, '..', 'Tests', 'FleetCoreTests', 'Fixtures', 'openclaw-config-paths.tsv')
-prefixes = ['gateway.port', 'gateway.channelHealthCheckMinutes', 'gateway.mode', 'gateway.bind', 'gateway.customBindHost', 'gateway.auth', 'gateway.reload',
+prefixes = ['gateway.port', 'gateway.channelHealthCheckMinutes', 'gateway.mode', 'gateway.bind', 'gateway.customBindHost', 'gateway.auth', 'gateway.reload', 'gateway.controlUi',
             'agents.list', 'agents.defaults.workspace', 'bindings', 'session', 'tools', 'browser', 'logging',
             'secrets.providers', 'models.providers'] + [f'channels.{c}.accounts' for c in ['telegram', 'discord', 'slack', 'whatsapp', 'signal']]
 rows = [l.rstrip('\n').split('\t') for l in open(tsv)][1:]

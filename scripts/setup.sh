@@ -12,3 +12,9 @@ if [ ${#need[@]} -gt 0 ]; then
   $SUDO apt-get update
   $SUDO apt-get install -y --no-install-recommends "${need[@]}"
 fi
+# Python's jsonschema and json5: the test that checks rendered configs against OpenClaw's own
+# config schema (Tests/FleetCoreTests/OpenClawSchemaTests.swift) uses them. Best effort: without
+# them that test says it skipped (CI makes it a failure).
+if command -v python3 >/dev/null 2>&1 && ! python3 -c 'import jsonschema, json5' 2>/dev/null; then
+  python3 -m pip install --quiet jsonschema json5 || echo "setup: could not install jsonschema and json5 (pip); the OpenClaw schema test will skip"
+fi

@@ -1,6 +1,7 @@
 import FoundationEssentials
 import Glibc
 import FleetGit
+import OpenClawConfig
 
 /// The version of fleet.
 public enum FleetVersion {
@@ -82,10 +83,13 @@ extension FleetSession {
     }
 
     /// Renders one bot of `set` with the port the allocator gives it.
+    /// The release is `release` (default: the newest release fleet knows).
     public static func render(_ bot: BotManifest, in set: ManifestSet, host: HostSettings, source: ManifestSource,
-                              previous: [String: Int] = [:]) throws -> RenderedBot {
+                              previous: [String: Int] = [:], release: OpenClawRelease? = nil) throws -> RenderedBot {
         let port = ports(for: set, host: host, previous: previous)[bot.name] ?? host.basePort
-        return try renderer(for: set, host: host, source: source).render(bot, port: port)
+        var renderer = renderer(for: set, host: host, source: source)
+        if let release { renderer.release = release }
+        return try renderer.render(bot, port: port)
     }
 }
 

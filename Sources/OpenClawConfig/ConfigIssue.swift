@@ -6,6 +6,10 @@ public struct ConfigIssue: Sendable, Hashable, CustomStringConvertible {
         case unknownKey
         /// The value has the wrong JSON type; types as the table spells them.
         case wrongType(expected: String, actual: String)
+        /// A key the release refuses as legacy; `replacement` is what to write instead.
+        case legacyKey(replacement: String)
+        /// A value outside the set the release accepts.
+        case unsupportedValue(allowed: [String])
     }
 
     /// Dotted path of the offending value; array elements appear as their index (`bindings.0.match`).

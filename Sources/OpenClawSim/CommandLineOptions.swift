@@ -27,16 +27,23 @@ enum CommandLineParser {
     static let bindModes: Set<String> = ["loopback", "lan", "tailnet", "auto", "custom"]
     static let authModes: Set<String> = ["none", "token", "password", "trusted-proxy"]
 
-    static func parse(_ arguments: [String]) throws(UsageError) -> (command: SimCommand, profile: String?) {
+    static func parse(_ arguments: [String]) throws(UsageError) -> (command: SimCommand, profile: String?, simVersion: String?) {
         var args = arguments[...]
         var profile: String?
+        var simVersion: String?
         // Global options before the command.
         while let first = args.first, first.hasPrefix("-") {
             switch first {
             case "--version", "-V", "-v":
-                return (.version, profile)
+                return (.version, profile, simVersion)
             case "--help", "-h":
-                return (.help, profile)
+                return (.help, profile, simVersion)
+            case "--sim-version":
+                // Stand-in only: the OpenClaw release to behave as (OPENCLAW_SIM_VERSION does the same).
+                args = args.dropFirst()
+                guard let value = args.first else { throw UsageError(message: "option '--sim-version <release>' argument missing") }
+                simVersion = value
+                args = args.dropFirst()
             case "--profile":
                 args = args.dropFirst()
                 guard let value = args.first else { throw UsageError(message: "option '--profile <name>' argument missing") }
@@ -46,22 +53,25 @@ enum CommandLineParser {
                 if first.hasPrefix("--profile=") {
                     profile = String(first.dropFirst("--profile=".count))
                     args = args.dropFirst()
+                } else if first.hasPrefix("--sim-version=") {
+                    simVersion = String(first.dropFirst("--sim-version=".count))
+                    args = args.dropFirst()
                 } else {
                     throw UsageError(message: "unknown option '\(first)'")
                 }
             }
         }
-        guard let command = args.first else { return (.help, profile) }
+        guard let command = args.first else { return (.help, profile, simVersion) }
         args = args.dropFirst()
         switch command {
         case "gateway":
             if args.first == "run" { args = args.dropFirst() }
-            return (try parseGateway(Array(args)), profile)
+            return (try parseGateway(Array(args)), profile, simVersion)
         case "channels":
             guard args.first == "login" else {
                 throw UsageError(message: "unknown command 'channels \(args.first ?? "")' (the stand-in supports 'channels login')")
             }
-            return (try parseLogin(Array(args.dropFirst())), profile)
+            return (try parseLogin(Array(args.dropFirst())), profile, simVersion)
         default:
             throw UsageError(message: "unknown command '\(command)'")
         }
@@ -152,7 +162,7 @@ enum CommandLineParser {
     }
 
     static let helpText = """
-    Usage: openclaw-sim [--profile <name>] <command> [options]
+    Usage: openclaw-sim [--profile <name>] [--sim-version <release>] <command> [options]
 
     A stand-in for the OpenClaw gateway (see docs/openclaw-sim.md).
 
@@ -164,7 +174,8 @@ enum CommandLineParser {
       channels login    Link a WhatsApp account: --channel whatsapp [--account <id>]
 
     Options:
-      -V, --version     Print the version
+      -V, --version     Print the version (OpenClaw <release> (openclaw-sim))
+      --sim-version R   Behave as OpenClaw release R (stand-in only; also OPENCLAW_SIM_VERSION)
       -h, --help        Show this help
     """
 }

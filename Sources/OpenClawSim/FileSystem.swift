@@ -119,3 +119,22 @@ struct FileError: Error {
     var code: Int32
     var message: String { FileSystem.describe(errno: code) }
 }
+
+extension FileSystem {
+    /// File actions that close every descriptor above stderr in a spawned child, as Node's
+    /// `spawn` passes a child only its stdio (the caller destroys them).
+    static func stdioOnlyActions() -> posix_spawn_file_actions_t {
+        var actions = posix_spawn_file_actions_t()
+        posix_spawn_file_actions_init(&actions)
+        let dir = opendir("/proc/self/fd")
+        defer { if let dir { closedir(dir) } }
+        while let dir, let entry = readdir(dir) {
+            let name = withUnsafeBytes(of: entry.pointee.d_name) { raw in
+                String(decoding: raw.prefix { $0 != 0 }, as: UTF8.self)
+            }
+            if let fd = Int32(name), fd > 2, fd != dirfd(dir) { posix_spawn_file_actions_addclose(&actions, fd) }
+        }
+        return actions
+    }
+}
+

@@ -26,7 +26,7 @@ extension Gateway {
     func reloadConfig() {
         let fresh: LoadedConfig
         do {
-            fresh = try LoadedConfig.load(path: paths.configPath)
+            fresh = try LoadedConfig.load(path: paths.configPath, release: persona.release)
         } catch {
             logger.error("reload", "config reload rejected: \(error.message); keeping the last good config")
             return
@@ -70,7 +70,7 @@ extension Gateway {
         }
         var freshSettings = settings
         if settings.secretFromConfig {
-            let resolved = try GatewaySettings.resolve(options: options, config: fresh.value)
+            let resolved = try GatewaySettings.resolve(options: options, config: fresh.value, release: persona.release)
             freshSettings.token = resolved.token
             freshSettings.password = resolved.password
         }

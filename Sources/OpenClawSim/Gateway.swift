@@ -7,6 +7,8 @@ final class Gateway {
     let options: GatewayOptions
     let paths: SimPaths
     let env: SimEnvironment
+    /// The OpenClaw release this gateway behaves as.
+    let persona: SimPersona
     let loop = EventLoop()
     var settings: GatewaySettings
     /// The live (last applied) config.
@@ -29,11 +31,12 @@ final class Gateway {
     var exitCode: Int32 = 0
 
     /// Loads and checks everything start-up needs; throws the refusal the real gateway gives.
-    init(options: GatewayOptions, paths: SimPaths, env: SimEnvironment) throws(StartupRefusal) {
+    init(options: GatewayOptions, paths: SimPaths, env: SimEnvironment, persona: SimPersona) throws(StartupRefusal) {
         self.options = options
         self.paths = paths
         self.env = env
-        let loaded = try LoadedConfig.load(path: paths.configPath)
+        self.persona = persona
+        let loaded = try LoadedConfig.load(path: paths.configPath, release: persona.release)
         if !options.allowUnconfigured {
             guard loaded.exists else {
                 throw StartupRefusal("Missing config at \(paths.configPath); create it with gateway.mode set to \"local\", or pass --allow-unconfigured")
@@ -45,7 +48,7 @@ final class Gateway {
             }
         }
         config = loaded
-        settings = try GatewaySettings.resolve(options: options, config: loaded.value)
+        settings = try GatewaySettings.resolve(options: options, config: loaded.value, release: persona.release)
         accounts = try ChannelDiscovery.accounts(in: loaded.value, paths: paths)
         do {
             modelKeys = try ModelProviderKeys.resolve(loaded.value)
@@ -114,6 +117,7 @@ final class Gateway {
         loop.schedule(afterMs: 200, repeating: 200) { [unowned self] in self.watchTick() }
         loop.schedule(afterMs: env.startupDelayMs) { [unowned self] in self.completeStartup() }
         scheduleTraffic()
+        startExecChild()
     }
 
     private func logStartup() {
@@ -126,13 +130,16 @@ final class Gateway {
         if let model = Self.primaryModel(config.value) {
             logger.info("gateway", "agent model: \(model)")
         }
+        logger.info("gateway", "OpenClaw \(persona.release) (openclaw-sim persona)")
         logger.info("gateway", "listening on \(settings.wsURL) (PID \(getpid()))")
         logger.info("gateway", "log file: \(logger.filePath)")
         logger.info("reload", "watching \(paths.configPath) (mode \(reloadMode), debounce \(debounceMs)ms)")
     }
 
     static func primaryModel(_ config: JSONValue) -> String? {
-        let agent = config["agents"]?["list"]?.arrayValue?.first
+        // agents.list (2026.4) or keyed agents.entries (2026.8+; OpenClaw: src/config/legacy.roster.ts).
+        let entries = config["agents"]?["entries"]?.objectValue
+        let agent = config["agents"]?["list"]?.arrayValue?.first ?? entries.flatMap { e in e.keys.sorted().first.flatMap { e[$0] } }
         for model in [agent?["model"], config["agents"]?["defaults"]?["model"]].compactMap({ $0 }) {
             if let s = model.stringValue { return s }
             if let s = model["primary"]?.stringValue { return s }
@@ -140,7 +147,8 @@ final class Gateway {
         return nil
     }
 
-    /// Prints a start-up refusal and ends the loop with exit code 1.
+    /// Prints a start-up failure (not a config refusal: a port in use, a bind error) and ends the
+    /// loop with exit code 1.
     func fail(_ message: String) {
         SimMain.printError("Gateway failed to start: \(message)")
         logger.error("gateway", "failed to start: \(message)")

@@ -17,10 +17,10 @@ struct GatewaySettings: Equatable {
         host.contains(":") ? "ws://[\(host)]:\(port)" : "ws://\(host):\(port)"
     }
 
-    var isLoopbackHost: Bool { host.hasPrefix("127.") || host == "::1" || host == "localhost" }
+    var isLoopbackHost: Bool { BindHosts.isLoopback(host) }
 
     /// Resolves the settings, refusing the combinations the real gateway refuses.
-    static func resolve(options: GatewayOptions, config: JSONValue) throws(StartupRefusal) -> GatewaySettings {
+    static func resolve(options: GatewayOptions, config: JSONValue, release: OpenClawRelease) throws(StartupRefusal) -> GatewaySettings {
         let gateway = config["gateway"]
 
         // Port: --port, OPENCLAW_GATEWAY_PORT, gateway.port, 18789.
@@ -37,20 +37,16 @@ struct GatewaySettings: Equatable {
             port = Int(p)
         }
 
-        // Bind: --bind, gateway.bind, loopback.
+        // Bind: --bind, gateway.bind, loopback; the address as OpenClaw resolves it: a custom host
+        // that is not an IPv4 address this machine can bind falls back to 0.0.0.0, and tailnet
+        // (no Tailscale here) to loopback (OpenClaw: src/gateway/net.ts, resolveGatewayBindHost).
         let bindMode = options.bind ?? gateway?["bind"]?.stringValue ?? "loopback"
-        let host: String
-        switch bindMode {
-        case "loopback", "auto", "tailnet": host = "127.0.0.1"
-        case "lan": host = "0.0.0.0"
-        case "custom":
-            guard let custom = gateway?["customBindHost"]?.stringValue, !custom.isEmpty else {
-                throw StartupRefusal("gateway.bind is \"custom\" but gateway.customBindHost is not set")
-            }
-            host = custom
-        default:
+        guard CommandLineParser.bindModes.contains(bindMode) else {
             throw StartupRefusal("invalid gateway.bind \"\(bindMode)\" (use loopback|lan|tailnet|auto|custom)")
         }
+        let host = OpenClawReleaseTable.value(.bindHosts, for: release).listenHost(
+            bind: bindMode, customBindHost: gateway?["customBindHost"]?.stringValue, tailnetIPv4: nil,
+            canBind: Listener.canBind)
 
         // Secrets: flag, environment, config.
         let auth = gateway?["auth"]
@@ -90,6 +86,15 @@ struct GatewaySettings: Equatable {
             secretFromConfig: secretFromConfig)
         if authMode == "none" && !settings.isLoopbackHost {
             throw StartupRefusal("refusing to bind gateway to \(host):\(port) (bind=\(bindMode)) without auth; set gateway.auth.mode to \"token\" with a token (or --auth token --token <token>), or use --bind loopback")
+        }
+        // A Control UI served beyond loopback must name the browser origins it admits, or be off
+        // (OpenClaw: src/gateway/server-runtime-config.ts).
+        let controlUi = gateway?["controlUi"]
+        if OpenClawReleaseTable.value(.nonLoopbackControlUi, for: release), !settings.isLoopbackHost,
+           controlUi?["enabled"]?.boolValue ?? true,
+           (controlUi?["allowedOrigins"]?.arrayValue ?? []).isEmpty,
+           controlUi?["dangerouslyAllowHostHeaderOriginFallback"]?.boolValue != true {
+            throw StartupRefusal("non-loopback Control UI requires gateway.controlUi.allowedOrigins (set explicit origins), or set gateway.controlUi.dangerouslyAllowHostHeaderOriginFallback=true to use Host-header origin fallback mode")
         }
         return settings
     }

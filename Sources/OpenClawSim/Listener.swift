@@ -57,6 +57,14 @@ struct Listener {
         return Listener(fd: fd)
     }
 
+    /// Whether `host` (an IPv4 address) can be bound here: a listener on port 0 opens and closes
+    /// (OpenClaw: src/gateway/net.ts, canBindToHost).
+    static func canBind(_ host: String) -> Bool {
+        guard let listener = try? open(host: host, port: 0) else { return false }
+        Glibc.close(listener.fd)
+        return true
+    }
+
     /// Accepts one pending connection: its fd and whether the peer is on loopback.
     func accept() -> (fd: Int32, loopback: Bool)? {
         var storage = sockaddr_storage()

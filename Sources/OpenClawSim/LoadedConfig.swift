@@ -10,14 +10,14 @@ struct LoadedConfig {
     /// Whether the file existed.
     var exists: Bool
 
-    /// Loads `path`. A missing file gives an empty config with `exists == false`.
-    static func load(path: String) throws(StartupRefusal) -> LoadedConfig {
+    /// Loads `path` as `release` checks it. A missing file gives an empty config with `exists == false`.
+    static func load(path: String, release: OpenClawRelease) throws(StartupRefusal) -> LoadedConfig {
         let bytes: [UInt8]
         switch FileSystem.read(path) {
         case .success(let b): bytes = b
         case .failure(let error):
             if error.code == 2 { return LoadedConfig(value: .object([:]), hash: "", exists: false) }
-            throw StartupRefusal("cannot read config at \(path): \(error.message)")
+            throw StartupRefusal("cannot read config at \(path): \(error.message)", configClass: false)
         }
         let text = String(decoding: bytes, as: UTF8.self)
         let parsed: JSONValue
@@ -29,7 +29,14 @@ struct LoadedConfig {
         guard case .object = parsed else {
             throw StartupRefusal("Invalid config at \(path): the top level must be an object")
         }
-        let issues = ConfigPathTable.openClaw.validate(parsed)
+        // The release's strict schema, and from 2026.8 its legacy keys, which stop start-up with a
+        // pointer to `openclaw doctor --fix` (OpenClaw: docs/gateway/doctor.md, src/config/legacy.roster.ts).
+        var issues = OpenClawConfigCheck.issues(parsed, release: release)
+        let legacy = issues.filter { if case .legacyKey = $0.kind { return true } else { return false } }
+        if !legacy.isEmpty {
+            throw StartupRefusal("start blocked by legacy config keys \(legacy.map(\.path).joined(separator: ", ")) in \(path); run \"openclaw doctor --fix\" (\(legacy.map(\.message).joined(separator: "; ")))")
+        }
+        issues = issues.filter { if case .legacyKey = $0.kind { return false } else { return true } }
         if let first = issues.first {
             let more = issues.count > 1 ? " (and \(issues.count - 1) more: \(issues.dropFirst().prefix(3).map(\.message).joined(separator: "; ")))" : ""
             throw StartupRefusal("Invalid config at \(path): \(first.message)\(more)")

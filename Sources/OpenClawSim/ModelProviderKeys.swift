@@ -123,7 +123,10 @@ struct ModelKeyError: Error {
     }
 
     /// The start-up refusal (OpenClaw: src/gateway/server.impl.ts).
-    var startup: StartupRefusal { StartupRefusal("Startup failed: required secrets are unavailable. \(details)") }
+    // An unresolvable SecretRef at start-up is not a config refusal: server.impl.ts throws
+    // "Startup failed: required secrets are unavailable", which run.ts prints after
+    // "Gateway failed to start:" and exits 1 (OpenClaw: src/gateway/server.impl.ts, src/cli/gateway-cli/run.ts).
+    var startup: StartupRefusal { StartupRefusal("Startup failed: required secrets are unavailable. \(details)", configClass: false) }
     /// The reload rejection logged while the last good config stays.
     var reload: StartupRefusal { StartupRefusal("[SECRETS_RELOADER_DEGRADED] \(details)") }
 }

@@ -8,6 +8,10 @@ import OpenClawConfig
 /// is the file's contents (trailing line break dropped); in `mode: "json"` (the default) the id is
 /// a JSON pointer into the file. An `env` SecretRef's `id` names an environment variable; `exec`
 /// is not supported by the stand-in and refuses start-up.
+///
+/// A SecretRef that does not resolve stops start-up with exit 1, not the config refusal code:
+/// the secrets preflight throws and run.ts prints "Gateway failed to start: ..." and exits 1
+/// (OpenClaw: src/gateway/server.impl.ts, src/cli/gateway-cli/run.ts).
 enum SecretResolver {
     /// The secret at config path `path`, or `nil` when `value` is absent.
     static func resolve(_ value: JSONValue?, path: String, providers: JSONValue? = nil) throws(StartupRefusal) -> String? {
@@ -23,16 +27,16 @@ enum SecretResolver {
                 let name = value["provider"]?.stringValue ?? ""
                 guard let provider = providers?[name], provider["source"]?.stringValue == "file",
                       let file = provider["path"]?.stringValue else {
-                    throw StartupRefusal("\(path): SecretRef provider \"\(name)\" is not registered under secrets.providers with source \"file\"")
+                    throw StartupRefusal("\(path): SecretRef provider \"\(name)\" is not registered under secrets.providers with source \"file\"", configClass: false)
                 }
                 if provider["mode"]?.stringValue == "singleValue" {
                     guard id == "value" else {
-                        throw StartupRefusal("\(path): a singleValue file provider needs id \"value\" (got \"\(id)\")")
+                        throw StartupRefusal("\(path): a singleValue file provider needs id \"value\" (got \"\(id)\")", configClass: false)
                     }
                     return try readFile(file, path: path)
                 }
                 guard id.hasPrefix("/") else {
-                    throw StartupRefusal("\(path): file SecretRef id must be an absolute JSON pointer (got \"\(id)\")")
+                    throw StartupRefusal("\(path): file SecretRef id must be an absolute JSON pointer (got \"\(id)\")", configClass: false)
                 }
                 let text = try readFile(file, path: path)
                 var node: JSONValue? = try? JSON5.parse(text)
@@ -41,18 +45,18 @@ enum SecretResolver {
                     node = node?[key]
                 }
                 guard let secret = node?.stringValue, !secret.isEmpty else {
-                    throw StartupRefusal("\(path): \(id) not found in secret file \(file)")
+                    throw StartupRefusal("\(path): \(id) not found in secret file \(file)", configClass: false)
                 }
                 return secret
             case "env":
                 guard let v = FileSystem.env(id), !v.isEmpty else {
-                    throw StartupRefusal("\(path): SecretRef environment variable \(id) is not set")
+                    throw StartupRefusal("\(path): SecretRef environment variable \(id) is not set", configClass: false)
                 }
                 return v
             case "exec":
-                throw StartupRefusal("\(path): exec SecretRefs are not supported by openclaw-sim")
+                throw StartupRefusal("\(path): exec SecretRefs are not supported by openclaw-sim", configClass: false)
             default:
-                throw StartupRefusal("\(path): SecretRef has unknown source \"\(source)\"")
+                throw StartupRefusal("\(path): SecretRef has unknown source \"\(source)\"", configClass: false)
             }
         default:
             return nil
@@ -64,10 +68,10 @@ enum SecretResolver {
         switch FileSystem.read(file) {
         case .success(let bytes):
             let secret = String(decoding: bytes, as: UTF8.self).trimmed
-            guard !secret.isEmpty else { throw StartupRefusal("\(path): secret file \(file) is empty") }
+            guard !secret.isEmpty else { throw StartupRefusal("\(path): secret file \(file) is empty", configClass: false) }
             return secret
         case .failure(let error):
-            throw StartupRefusal("\(path): cannot read secret file \(file) (\(error.message))")
+            throw StartupRefusal("\(path): cannot read secret file \(file) (\(error.message))", configClass: false)
         }
     }
 

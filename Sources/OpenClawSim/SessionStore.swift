@@ -18,6 +18,11 @@ final class SessionStore {
     /// The agent sessions belong to: the `default: true` entry of `agents.list`, else its first
     /// entry, else `main`.
     static func agentId(in config: JSONValue) -> String {
+        // Keyed agents.entries (2026.8+) have no default marker: the first key (OpenClaw:
+        // src/config/legacy.roster.ts); agents.list (2026.4) the `default: true` one, else the first.
+        if let entries = config["agents"]?["entries"]?.objectValue, let first = entries.keys.sorted().first {
+            return first
+        }
         let list = config["agents"]?["list"]?.arrayValue ?? []
         let chosen = list.first { $0["default"]?.boolValue == true } ?? list.first
         return chosen?["id"]?.stringValue ?? "main"

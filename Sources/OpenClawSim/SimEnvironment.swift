@@ -1,7 +1,5 @@
 /// The stand-in's fault switches and test-only knobs, read from `OPENCLAW_SIM_*` variables.
 struct SimEnvironment {
-    /// Version printed by `--version` (`OPENCLAW_SIM_VERSION`).
-    var version = "2026.9.6"
     /// Delay before channels connect and `/readyz` can turn 200 (`OPENCLAW_SIM_STARTUP_DELAY_MS`).
     var startupDelayMs: Int64 = 0
     /// Delay before the port is bound, so `/healthz` does not answer yet (`OPENCLAW_SIM_LISTEN_DELAY_MS`).
@@ -24,6 +22,9 @@ struct SimEnvironment {
     var trafficPerMin = 0
     /// Drop every WebSocket connection at its first request after `connect` (`OPENCLAW_SIM_WS_CLOSE_AFTER_CONNECT=1`).
     var wsCloseAfterConnect = false
+    /// Start a child process that inherits the environment, like an exec-tool command
+    /// (`OPENCLAW_SIM_EXEC_CHILD=1`, or `detached` for one in a session of its own).
+    var execChild: String?
 
     static func current() -> SimEnvironment {
         var env = SimEnvironment()
@@ -31,7 +32,6 @@ struct SimEnvironment {
             guard let v = FileSystem.env("OPENCLAW_SIM_" + name), !v.isEmpty else { return nil }
             return v
         }
-        if let v = value("VERSION") { env.version = v }
         if let v = value("STARTUP_DELAY_MS").flatMap({ Int64($0) }) { env.startupDelayMs = max(0, v) }
         if let v = value("LISTEN_DELAY_MS").flatMap({ Int64($0) }) { env.listenDelayMs = max(0, v) }
         if let v = value("CRASH_AFTER_MS").flatMap({ Int64($0) }) { env.crashAfterMs = max(0, v) }
@@ -50,6 +50,7 @@ struct SimEnvironment {
         if let raw = FileSystem.env("OPENCLAW_SIM_BAD_TOKEN_PREFIX") { env.badTokenPrefix = raw }
         if let v = value("IGNORE_SIGTERM") { env.ignoreSigterm = v == "1" || v.lowercased() == "true" }
         if let v = value("WS_CLOSE_AFTER_CONNECT") { env.wsCloseAfterConnect = v == "1" || v.lowercased() == "true" }
+        if let v = value("EXEC_CHILD"), v != "0" { env.execChild = v == "detached" ? "detached" : "session" }
         if let v = value("TRAFFIC_PER_MIN").flatMap({ Int($0) }) { env.trafficPerMin = max(0, v) }
         return env
     }

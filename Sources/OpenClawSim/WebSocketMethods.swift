@@ -53,7 +53,7 @@ extension Gateway {
         .object([
             "type": .string("hello-ok"),
             "protocol": .int(Self.protocolVersion),
-            "server": .object(["version": .string(env.version), "connId": .string(connId)]),
+            "server": .object(["version": .string(persona.release.description), "connId": .string(connId)]),
             "features": .object([
                 "methods": .array(Self.methods.map(JSONValue.string)),
                 "events": .array([.string("connect.challenge")]),
@@ -86,7 +86,7 @@ extension Gateway {
     private func statusPayload() -> JSONValue {
         let state = readiness()
         return .object([
-            "version": .string(env.version), "pid": .int(Int64(getpid())),
+            "version": .string(persona.release.description), "pid": .int(Int64(getpid())),
             "uptimeMs": .int(Clock.monotonicMs() - startMs), "ready": .bool(state.ready),
             "agentId": .string(sessions.agentId), "port": .int(Int64(settings.port)), "bind": .string(settings.bindMode),
             "sessions": .object(["count": .int(Int64(sessions.all().count))]),

@@ -4,9 +4,9 @@ import OpenClawConfig
 /// `openclaw-sim channels login --channel whatsapp [--account ID]`: prints a pairing code,
 /// waits (`OPENCLAW_SIM_LOGIN_DELAY_MS`, default 1000 ms) and writes the account's `creds.json`.
 enum WhatsAppLogin {
-    static func run(account: String, paths: SimPaths) -> Int32 {
+    static func run(account: String, paths: SimPaths, persona: SimPersona) -> Int32 {
         var authDir: String?
-        if let config = try? LoadedConfig.load(path: paths.configPath) {
+        if let config = try? LoadedConfig.load(path: paths.configPath, release: persona.release) {
             authDir = config.value["channels"]?["whatsapp"]?["accounts"]?[account]?["authDir"]?.stringValue
         }
         let credsPath = paths.whatsAppCredsPath(account: account, authDir: authDir)

@@ -34,8 +34,10 @@ final class SimGateway: @unchecked Sendable {
         try Data(config.utf8).write(to: URL(fileURLWithPath: dir.file("config.json5")))
         process.executableURL = URL(fileURLWithPath: TestPaths.executable("openclaw-sim"))
         process.arguments = ["gateway", "run"]
+        // The config below is the 2026.4 form (agents.list): the stand-in plays that release.
         var env = ["HOME": dir.path, "PATH": "/usr/bin:/bin", "OPENCLAW_STATE_DIR": stateDir,
-                   "OPENCLAW_CONFIG_PATH": dir.file("config.json5"), "OPENCLAW_GATEWAY_TOKEN": token]
+                   "OPENCLAW_CONFIG_PATH": dir.file("config.json5"), "OPENCLAW_GATEWAY_TOKEN": token,
+                   "OPENCLAW_SIM_VERSION": "2026.4.27", "OPENCLAW_NO_RESPAWN": "1"]
         env.merge(extraEnv) { $1 }
         process.environment = env
         process.standardOutput = FileHandle.nullDevice

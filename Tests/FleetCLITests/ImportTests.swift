@@ -94,7 +94,9 @@ import Testing
         let files = result.files.map { SourceFile(path: "fleet/" + $0.path, bytes: Array($0.text.utf8)) }
         let set = ManifestLoader.load(SourceSnapshot(commit: nil, files: files, diagnostics: [], source: ManifestSource(worktree: true)))
         #expect(set.isValid, "\(set.diagnostics.map(\.message))\n\(result.files.map(\.text).joined(separator: "\n---\n"))")
-        let renderer = Renderer(fleet: set.fleet, stateRoot: "/srv/fleet", commit: nil, fingerprinter: Fingerprinter(key: [1]))
+        var renderer = Renderer(fleet: set.fleet, stateRoot: "/srv/fleet", commit: nil, fingerprinter: Fingerprinter(key: [1]))
+        // The configs imported here are in OpenClaw 2026.4's form: rendered for that release, they round-trip.
+        renderer.release = OpenClawRelease(year: 2026, month: 4, patch: 27)
         var rendered: [String: RenderedBot] = [:]
         for (i, bot) in set.bots.enumerated() { rendered[bot.name] = try renderer.render(bot, port: 19_000 + 20 * i) }
         return Imported(config: try JSON5.parse(text), result: result, set: set, rendered: rendered)

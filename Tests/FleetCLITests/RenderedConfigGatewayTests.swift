@@ -1,6 +1,7 @@
 import FleetCore
 import FleetTestSupport
 import Foundation
+import OpenClawConfig
 import Testing
 
 /// The stand-in gateway starts with every config fleet renders for the demo fleet, and refuses
@@ -28,11 +29,12 @@ import Testing
     func start(_ rendered: RenderedBot, token: String) throws -> Process {
         let process = Process()
         process.executableURL = URL(fileURLWithPath: TestPaths.executable("openclaw-sim"))
-        var args = rendered.launch.arguments
-        args.removeFirst()  // the command name (openclaw-sim in the demo fleet)
-        process.arguments = args
+        // From `gateway` on: the demo fleet's command names the stand-in and its persona before it,
+        // and the persona here is the rendering's release.
+        process.arguments = Array(rendered.launch.arguments.drop { $0 != "gateway" })
         var env = rendered.launch.environment
         env["OPENCLAW_GATEWAY_TOKEN"] = token
+        env["OPENCLAW_SIM_VERSION"] = rendered.launch.release
         env["PATH"] = ProcessInfo.processInfo.environment["PATH"]
         process.environment = env
         let log = FileHandle(forWritingAtPath: rendered.paths.consoleLog) ?? FileHandle.nullDevice
@@ -42,20 +44,23 @@ import Testing
         return process
     }
 
-    func renderDemo(stateRoot: String) throws -> [RenderedBot] {
+    func renderDemo(stateRoot: String, release: OpenClawRelease = OpenClawReleaseTable.newestKnown) throws -> [RenderedBot] {
         // The demo tokens are encrypted with the DEMO-ONLY key in examples/demo.key.
         let keys = try SecretKeys.resolve(keyFiles: [DemoKey.file()], environment: [:])
         let set = try FleetSession.load(ManifestSource(repository: Self.root, path: "fleet", worktree: true), keys: keys)
         #expect(set.isValid, "\(set.diagnostics)")
         var host = HostSettings(fleet: set.fleet, stateRootFlag: stateRoot)
         host.basePort = freePort()
-        let renderer = FleetSession.renderer(for: set, host: host, source: ManifestSource(repository: Self.root, worktree: true))
+        var renderer = FleetSession.renderer(for: set, host: host, source: ManifestSource(repository: Self.root, worktree: true))
+        renderer.release = release
         return try set.bots.map { try renderer.render($0, port: freePort()) }
     }
 
-    @Test func everyDemoConfigStartsTheGateway() throws {
+    /// Each release persona of the stand-in starts with what fleet renders for that release.
+    @Test(arguments: ["2026.4.27", "2026.8.1", "2026.9.6"])
+    func everyDemoConfigStartsTheGateway(_ release: String) throws {
         let dir = try TempDirectory(prefix: "fleet-render-e2e")
-        for rendered in try renderDemo(stateRoot: dir.path) {
+        for rendered in try renderDemo(stateRoot: dir.path, release: try #require(OpenClawRelease(release))) {
             try write(rendered)
             FileManager.default.createFile(atPath: rendered.paths.consoleLog, contents: nil)
             let process = try start(rendered, token: "test-token-\(rendered.name)")
@@ -82,7 +87,8 @@ import Testing
         let process = try start(rendered, token: "t")
         process.waitUntilExit()
         let console = (try? String(contentsOfFile: rendered.paths.consoleLog, encoding: .utf8)) ?? ""
-        #expect(process.terminationStatus == 1)
+        // A refused config exits 78, EX_CONFIG (OpenClaw: docs/gateway/embedding.md).
+        #expect(process.terminationStatus == 78)
         #expect(console.contains("colour"), "\(console)")
     }
 }

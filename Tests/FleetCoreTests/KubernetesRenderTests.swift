@@ -80,15 +80,22 @@ enum KubernetesFixtures {
         var renderer = Renderer(fleet: set.fleet, stateRoot: "/srv/fleet", commit: nil, fingerprinter: Fingerprinter(key: []),
                                 openSecret: { bot, field, raw in try set.secrets.open(bot: bot, field: field, raw: raw) })
         renderer.target = .container
-        for bot in set.bots {
-            let rendered = try renderer.render(bot, port: 18789)
-            #expect(!rendered.body.contains("/srv/fleet"), "\(bot.name) leaks a host path")
-            #expect(rendered.config["gateway"]?["bind"] == "lan")
-            #expect(rendered.launch.environment["OPENCLAW_CONFIG_PATH"] == "/etc/openclaw/config.json5")
-            #expect(rendered.launch.environment["OPENCLAW_STATE_DIR"] == "/var/lib/openclaw")
-            #expect(RenderedPathTable.problems(rendered.config).isEmpty)
-            #expect(ConfigPathTable.openClaw.validate(rendered.config).isEmpty)
-            for secret in rendered.secretFiles { #expect(!rendered.body.contains(secret.value)) }
+        for release in [OpenClawRelease(year: 2026, month: 4, patch: 27), OpenClawReleaseTable.newestKnown] {
+            renderer.release = release
+            for bot in set.bots {
+                let rendered = try renderer.render(bot, port: 18789)
+                #expect(!rendered.body.contains("/srv/fleet"), "\(bot.name) leaks a host path")
+                #expect(rendered.config["gateway"]?["bind"] == "lan")
+                // A pod binds lan: the Control UI is off, or the gateway refuses to start
+                // (OpenClaw: src/gateway/server-runtime-config.ts).
+                #expect(rendered.config["gateway"]?["controlUi"]?["enabled"] == .bool(false))
+                #expect(rendered.launch.environment["OPENCLAW_CONFIG_PATH"] == "/etc/openclaw/config.json5")
+                #expect(rendered.launch.environment["OPENCLAW_STATE_DIR"] == "/var/lib/openclaw")
+                #expect(rendered.launch.environment["OPENCLAW_NO_RESPAWN"] == "1")
+                if release.month == 4 { #expect(RenderedPathTable.problems(rendered.config).isEmpty) }
+                #expect(OpenClawConfigCheck.issues(rendered.config, release: release).isEmpty, "\(bot.name) \(release)")
+                for secret in rendered.secretFiles { #expect(!rendered.body.contains(secret.value)) }
+            }
         }
     }
 

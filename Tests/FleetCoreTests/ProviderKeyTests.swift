@@ -194,8 +194,10 @@ import Testing
         set.secrets = Self.opener
         #expect(set.isValid, "\(set.dump)")
         let secrets = set.secrets
-        let renderer = Renderer(fleet: set.fleet, stateRoot: "/r", commit: nil, fingerprinter: Fingerprinter(key: [1]),
+        var renderer = Renderer(fleet: set.fleet, stateRoot: "/r", commit: nil, fingerprinter: Fingerprinter(key: [1]),
                                 openSecret: { bot, field, raw in try secrets.open(bot: bot, field: field, raw: raw) })
+        // The 2026.4 form: the path table below is OpenClaw's 2026.4 baseline.
+        renderer.release = OpenClawRelease(year: 2026, month: 4, patch: 27)
         let rendered = try renderer.render(set.bots[0], port: 18789)
         let files = Dictionary(uniqueKeysWithValues: rendered.secretFiles.map { ($0.name, ($0.field, $0.value)) })
         #expect(files["model-anthropic-apiKey"]?.0 == "providers.anthropic.apiKey")

@@ -100,8 +100,12 @@ func generatedFleet(_ count: Int) -> [(String, [UInt8])] {
 @Suite struct RenderTests {
     static let key = Array("test-fingerprint-key".utf8)
 
-    func renderAll(_ set: ManifestSet, root: String = "/var/openclaw") throws -> [RenderedBot] {
-        let renderer = Renderer(fleet: set.fleet, stateRoot: root, commit: "abc1234", fingerprinter: Fingerprinter(key: Self.key))
+    static let release4 = OpenClawRelease(year: 2026, month: 4, patch: 27)
+    static let release9 = OpenClawRelease(year: 2026, month: 9, patch: 6)
+
+    func renderAll(_ set: ManifestSet, root: String = "/var/openclaw", release: OpenClawRelease = OpenClawReleaseTable.newestKnown) throws -> [RenderedBot] {
+        var renderer = Renderer(fleet: set.fleet, stateRoot: root, commit: "abc1234", fingerprinter: Fingerprinter(key: Self.key))
+        renderer.release = release
         let ports = PortAllocator(basePort: set.fleet.basePort, stride: set.fleet.portStride).allocate(set.bots, previous: [:])
         return try set.bots.map { try renderer.render($0, port: ports[$0.name] ?? 0) }
     }
@@ -112,6 +116,8 @@ func generatedFleet(_ count: Int) -> [(String, [UInt8])] {
         return set
     }
 
+    /// The config-path baseline is OpenClaw 2026.4's: every rendered path for 2026.4.27 is in it
+    /// with its type; for 2026.9.6 the release's own check passes and no legacy key appears.
     @Test func everyRenderedPathIsAnOpenClawPathWithItsType() throws {
         #expect(RenderedPathTable.rows.count > 1000)
         var sets = [try demo()]
@@ -124,11 +130,16 @@ func generatedFleet(_ count: Int) -> [(String, [UInt8])] {
         #expect(big.isValid, "\(big.diagnostics.prefix(5))")
         #expect(big.bots.count == 1000)
         sets.append(big)
+        let legacy = OpenClawReleaseTable.value(.legacyKeys, for: Self.release9)
         for set in sets {
-            for rendered in try renderAll(set) {
+            for rendered in try renderAll(set, release: Self.release4) {
                 let problems = RenderedPathTable.problems(rendered.config)
                 #expect(problems.isEmpty, "\(rendered.name): \(problems)")
-                #expect(ConfigPathTable.openClaw.validate(rendered.config).isEmpty)
+                #expect(OpenClawConfigCheck.issues(rendered.config, release: Self.release4).isEmpty)
+            }
+            for rendered in try renderAll(set, release: Self.release9) {
+                #expect(OpenClawConfigCheck.issues(rendered.config, release: Self.release9).isEmpty, "\(rendered.name)")
+                #expect(LegacyKey.find(in: rendered.config, legacy).isEmpty, "\(rendered.name)")
             }
         }
     }
@@ -267,7 +278,7 @@ func generatedFleet(_ count: Int) -> [(String, [UInt8])] {
         let a = try renderOne(variant())
         let model = verdict(a, try renderOne(variant(model: "anthropic/claude-opus-4-1")))
         #expect(model.kind == .reload)
-        #expect(model.paths == ["agents.list.0.model"])
+        #expect(model.paths == ["agents.entries.x.model"])
         #expect(model.reasons == ["model changed"])
         let dm = verdict(a, try renderOne(variant(dm: "disabled")))
         #expect(dm.kind == .reload)
@@ -285,7 +296,8 @@ func generatedFleet(_ count: Int) -> [(String, [UInt8])] {
         #expect(port.paths == ["gateway.port"])
         let bind = verdict(a, try renderOne(variant(bind: "lan")))
         #expect(bind.kind == .restart)
-        #expect(bind.paths == ["gateway.bind"])
+        // Beyond loopback the Control UI goes off too (OpenClaw: src/gateway/server-runtime-config.ts).
+        #expect(bind.paths == ["gateway.bind", "gateway.controlUi"])
         let token = verdict(a, try renderOne(variant(token: "t2")))
         #expect(token.kind == .restart)
         #expect(token.reasons == ["credentials changed (channels.telegram.default.botToken)"])

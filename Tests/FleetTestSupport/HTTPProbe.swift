@@ -5,8 +5,8 @@ import Glibc
 
 /// A minimal HTTP/1.1 GET over a loopback socket, for tests that probe gateways.
 public enum HTTPProbe {
-    /// The status code and body of `GET path` on 127.0.0.1:`port`, or nil if nothing answers.
-    public static func get(port: Int, path: String, timeout: TimeInterval = 1) -> (status: Int, body: String)? {
+    /// The status code and body of `GET path` on `host` (127.0.0.1):`port`, or nil if nothing answers.
+    public static func get(host: String = "127.0.0.1", port: Int, path: String, timeout: TimeInterval = 1) -> (status: Int, body: String)? {
         let fd = socket(AF_INET, Int32(SOCK_STREAM.rawValue), 0)
         guard fd >= 0 else { return nil }
         defer { close(fd) }
@@ -16,7 +16,7 @@ public enum HTTPProbe {
         var addr = sockaddr_in()
         addr.sin_family = sa_family_t(AF_INET)
         addr.sin_port = UInt16(port).bigEndian
-        addr.sin_addr.s_addr = inet_addr("127.0.0.1")
+        addr.sin_addr.s_addr = inet_addr(host)
         let connected = withUnsafePointer(to: &addr) {
             $0.withMemoryRebound(to: sockaddr.self, capacity: 1) { connect(fd, $0, socklen_t(MemoryLayout<sockaddr_in>.size)) }
         }

@@ -23,7 +23,10 @@ import Testing
     @Test func lanWithTokenStarts() async throws {
         let sandbox = SimSandbox()
         let port = Ports.free()
-        sandbox.writeStandardConfig(port: port)
+        // A Control UI beyond loopback needs allowed origins (OpenClaw: src/gateway/server-runtime-config.ts).
+        sandbox.writeStandardConfig(port: port, extra: "")
+        sandbox.writeConfig(sandbox.read(sandbox.configPath).replacingOccurrences(
+            of: "mode: \"local\",", with: "mode: \"local\", controlUi: { allowedOrigins: [\"http://127.0.0.1:\(port)\"] },"))
         let sim = try await startGateway(sandbox, port: port, arguments: ["--bind", "lan", "--auth", "token"],
                                          env: ["OPENCLAW_GATEWAY_TOKEN": "s3cret"], writeConfig: false)
         defer { sim.signal(SIGKILL) }
@@ -102,6 +105,8 @@ import Testing
         let sandbox = SimSandbox()
         let port = Ports.free()
         sandbox.writeStandardConfig(port: port)
+        sandbox.writeConfig(sandbox.read(sandbox.configPath).replacingOccurrences(
+            of: "mode: \"local\",", with: "mode: \"local\", controlUi: { enabled: false },"))
         let sim = try await startGateway(sandbox, port: port, arguments: ["--bind", "lan", "--token", "tk"], writeConfig: false)
         defer { sim.signal(SIGKILL) }
         let bare = HTTPProbe.request(host: address, port: port, path: "/readyz")

@@ -89,11 +89,15 @@ final class SimProcess: @unchecked Sendable {
         }
         process.executableURL = URL(fileURLWithPath: SimBinary.path)
         process.arguments = arguments
+        // The tests written against OpenClaw 2026.4 run that persona without its self re-launch
+        // (as fleet launches it); tests of other releases and of the re-launch say so.
         var env: [String: String] = [
             "HOME": sandbox.root,
             "PATH": "/usr/bin:/bin",
             "OPENCLAW_STATE_DIR": sandbox.stateDir,
             "OPENCLAW_CONFIG_PATH": sandbox.configPath,
+            "OPENCLAW_SIM_VERSION": "2026.4.27",
+            "OPENCLAW_NO_RESPAWN": "1",
         ]
         env.merge(extra) { _, new in new }
         process.environment = env

@@ -2,7 +2,8 @@ import Foundation
 import Glibc
 import Testing
 
-/// Each start-up refusal: one line on stderr and exit code 1, like the real gateway.
+/// Each start-up refusal: one line on stderr, and exit code 78 (EX_CONFIG) for a refused config,
+/// like the real gateway (OpenClaw: docs/gateway/embedding.md).
 @Suite struct StartupRefusalTests {
     struct Case: CustomStringConvertible, Sendable {
         var name: String
@@ -36,8 +37,11 @@ import Testing
         Case(name: "missing SecretRef file",
              config: #"{ gateway: { mode: "local" }, secrets: { providers: { f: { source: "file", path: "/nonexistent/d", mode: "singleValue" } } }, channels: { discord: { accounts: { ops: { token: { source: "file", provider: "f", id: "value" } } } } } }"#,
              expected: "channels.discord.accounts.ops.token: cannot read secret file /nonexistent/d"),
+        // OpenClaw falls back to 0.0.0.0 without a usable customBindHost (src/gateway/net.ts).
         Case(name: "custom bind without host", config: #"{ gateway: { mode: "local", bind: "custom" } }"#,
-             expected: "gateway.customBindHost is not set"),
+             expected: "refusing to bind gateway to 0.0.0.0"),
+        Case(name: "lan Control UI without origins", config: #"{ gateway: { mode: "local", bind: "lan", auth: { mode: "token", token: "t" } } }"#,
+             expected: "non-loopback Control UI requires gateway.controlUi.allowedOrigins"),
         Case(name: "missing env var", config: #"{ gateway: { mode: "local", auth: { token: "${OPENCLAW_SIM_TEST_UNSET_VAR}" } } }"#,
              expected: #"Missing env var "OPENCLAW_SIM_TEST_UNSET_VAR""#),
     ]
@@ -49,7 +53,7 @@ import Testing
         let sim = try SimProcess(["gateway", "run", "--port", String(Ports.free())] + refusal.arguments,
                                  sandbox: sandbox, env: refusal.env)
         let status = await sim.waitForExit()
-        #expect(status == 1)
+        #expect(status == 78)
         let lines = sim.stderr.split(separator: "\n")
         #expect(lines.count == 1, "stderr: \(sim.stderr)")
         #expect(sim.stderr.hasPrefix("Gateway failed to start: "))
@@ -83,7 +87,13 @@ import Testing
         let sandbox = SimSandbox()
         let version = try SimProcess(["--version"], sandbox: sandbox, env: ["OPENCLAW_SIM_VERSION": "2026.1.2"])
         #expect(await version.waitForExit() == 0)
-        #expect(version.stdout == "openclaw-sim 2026.1.2 (stand-in)\n")
+        #expect(version.stdout == "OpenClaw 2026.1.2 (openclaw-sim)\n")
+        let flag = try SimProcess(["--sim-version", "2026.8.1", "-V"], sandbox: sandbox)
+        #expect(await flag.waitForExit() == 0)
+        #expect(flag.stdout == "OpenClaw 2026.8.1 (openclaw-sim)\n")
+        let badRelease = try SimProcess(["--version"], sandbox: sandbox, env: ["OPENCLAW_SIM_VERSION": "latest"])
+        #expect(await badRelease.waitForExit() == 1)
+        #expect(badRelease.stderr.contains("invalid release 'latest'"))
         let unknown = try SimProcess(["gateway", "run", "--frobnicate"], sandbox: sandbox)
         #expect(await unknown.waitForExit() == 1)
         #expect(unknown.stderr == "error: unknown option '--frobnicate'\n")

@@ -16,7 +16,9 @@ struct DestroyCommand: AsyncParsableCommand {
     func run() async throws {
         let root = resolveRoot(source: source, state: state)
         let lock = await state.lock(root: root)
-        let stopped = await HostCleanup.stopAll(root: root, grace: .seconds(10)) { Output.out("  \($0)\n") }
+        // The Fleet's stop grace (25 s, OpenClaw's shutdown budget, unless the manifest says otherwise).
+        let grace = ((try? FleetSession.load(source.source))?.fleet ?? FleetSettings()).stopGracePeriod
+        let stopped = await HostCleanup.stopAll(root: root, grace: grace) { Output.out("  \($0)\n") }
         withExtendedLifetime(lock) {}
         Output.out("Stopped \(stopped) gateway\(stopped == 1 ? "" : "s") under \(root); data kept.\n")
     }

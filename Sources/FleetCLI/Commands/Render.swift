@@ -17,6 +17,7 @@ struct Render: AsyncParsableCommand {
             Examples:
               fleet render support
               fleet render support --ref v2 --json
+              fleet render support --openclaw-version 2026.4.27   # as an older gateway takes it
               fleet render --target kubernetes --out deploy/ --external-secrets
             """)
 
@@ -47,6 +48,11 @@ struct Render: AsyncParsableCommand {
     @Flag(name: .long, help: "Print JSON: the config, its hash, the secret files and the launch command.")
     var json = false
 
+    @Option(name: .long, help: ArgumentHelp(
+        "Render for this OpenClaw release (e.g. 2026.9.6).",
+        discussion: "Default: spec.openclawVersion; else, on a host, what `<gatewayCommand> --version` answers; for Kubernetes, the image tag when it is a release."))
+    var openclawVersion: String?
+
     func validate() throws {
         if target == .host {
             if bot == nil { throw ValidationError("name a bot to render (or pass --target kubernetes to render them all)") }
@@ -73,7 +79,14 @@ struct Render: AsyncParsableCommand {
             CLIError(message: "no bot named '\(name)'\(hint); bots: \(names.joined(separator: ", "))", exitCode: 1).exit()
         }
         let host = HostSettings(fleet: set.fleet, stateRootFlag: stateRoot)
-        let rendered = try FleetSession.render(manifest, in: set, host: host, source: source.source)
+        let recorded = (try? FleetState.load(from: Applier.statePath(host.stateRoot)))?.openclaw
+        let target: OpenClawTarget
+        switch await OpenClawTarget.forHostRender(fleet: set.fleet, flag: openclawVersion, recorded: recorded) {
+        case .success(let found): target = found
+        case .failure(let error): CLIError(message: error.message, exitCode: 1).exit()
+        }
+        Self.refuseKeys(set, for: target)
+        let rendered = try FleetSession.render(manifest, in: set, host: host, source: source.source, release: target.release)
         if json {
             let object: JSONValue = .object([
                 "bot": .string(rendered.name),
@@ -85,6 +98,7 @@ struct Render: AsyncParsableCommand {
                 }),
                 "workspaceFiles": .array(rendered.workspaceFiles.keys.sorted().map { .string($0) }),
                 "command": .array(rendered.launch.arguments.map(JSONValue.string)),
+                "openclawVersion": .string(target.release.description),
             ])
             Output.out(object.json(pretty: true) + "\n")
         } else {
@@ -96,5 +110,15 @@ struct Render: AsyncParsableCommand {
                 }
             }
         }
+    }
+
+    /// Prints the release's warning, and refuses raw keys that release would refuse (exit 1).
+    static func refuseKeys(_ set: ManifestSet, for target: OpenClawTarget) {
+        if let warning = target.warning { Output.err("warning: \(warning)\n") }
+        let problems = set.openclawKeyProblems(for: target.release)
+        guard problems.hasErrors else { return }
+        Output.err(DiagnosticRenderer.human(problems.filter { $0.severity == .error }, texts: set.texts,
+                                            style: Output.style(for: STDERR_FILENO)))
+        CLIError(message: "OpenClaw \(target.release) refuses these keys in spec.openclaw; nothing was rendered", exitCode: 1).exit()
     }
 }

@@ -26,9 +26,15 @@ extension Render {
             guard manifest.enabled else { CLIError(message: "bot '\(bot)' is disabled (spec.enabled: false); nothing to render", exitCode: 1).exit() }
             set.bots = [manifest]
         }
+        let target: OpenClawTarget
+        switch OpenClawTarget.forKubernetes(fleet: set.fleet, flag: openclawVersion) {
+        case .success(let found): target = found
+        case .failure(let error): CLIError(message: error.message, exitCode: 1).exit()
+        }
+        Self.refuseKeys(set, for: target)
         let bundle: KubernetesBundle
         do {
-            bundle = try FleetSession.kubernetes(set, source: source.source, externalSecrets: externalSecrets)
+            bundle = try FleetSession.kubernetes(set, source: source.source, externalSecrets: externalSecrets, release: target.release)
         } catch {
             CLIError(message: "\(error)", exitCode: 1).exit()
         }

@@ -46,7 +46,8 @@ struct SessionsCommand: AsyncParsableCommand {
         if let record = host.state.bots[bot], let pid = record.pid, ProcessTable.isAlive(pid, startTime: record.pidStartTime) {
             let token = HostFiles.read(paths.gatewayToken).map { String(decoding: $0, as: UTF8.self).trimmed }
             do {
-                let session = try await GatewayClient.connect(port: record.port, token: token, timeout: .seconds(2))
+                let session = try await GatewayClient.connect(host: record.applied?.launch.connectHost ?? "127.0.0.1", port: record.port,
+                                                              token: token, timeout: .seconds(2))
                 defer { session.close() }
                 sessions = try await session.sessionsList(activeMinutes: window.map { max(1, Int(($0 / 60).rounded(.up))) })
                 via = "gateway"

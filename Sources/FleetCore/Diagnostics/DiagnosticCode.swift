@@ -80,6 +80,12 @@ public enum DiagnosticCode: String, Sendable, Codable, CaseIterable {
     /// One credential used by two bots.
     case secretReused = "E053"
 
+    // OpenClaw releases
+    /// `spec.openclawVersion` is not a release, or one older than fleet supports.
+    case unsupportedOpenClawRelease = "E060"
+    /// A raw key (`spec.openclaw`) the target OpenClaw release refuses as legacy.
+    case openclawLegacyKey = "E061"
+
     // Warnings
     /// A bind beyond loopback.
     case exposedBind = "W001"
@@ -93,6 +99,12 @@ public enum DiagnosticCode: String, Sendable, Codable, CaseIterable {
     case plaintextAllowed = "W005"
     /// Gateway ports inside the kernel's ephemeral port range.
     case ephemeralPort = "W006"
+    /// `spec.openclawVersion` newer than the releases fleet knows.
+    case newerOpenClawRelease = "W060"
+    /// The deprecated `spec.agentsForm` (the release decides now).
+    case deprecatedAgentsForm = "W061"
+    /// A raw key that OpenClaw 2026.8 and later refuse, with `openclawVersion: auto`.
+    case openclawLegacyKeyLater = "W062"
 
     // Warnings about credentials (numbered from W010 to leave room above)
     /// A bot whose model's provider has no API key in the manifests.

@@ -1,11 +1,12 @@
 import FoundationEssentials
 import Glibc
+import OpenClawConfig
 
 extension KubernetesRenderer {
     /// A renderer for `set`: container paths, no commit in the config header (the commit is a
     /// label, so a commit that changes nothing for a bot leaves its config and pod alone), secrets
     /// opened with the set's keys (or not opened at all with `externalSecrets`).
-    public init(set: ManifestSet, externalSecrets: Bool,
+    public init(set: ManifestSet, externalSecrets: Bool, release: OpenClawRelease = OpenClawReleaseTable.newestKnown,
                 repositoryFile: @escaping @Sendable (String) -> [UInt8]? = { _ in nil }) {
         let opener = set.secrets
         var renderer = Renderer(
@@ -16,6 +17,7 @@ extension KubernetesRenderer {
                 externalSecrets ? "" : try opener.open(bot: bot, field: field, raw: raw)
             })
         renderer.target = .container
+        renderer.release = release
         self.init(set: set, renderer: renderer, externalSecrets: externalSecrets,
                   derivation: externalSecrets ? nil : opener.keys.primary.map(TokenDerivation.init))
     }
@@ -23,9 +25,12 @@ extension KubernetesRenderer {
 
 extension FleetSession {
     /// The Kubernetes objects of `set` (read from `source`, for avatars).
-    public static func kubernetes(_ set: ManifestSet, source: ManifestSource, externalSecrets: Bool) throws -> KubernetesBundle {
+    /// The Kubernetes objects of `set` (read from `source`, for avatars), rendered for `release`.
+    public static func kubernetes(_ set: ManifestSet, source: ManifestSource, externalSecrets: Bool,
+                                  release: OpenClawRelease = OpenClawReleaseTable.newestKnown) throws -> KubernetesBundle {
         let reader = RepositoryReader(source: source, commit: set.commit?.id)
-        return try KubernetesRenderer(set: set, externalSecrets: externalSecrets, repositoryFile: { reader.read($0) }).render()
+        return try KubernetesRenderer(set: set, externalSecrets: externalSecrets, release: release,
+                                      repositoryFile: { reader.read($0) }).render()
     }
 }
 

@@ -16,8 +16,11 @@ public struct FleetSettings: Sendable {
     public var maxBots: Int = 50
     /// The gateway command and its leading arguments.
     public var gatewayCommand: [String] = ["openclaw", "gateway", "run"]
-    /// `list` or `entries`.
-    public var agentsForm: String = "list"
+    /// The OpenClaw release the gateways run: `auto` (asked of the gateway command once per plan)
+    /// or a pinned release.
+    public var openclawVersion: OpenClawVersionSetting = .auto
+    /// Deprecated `list` or `entries`: the release decides the agents' form now (W061).
+    public var agentsForm: String?
     /// Freeze every bot.
     public var suspend: Bool = false
     /// Apply only signed commits.
@@ -29,14 +32,15 @@ public struct FleetSettings: Sendable {
     public var providerKeys: [String: String] = [:]
     /// Daemon interval.
     public var reconcileInterval: Duration = .seconds(30)
-    /// How long a starting gateway has to answer /healthz.
-    public var startTimeout: Duration = .seconds(30)
+    /// How long a starting gateway has to answer /healthz: a Node gateway's cold start takes
+    /// 10 to 35 s on an ordinary host and minutes with many plugins (docs/compatibility.md).
+    public var startTimeout: Duration = .seconds(120)
     /// One probe's timeout.
     public var probeTimeout: Duration = .seconds(2)
     /// Failed probes before a restart.
     public var failureThreshold: Int = 3
-    /// SIGTERM to SIGKILL.
-    public var stopGracePeriod: Duration = .seconds(10)
+    /// SIGTERM to SIGKILL: OpenClaw's own shutdown budget (OpenClaw: src/cli/gateway-cli/run-loop.ts).
+    public var stopGracePeriod: Duration = .seconds(Int64(OpenClawReleaseTable.value(.shutdownBudgetSeconds, for: OpenClawReleaseTable.oldestSupported)))
     /// Default model.
     public var defaultModel: String = "anthropic/claude-sonnet-4-5"
     /// Default session settings.

@@ -123,7 +123,8 @@ extension FleetSettings {
         portStride = spec["portStride"]?.int ?? portStride
         maxBots = spec["maxBots"]?.int ?? maxBots
         if let command = spec["gatewayCommand"]?.strings, !command.isEmpty { gatewayCommand = command }
-        agentsForm = spec["agentsForm"]?.string ?? agentsForm
+        openclawVersion = OpenClawVersionSetting(spec["openclawVersion"]?.string)
+        agentsForm = spec["agentsForm"]?.string
         suspend = spec["suspend"]?.bool ?? false
         requireSignedCommits = spec["requireSignedCommits"]?.bool ?? false
         allowPlaintextSecrets = spec["secrets"]?["allowPlaintext"]?.bool ?? false

@@ -59,12 +59,12 @@ public struct GatewayHealth: Sendable, Hashable {
     /// /readyz's failing checks.
     public var failing: [String]
 
-    /// Probes `port`.
-    public static func probe(port: Int, timeout: Duration, readiness: Bool = true) -> GatewayHealth {
-        guard let health = LoopbackHTTP.get(port: port, path: "/healthz", timeout: timeout), health.status == 200 else {
+    /// Probes `host:port` (the address the gateway listens on, see ``GatewayLaunch/connectHost``).
+    public static func probe(host: String = "127.0.0.1", port: Int, timeout: Duration, readiness: Bool = true) -> GatewayHealth {
+        guard let health = LoopbackHTTP.get(host: host, port: port, path: "/healthz", timeout: timeout), health.status == 200 else {
             return GatewayHealth(live: false, ready: nil, failing: [])
         }
-        guard readiness, let ready = LoopbackHTTP.get(port: port, path: "/readyz", timeout: timeout) else {
+        guard readiness, let ready = LoopbackHTTP.get(host: host, port: port, path: "/readyz", timeout: timeout) else {
             return GatewayHealth(live: true, ready: nil, failing: [])
         }
         var failing: [String] = []

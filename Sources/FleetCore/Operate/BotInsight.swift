@@ -15,12 +15,12 @@ public struct BotInsight: Sendable {
 
     /// Asks the gateway on `port` (when `running`) for `channels.status` and `sessions.list`,
     /// each within `timeout`; falls back to the disk.
-    public static func gather(_ paths: BotPaths, port: Int, running: Bool, timeout: Duration) async -> BotInsight {
+    public static func gather(_ paths: BotPaths, host: String = "127.0.0.1", port: Int, running: Bool, timeout: Duration) async -> BotInsight {
         var gatewayError: String? = running ? nil : "not running"
         if running {
             let token = HostFiles.read(paths.gatewayToken).map { String(decoding: $0, as: UTF8.self).trimmed }
             do {
-                let session = try await GatewayClient.connect(port: port, token: token, timeout: timeout)
+                let session = try await GatewayClient.connect(host: host, port: port, token: token, timeout: timeout)
                 defer { session.close() }
                 let accounts = try await session.channelsStatus(timeout: timeout)
                 let sessions = try await session.sessionsList(timeout: timeout)

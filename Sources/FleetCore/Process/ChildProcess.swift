@@ -14,8 +14,9 @@ package enum ChildProcess {
         package let output: String
     }
 
-    /// Runs `arguments` (the first found on `PATH`), feeding `input` on standard input.
-    package static func run(_ arguments: [String], input: [UInt8]? = nil) -> Result {
+    /// Runs `arguments` (the first found on `PATH`), feeding `input` on standard input. With a
+    /// `timeout`, a helper still running then is killed (SIGKILL) and the result is status 124.
+    package static func run(_ arguments: [String], input: [UInt8]? = nil, timeout: Duration? = nil) -> Result {
         guard let command = arguments.first else { return Result(status: 127, output: "no command") }
         var inPipe: [Int32] = [-1, -1]
         var outPipe: [Int32] = [-1, -1]
@@ -42,17 +43,20 @@ package enum ChildProcess {
             close(inPipe[1]); close(outPipe[0])
             return failure(command, rc)
         }
-        let output = exchange(input: input ?? [], writeFD: inPipe[1], readFD: outPipe[0])
+        let deadline = timeout.map { ContinuousClock.now + $0 }
+        let (output, timedOut) = exchange(input: input ?? [], writeFD: inPipe[1], readFD: outPipe[0], deadline: deadline)
+        if timedOut { kill(pid, SIGKILL) }
         var status: Int32 = 0
         while waitpid(pid, &status, 0) < 0 && errno == EINTR {}
         let signal = status & 0x7F
         let code = signal == 0 ? (status >> 8) & 0xFF : 128 + signal
-        return Result(status: code, output: String(decoding: output, as: UTF8.self))
+        return Result(status: timedOut ? 124 : code, output: String(decoding: output, as: UTF8.self))
     }
 
     /// Writes `input` and reads the output until end of file, both at once (so neither side
-    /// blocks on a full pipe). Closes both descriptors.
-    private static func exchange(input: [UInt8], writeFD: Int32, readFD: Int32) -> [UInt8] {
+    /// blocks on a full pipe), or until `deadline` (then `timedOut`). Closes both descriptors.
+    private static func exchange(input: [UInt8], writeFD: Int32, readFD: Int32,
+                                 deadline: ContinuousClock.Instant?) -> (output: [UInt8], timedOut: Bool) {
         // A helper that exits without reading its input must not kill fleet with SIGPIPE: the
         // signal is blocked on this thread while it writes (the loop never suspends, so it stays
         // on this thread), and one it raised is taken off the pending set before unblocking.
@@ -77,13 +81,22 @@ package enum ChildProcess {
         if input.isEmpty { close(writeFD); writeFD = -1 }
         var output: [UInt8] = []
         var buffer = [UInt8](repeating: 0, count: 16_384)
+        var timedOut = false
         while true {
             var fds = [pollfd(fd: readFD, events: Int16(POLLIN), revents: 0)]
             if writeFD >= 0 { fds.append(pollfd(fd: writeFD, events: Int16(POLLOUT), revents: 0)) }
-            if poll(&fds, nfds_t(fds.count), -1) < 0 {
+            var wait: Int32 = -1
+            if let deadline {
+                let left = deadline - ContinuousClock.now
+                if left <= .zero { timedOut = true; break }
+                wait = Int32(clamping: left.components.seconds * 1000 + left.components.attoseconds / 1_000_000_000_000_000 + 1)
+            }
+            let ready = poll(&fds, nfds_t(fds.count), wait)
+            if ready < 0 {
                 if errno == EINTR { continue }
                 break
             }
+            if ready == 0 { continue }
             if writeFD >= 0, fds.count > 1, fds[1].revents != 0 {
                 let n = input[written...].withUnsafeBytes { write(writeFD, $0.baseAddress, $0.count) }
                 if n > 0 { written += n }
@@ -101,7 +114,7 @@ package enum ChildProcess {
         }
         if writeFD >= 0 { close(writeFD) }
         close(readFD)
-        return output
+        return (output, timedOut)
     }
 
     private static func failure(_ command: String, _ code: Int32) -> Result {

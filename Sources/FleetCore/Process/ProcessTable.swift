@@ -13,6 +13,12 @@ public struct ProcessInfoRecord: Sendable, Hashable {
     public var state: Character
     /// The command line.
     public var commandLine: [String]
+    /// The parent's pid (field 4 of /proc/PID/stat).
+    public var parentPid: Int32 = 0
+    /// The process group (field 5).
+    public var processGroup: Int32 = 0
+    /// The session (field 6): a gateway fleet starts leads its own (pid == session).
+    public var session: Int32 = 0
 
     /// A zombie has exited and waits to be reaped.
     public var isZombie: Bool { state == "Z" || state == "X" }
@@ -27,11 +33,12 @@ public enum ProcessTable {
         // The command name is in parentheses and may hold spaces: parse after the last ')'.
         guard let close = text.lastIndex(of: ")") else { return nil }
         let fields = text[text.index(after: close)...].split(separator: " ")
-        // fields[0] is the state (field 3); start time is field 22, i.e. fields[19].
+        // fields[0] is the state (field 3), then ppid, pgrp, session; start time is field 22, i.e. fields[19].
         guard fields.count > 19, let state = fields[0].first, let start = UInt64(fields[19]) else { return nil }
         let cmdline = HostFiles.read("/proc/\(pid)/cmdline") ?? []
         let args = cmdline.split(separator: 0).map { String(decoding: $0, as: UTF8.self) }
-        return ProcessInfoRecord(pid: pid, startTime: start, state: state, commandLine: args)
+        return ProcessInfoRecord(pid: pid, startTime: start, state: state, commandLine: args,
+                                 parentPid: Int32(fields[1]) ?? 0, processGroup: Int32(fields[2]) ?? 0, session: Int32(fields[3]) ?? 0)
     }
 
     /// Whether `pid` is alive with the given start time (so a reused pid never matches).
@@ -103,8 +110,34 @@ public enum ProcessTable {
         return ProcessInfoRecord(pid: 0, startTime: 0, state: "?", commandLine: [])
     }
 
+    /// Every live process of session `session`, and every live descendant of `pid` (a child that
+    /// left the session, as a command started detached does), except `pid` itself.
+    public static func sessionAndDescendants(session: Int32, of pid: Int32) -> [ProcessInfoRecord] {
+        guard session > 0 || pid > 0 else { return [] }
+        let all = allPids().compactMap(process).filter { !$0.isZombie }
+        var parents: [Int32: Int32] = [:]
+        for p in all { parents[p.pid] = p.parentPid }
+        func descends(_ p: Int32) -> Bool {
+            var current = parents[p] ?? 0
+            var steps = 0
+            while current > 1 && steps < 64 {
+                if current == pid { return true }
+                current = parents[current] ?? 0
+                steps += 1
+            }
+            return false
+        }
+        return all.filter { $0.pid != pid && $0.pid != getpid() && (($0.session == session && session > 0) || descends($0.pid)) }
+    }
+
     /// Whether something accepts connections on 127.0.0.1:`port` or binding it fails.
     public static func isPortFree(_ port: Int) -> Bool {
+        isPortFree(port, host: "127.0.0.1")
+    }
+
+    /// Whether `host:port` (an IPv4 address, `0.0.0.0` for every address) can be bound: a
+    /// gateway about to listen there would find it free.
+    public static func isPortFree(_ port: Int, host: String) -> Bool {
         guard let port16 = UInt16(exactly: port), port16 > 0 else { return false }
         let fd = socket(AF_INET, Int32(SOCK_STREAM.rawValue), 0)
         guard fd >= 0 else { return false }
@@ -114,7 +147,7 @@ public enum ProcessTable {
         var addr = sockaddr_in()
         addr.sin_family = sa_family_t(AF_INET)
         addr.sin_port = port16.bigEndian
-        addr.sin_addr.s_addr = inet_addr("127.0.0.1")
+        addr.sin_addr.s_addr = inet_addr(host)
         let rc = withUnsafePointer(to: &addr) {
             $0.withMemoryRebound(to: sockaddr.self, capacity: 1) { bind(fd, $0, socklen_t(MemoryLayout<sockaddr_in>.size)) }
         }

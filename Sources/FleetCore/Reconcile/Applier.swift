@@ -1,4 +1,5 @@
 import FleetCrypto
+import OpenClawConfig
 import FoundationEssentials
 #if canImport(Glibc)
 import Glibc
@@ -9,9 +10,9 @@ public struct ApplyOptions: Sendable {
     /// Gateways started at once.
     public var parallelism: Int = 8
     /// How long a starting gateway has to answer /healthz.
-    public var startTimeout: Duration = .seconds(30)
-    /// SIGTERM to SIGKILL.
-    public var stopGrace: Duration = .seconds(10)
+    public var startTimeout: Duration = FleetSettings().startTimeout
+    /// SIGTERM to SIGKILL (to the gateway's whole session).
+    public var stopGrace: Duration = FleetSettings().stopGracePeriod
     /// One probe's timeout.
     public var probeTimeout: Duration = .seconds(2)
 
@@ -26,6 +27,7 @@ public actor Applier {
     let options: ApplyOptions
     let commit: String?
     let author: String?
+    let openclaw: OpenClawTarget?
     let progress: @Sendable (String) -> Void
     private(set) var state: FleetState
 
@@ -35,13 +37,15 @@ public actor Applier {
     public static func journalPath(_ root: String) -> String { root + "/journal.jsonl" }
 
     /// Creates an applier over `state`.
+    /// `openclaw` is the release the plan was made for, recorded in the state file.
     public init(root: String, state: FleetState, options: ApplyOptions, commit: String?, author: String?,
-                progress: @escaping @Sendable (String) -> Void) {
+                openclaw: OpenClawTarget? = nil, progress: @escaping @Sendable (String) -> Void) {
         self.root = root
         self.state = state
         self.options = options
         self.commit = commit
         self.author = author
+        self.openclaw = openclaw
         self.progress = progress
     }
 
@@ -75,6 +79,7 @@ public actor Applier {
         }
         state.appliedCommit = commit ?? state.appliedCommit
         state.appliedAt = Date()
+        if let openclaw { state.openclaw = openclaw }
         saveState()
         return ApplyReport(results: results.sorted { $0.bot < $1.bot })
     }
@@ -211,18 +216,33 @@ public actor Applier {
     }
 
     private func stopStrays(_ obs: ObservedBot?) async throws {
-        for stray in obs?.strays ?? [] {
-            await GatewayProcess.stop(stray.pid, startTime: stray.startTime, grace: options.stopGrace)
+        guard let obs, !obs.strays.isEmpty else { return }
+        let root = self.root
+        let name = obs.name
+        let primary = obs.process
+        // Strays only: the rescan leaves a running gateway's own session alone.
+        await GatewayProcess.stopTree(obs.strays, grace: options.stopGrace) {
+            let tree = GatewayProcess.botTree(root: root, name: name, leader: nil)
+            let keep = primary.map { ProcessTable.sessionAndDescendants(session: $0.session == $0.pid ? $0.session : 0, of: $0.pid).map(\.pid) + [$0.pid] } ?? []
+            return tree.filter { !keep.contains($0.pid) }
         }
     }
 
+    /// Ends the bot's gateway with its whole session (a re-launched child, exec commands, a
+    /// browser) and any stray: SIGTERM, the grace period, then SIGKILL.
     private func stopAll(_ obs: ObservedBot?) async throws {
-        try await stopStrays(obs)
-        if let process = obs?.process {
-            let killed = await GatewayProcess.stop(process.pid, startTime: process.startTime, grace: options.stopGrace)
-            if killed { progress("\(obs?.name ?? "?"): did not stop within the grace period; killed with SIGKILL") }
+        guard let obs else { return }
+        let root = self.root
+        let name = obs.name
+        let leader = obs.process
+        let targets = (leader.map { [$0] } ?? []) + obs.members + obs.strays
+        if !targets.isEmpty {
+            let killed = await GatewayProcess.stopTree(targets, grace: options.stopGrace) {
+                GatewayProcess.botTree(root: root, name: name, leader: leader)
+            }
+            if killed { progress("\(name): did not stop within the grace period; killed with SIGKILL") }
         }
-        if let name = obs?.name { unlink(BotPaths(root: root, name: name).pidRecord) }
+        unlink(BotPaths(root: root, name: name).pidRecord)
     }
 
     private func moveAside(_ name: String) throws {
@@ -249,7 +269,19 @@ public actor Applier {
             s.manifest = bot.manifest
         }
         try writeFiles(rendered)
-        if !ProcessTable.isPortFree(port) {
+        // What an earlier session of this bot left (a command of a gateway that crashed) goes
+        // first; an observation that scanned /proc found it already (its strays were stopped).
+        let leftovers = previous?.scanned == true ? [] : GatewayProcess.botTree(root: root, name: bot.name, leader: nil)
+        if !leftovers.isEmpty {
+            let rootPath = root
+            await GatewayProcess.stopTree(leftovers, grace: options.stopGrace) {
+                GatewayProcess.botTree(root: rootPath, name: bot.name, leader: nil)
+            }
+            progress("\(bot.name): ended \(leftovers.count) leftover process\(leftovers.count == 1 ? "" : "es") of an earlier session (\(leftovers.map { String($0.pid) }.joined(separator: ", ")))")
+        }
+        let listenHost = rendered.launch.listenHost
+        let connectHost = rendered.launch.connectHost
+        if !ProcessTable.isPortFree(port, host: listenHost) {
             let holder = ProcessTable.listener(on: port)
             var who = "another program"
             if let holder, holder.pid > 0 {
@@ -300,13 +332,23 @@ public actor Applier {
                 }
                 unlink(paths.pidRecord)
                 let tail = Self.tail(paths.consoleLog, lines: 5)
+                let lines = tail.isEmpty ? "" : ":\n    " + tail.joined(separator: "\n    ")
+                let release = rendered.launch.release.flatMap(OpenClawRelease.init) ?? OpenClawReleaseTable.newestKnown
+                if let code = exit.code, Int(code) == OpenClawReleaseTable.value(.configRefusalExitCode, for: release) {
+                    // EX_CONFIG: the gateway refused its config (OpenClaw: docs/gateway/embedding.md).
+                    // Retrying the same config cannot help; the planner holds the bot until the
+                    // config, the launch or the gateway release changes.
+                    throw ApplyError(
+                        "gateway \(exit.summary) during start-up: OpenClaw refused its config\(lines)",
+                        fix: "fix what the gateway names above in the manifest and commit; fleet does not retry this config until the config, the launch or the gateway release changes")
+                }
                 throw ApplyError(
-                    "gateway \(exit.summary) during start-up\(tail.isEmpty ? "" : ":\n    " + tail.joined(separator: "\n    "))",
+                    "gateway \(exit.summary) during start-up\(lines)",
                     fix: "read \(paths.consoleLog); fix the manifest and apply again")
             }
-            let health = GatewayHealth.probe(port: port, timeout: options.probeTimeout, readiness: false)
+            let health = GatewayHealth.probe(host: connectHost, port: port, timeout: options.probeTimeout, readiness: false)
             if health.live {
-                let full = GatewayHealth.probe(port: port, timeout: options.probeTimeout)
+                let full = GatewayHealth.probe(host: connectHost, port: port, timeout: options.probeTimeout)
                 record(bot.name) { s in
                     s.health = HealthRecord(live: true, ready: full.ready, failing: full.failing, at: Date())
                     s.phase = full.ready == false ? .Degraded : .Running
@@ -316,7 +358,7 @@ public actor Applier {
             }
             try? await Task.sleep(for: .milliseconds(25))
         }
-        throw ApplyError("gateway did not answer /healthz on port \(port) within \(options.startTimeout)",
+        throw ApplyError("gateway did not answer /healthz on \(connectHost):\(port) within \(options.startTimeout)",
                          fix: "read \(paths.consoleLog); raise spec.health.startTimeout in the Fleet manifest if it is only slow")
     }
 

@@ -20,10 +20,20 @@ public enum HostCleanup {
         var stopped = 0
         var entries: [JournalEntry] = []
         for name in targets.keys.sorted() {
-            for process in targets[name] ?? [] {
-                await GatewayProcess.stop(process.pid, startTime: process.startTime, grace: grace)
+            // The whole session of the bot's gateway (a re-launched child, exec commands, a
+            // browser) and anything else carrying its config path: nothing of the bot survives.
+            let found = targets[name] ?? []
+            let pidRecord = Observer.pidRecord(BotPaths(root: root, name: name))
+            let sorted = BotProcesses.classify(found, pidRecord: pidRecord) { ProcessTable.process($0)?.parentPid }
+            let leader = sorted.primary
+            let killed = await GatewayProcess.stopTree(found, grace: grace) {
+                GatewayProcess.botTree(root: root, name: name, leader: leader)
+            }
+            // One gateway per session leader (the re-launched child and commands are its session).
+            let gateways = leader.map { [$0] + sorted.strays } ?? sorted.strays
+            for process in gateways {
                 stopped += 1
-                progress("\(name): stopped pid \(process.pid)")
+                progress("\(name): stopped pid \(process.pid)\(killed ? " (SIGKILL after the grace period)" : "")")
                 entries.append(JournalEntry(time: Date(), commit: state.appliedCommit, author: nil, bot: name, action: "stop",
                                             reasons: ["fleet destroy"], result: "ok", error: nil, pid: process.pid))
             }

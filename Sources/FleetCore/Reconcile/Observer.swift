@@ -28,9 +28,13 @@ public struct Observer: Sendable {
     ///
     /// `only` observes just those bots, from their pid records, without the `/proc` scan for
     /// strays and orphans (the daemon restarting one crashed gateway; the next full round scans).
-    public func observe(state: FleetState, names: [String], ports: [String: Int], only: Bool = false) async -> [String: ObservedBot] {
+    /// `launches` says how each bot is (to be) launched, for the address its gateway listens on
+    /// (else the launch recorded in the state file, else loopback).
+    public func observe(state: FleetState, names: [String], ports: [String: Int], only: Bool = false,
+                        launches: [String: GatewayLaunch] = [:]) async -> [String: ObservedBot] {
         var all = Set(names)
         var scanned: [String: [ProcessInfoRecord]] = [:]
+        var parents: [Int32: Int32] = [:]
         if !only {
             all.formUnion(state.bots.keys)
             let botsDir = root + "/bots"
@@ -39,6 +43,7 @@ public struct Observer: Sendable {
             }
             scanned = ProcessTable.gateways(under: root)
             for name in scanned.keys { all.insert(name) }
+            for process in scanned.values.joined() { parents[process.pid] = process.parentPid }
         }
         var result: [String: ObservedBot] = [:]
         for name in all {
@@ -48,20 +53,23 @@ public struct Observer: Sendable {
             // A process is its pid and start time: the rest of the record (the state letter,
             // R or S) can change between the scan and this second read, and a full-record
             // comparison then took the recorded gateway for a stray of itself and restarted it.
-            if let pidRecord = Self.pidRecord(paths), let info = ProcessTable.process(pidRecord.pid),
+            let pidRecord = Self.pidRecord(paths)
+            if let pidRecord, let info = ProcessTable.process(pidRecord.pid),
                info.startTime == pidRecord.startTime, !info.isZombie,
                !processes.contains(where: { $0.pid == info.pid && $0.startTime == info.startTime }) {
                 processes.append(info)
             }
-            let pidRecord = Self.pidRecord(paths)
-            let primary = processes.first { $0.pid == pidRecord?.pid && $0.startTime == pidRecord?.startTime }
-                ?? (processes.count == 1 ? processes.first : nil)
-            let strays = processes.filter { $0.pid != primary?.pid || $0.startTime != primary?.startTime }
+            // The gateway's own session (a re-launched child, exec commands, a browser) belongs to
+            // it; only processes of other sessions are strays.
+            let sorted = BotProcesses.classify(processes, pidRecord: pidRecord) { parents[$0] ?? ProcessTable.process($0)?.parentPid }
             var obs = ObservedBot(
-                name: name, record: record, directoryExists: HostFiles.exists(paths.directory), process: primary,
-                strays: strays, configOnDisk: Self.readConfig(paths.config))
+                name: name, record: record, directoryExists: HostFiles.exists(paths.directory), process: sorted.primary,
+                strays: sorted.strays, configOnDisk: Self.readConfig(paths.config))
+            obs.members = sorted.members
+            obs.scanned = !only
             let port = ports[name] ?? record?.port
-            if let port, primary == nil, !ProcessTable.isPortFree(port) {
+            let launch = launches[name] ?? record?.applied?.launch
+            if let port, sorted.primary == nil, !ProcessTable.isPortFree(port, host: launch?.listenHost ?? "127.0.0.1") {
                 obs.portHolder = ProcessTable.listener(on: port)
             }
             result[name] = obs
@@ -70,7 +78,8 @@ public struct Observer: Sendable {
             for (name, obs) in result {
                 guard obs.process != nil, let port = obs.record?.port ?? ports[name] else { continue }
                 let timeout = probeTimeout
-                group.addTask { (name, GatewayHealth.probe(port: port, timeout: timeout)) }
+                let host = (obs.record?.applied?.launch ?? launches[name])?.connectHost ?? "127.0.0.1"
+                group.addTask { (name, GatewayHealth.probe(host: host, port: port, timeout: timeout)) }
             }
             for await (name, health) in group { result[name]?.health = health }
         }

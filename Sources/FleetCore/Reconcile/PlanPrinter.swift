@@ -16,6 +16,11 @@ public enum PlanPrinter {
     /// The human plan.
     public static func human(_ plan: Plan, commit: String?, style: TextStyle) -> String {
         var out = ""
+        // The release everything below is rendered and launched for.
+        if let openclaw = plan.openclaw {
+            out += style.dim("Target: ") + openclaw.summary + "\n"
+            if let warning = openclaw.warning { out += style.yellow("Warning: ") + warning + "\n" }
+        }
         let changes = plan.changes
         let width = max(4, plan.actions.map(\.bot.count).max() ?? 4)
         if changes.isEmpty {

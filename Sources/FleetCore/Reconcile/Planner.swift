@@ -80,6 +80,9 @@ public enum Planner {
         if !obs.strays.isEmpty {
             strayReason = ["stray gateway process\(obs.strays.count == 1 ? "" : "es") \(obs.strays.map { String($0.pid) }.joined(separator: ", ")) stopped"]
         }
+        if !running, let held = refusedConfigHold(bot, obs) {
+            return make(.noop, [held])
+        }
         guard running else {
             var why = strayReason
             if let exit = obs.record?.lastExit, obs.record?.phase != .Stopped {
@@ -127,5 +130,24 @@ public enum Planner {
         case .reload: return make(.reload, reasons)
         case .restart: return make(.restart, reasons)
         }
+    }
+
+    /// A gateway that refused its config (exit 78, EX_CONFIG) is `Failed` and is not started again
+    /// with the same config, launch and release: only a change of one of them can help (OpenClaw:
+    /// docs/gateway/embedding.md).
+    static func refusedConfigHold(_ bot: DesiredBot, _ obs: ObservedBot) -> String? {
+        guard let record = obs.record, record.phase == .Failed, let code = record.lastExit?.code,
+              let applied = record.applied else { return nil }
+        let release = applied.launch.release.flatMap(OpenClawRelease.init) ?? OpenClawReleaseTable.newestKnown
+        guard Int(code) == OpenClawReleaseTable.value(.configRefusalExitCode, for: release),
+              applied.configHash == bot.rendered.configHash, applied.launch == bot.rendered.launch,
+              applied.workspaceHash == bot.rendered.workspaceHash,
+              applied.secretFingerprints == bot.rendered.secretFingerprints else { return nil }
+        // The first line of the error, and the gateway's own last word (its refusal) from the log tail.
+        let lines = (record.lastError?.message ?? "").split(separator: "\n").map { String($0.drop { $0 == " " }) }
+        var head = lines.first ?? "the gateway refused its config (exit \(code))"
+        if head.hasSuffix(":") { head.removeLast() }
+        let said = lines.dropFirst().last.map { ": \($0.prefix(200))" } ?? ""
+        return "Failed: \(head)\(said); not retried until the config, the launch or the gateway release changes"
     }
 }

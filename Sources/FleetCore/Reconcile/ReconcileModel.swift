@@ -41,8 +41,15 @@ public struct ObservedBot: Sendable {
     public var directoryExists: Bool
     /// The gateway fleet started for it, alive (pid and start time match the pid record).
     public var process: ProcessInfoRecord?
-    /// Other live gateways of this bot (should not exist; stopped on apply).
+    /// Other live gateways of this bot, or what a dead gateway's session left (should not exist;
+    /// stopped on apply).
     public var strays: [ProcessInfoRecord]
+    /// The rest of the gateway's session: a re-launched child, exec-tool commands, a browser.
+    /// They belong to the gateway: never strays, never a reason to restart; stopped with it.
+    public var members: [ProcessInfoRecord] = []
+    /// Whether `/proc` was scanned for the bot's processes (false when only its pid record was
+    /// read): strays and members are known only then.
+    public var scanned = false
     /// The last probe, when a process runs.
     public var health: GatewayHealth?
     /// The config on disk.
@@ -124,6 +131,8 @@ public struct Plan: Sendable, Codable {
     public var commit: String?
     /// A fingerprint of the observed state the plan was made against.
     public var observedFingerprint: String
+    /// The OpenClaw release the plan renders and launches for, and how fleet knows it.
+    public var openclaw: OpenClawTarget?
     /// The state root.
     public var stateRoot: String
     /// Every bot, including no-ops, sorted by bot.

@@ -90,7 +90,22 @@ public enum Reconciler {
         } catch {
             throw .render("cannot create \(host.stateRoot)/fingerprint.key: \(error)")
         }
-        let renderer = FleetSession.renderer(for: set, host: host, source: source, fingerprintKey: key.isEmpty ? HostFiles.randomBytes(32) : key)
+        // The OpenClaw release: the pin, else `<gatewayCommand> --version`, asked once per plan.
+        let target: OpenClawTarget
+        switch await OpenClawVersionProbe.target(for: set.fleet, recorded: state.openclaw) {
+        case .success(let found): target = found
+        case .failure(let error): throw .render(error.message + "; nothing was changed")
+        }
+        // Raw keys that release refuses stop the plan, as they would stop the gateways.
+        let keyProblems = set.openclawKeyProblems(for: target.release)
+        if keyProblems.hasErrors {
+            var refused = set
+            refused.diagnostics = (set.diagnostics.filter { $0.code != .openclawLegacyKeyLater } + keyProblems).sortedByLocation()
+            throw .invalid(refused)
+        }
+        var configured = FleetSession.renderer(for: set, host: host, source: source, fingerprintKey: key.isEmpty ? HostFiles.randomBytes(32) : key)
+        configured.release = target.release
+        let renderer = configured
         let basePort = host.basePort
         let suspendAll = set.fleet.suspend
         let rendered = ParallelMap.map(set.bots) { bot -> Result<DesiredBot, ReconcileError> in
@@ -111,10 +126,12 @@ public enum Reconciler {
             }
         }
         let observer = Observer(root: host.stateRoot, probeTimeout: set.fleet.probeTimeout)
-        let observed = await observer.observe(state: state, names: desired.map(\.name), ports: ports)
-        let plan = Planner.plan(
+        let launches = Dictionary(desired.map { ($0.name, $0.rendered.launch) }, uniquingKeysWith: { a, _ in a })
+        let observed = await observer.observe(state: state, names: desired.map(\.name), ports: ports, launches: launches)
+        var plan = Planner.plan(
             desired: desired, observed: observed, commit: set.commit?.id, stateRoot: host.stateRoot,
             fingerprint: Observer.fingerprint(observed), options: options)
+        plan.openclaw = target
         return ReconcileContext(set: set, host: host, desired: desired, state: state, observed: observed, plan: plan)
     }
 
@@ -124,7 +141,8 @@ public enum Reconciler {
                              progress: @escaping @Sendable (String) -> Void) async -> (report: ApplyReport, state: FleetState) {
         let applier = Applier(
             root: context.host.stateRoot, state: context.state, options: options, commit: context.set.commit?.id,
-            author: context.set.commit.map { "\($0.author.name) <\($0.author.email)>" }, progress: progress)
+            author: context.set.commit.map { "\($0.author.name) <\($0.author.email)>" }, openclaw: context.plan.openclaw,
+            progress: progress)
         let report = await applier.apply(context.plan, desired: context.desired, observed: context.observed)
         return (report, await applier.state)
     }

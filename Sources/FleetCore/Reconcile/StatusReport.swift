@@ -27,7 +27,7 @@ public enum StatusReport {
                     var b = bot
                     if b.phase != .Stopped, b.phase != .Failed || b.pid != nil {
                         if let pid = b.pid, ProcessTable.isAlive(pid, startTime: b.pidStartTime) {
-                            let h = GatewayHealth.probe(port: b.port, timeout: probeTimeout)
+                            let h = GatewayHealth.probe(host: b.applied?.launch.connectHost ?? "127.0.0.1", port: b.port, timeout: probeTimeout)
                             b.health = HealthRecord(live: h.live, ready: h.ready, failing: h.failing, at: Date())
                             b.phase = !h.live ? .Failed : (h.ready == false ? .Degraded : .Running)
                             if !h.live { b.lastError = BotError(message: "not answering /healthz on port \(b.port)", fix: "fleet restart \(name)", at: Date()) }
@@ -40,7 +40,8 @@ public enum StatusReport {
                     guard detail != .health else { return (name, b) }
                     let paths = BotPaths(root: root, name: name)
                     let running = b.pid != nil && b.health?.live == true
-                    let insight = await BotInsight.gather(paths, port: b.port, running: running, timeout: gatewayTimeout)
+                    let insight = await BotInsight.gather(paths, host: b.applied?.launch.connectHost ?? "127.0.0.1", port: b.port,
+                                                          running: running, timeout: gatewayTimeout)
                     b.channels = insight.channels
                     b.sessions = SessionStoreReader.summary(insight.sessions)
                     b.observedVia = insight.via

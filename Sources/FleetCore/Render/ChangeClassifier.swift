@@ -59,6 +59,12 @@ public enum ChangeClassifier {
             kind = .restart
             reasons.append("gateway arguments changed")
         }
+        // A new OpenClaw release is a new gateway binary: only a restart runs it. A record from
+        // before fleet knew releases (nil) says nothing.
+        if let before = old.launch.release, let after = launch.release, before != after {
+            kind = .restart
+            reasons.append("OpenClaw \(before) -> \(after) (the gateway binary changed)")
+        }
         if old.launch.environment != launch.environment {
             kind = .restart
             let keys = Set(old.launch.environment.keys).union(launch.environment.keys)

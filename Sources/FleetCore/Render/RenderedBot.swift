@@ -23,6 +23,22 @@ public struct GatewayLaunch: Sendable, Hashable, Codable {
     public var port: Int
     /// The bind mode.
     public var bind: String
+    /// `gateway.customBindHost` with `bind: custom` (where the gateway listens, see ``listenHost``).
+    public var customBindHost: String?
+    /// The OpenClaw release the config was rendered for (nil in records from before fleet knew
+    /// releases): a different release is a different gateway binary.
+    public var release: String?
+
+    /// Creates a launch.
+    public init(arguments: [String], environment: [String: String], port: Int, bind: String,
+                customBindHost: String? = nil, release: String? = nil) {
+        self.arguments = arguments
+        self.environment = environment
+        self.port = port
+        self.bind = bind
+        self.customBindHost = customBindHost
+        self.release = release
+    }
 }
 
 /// Everything fleet writes for one bot, rendered deterministically from its manifest.

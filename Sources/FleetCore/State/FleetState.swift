@@ -138,6 +138,8 @@ public struct FleetState: Sendable, Codable {
     public var daemonPid: Int32?
     /// How long the last reconcile took, in seconds.
     public var lastReconcileSeconds: Double?
+    /// The OpenClaw release the last apply rendered and launched for, and how fleet knew it.
+    public var openclaw: OpenClawTarget?
     /// Per bot.
     public var bots: [String: BotState] = [:]
 

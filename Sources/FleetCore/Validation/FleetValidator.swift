@@ -36,6 +36,7 @@ struct FleetValidator {
         out += portClashes()
         out += portRangeProblems()
         out += hostSelectorProblems()
+        out += releaseProblems()
         if let node = fleet.node, let origin = fleet.origin {
             if let model = node["spec"]?["defaults"]?["model"] {
                 out += modelProblems(model.string ?? "", at: SourceLocation(file: origin.file, mark: model.mark), bot: nil)
@@ -165,9 +166,32 @@ struct FleetValidator {
         return out
     }
 
-    /// Checks raw OpenClaw keys against OpenClaw's config paths and types.
-    func rawKeyProblems(_ raw: JSONValue, node: TypedNode?, file: String, bot: String?, field: String) -> [Diagnostic] {
-        ConfigPathTable.openClaw.validate(raw).map { issue in
+    /// Checks raw OpenClaw keys (`spec.openclaw`) as the target release's start-up does: unknown
+    /// keys and wrong types (E040), legacy keys (E061, with the replacement `openclaw doctor`
+    /// names). With `openclawVersion: auto` the release is not known until a plan asks the gateway:
+    /// a key is unknown only when no supported release takes it, and a key that OpenClaw 2026.8
+    /// and later refuse is a warning (W062); the plan checks again for the release it detects.
+    func rawKeyProblems(_ raw: JSONValue, node: TypedNode?, file: String, bot: String?, field: String,
+                        release: OpenClawRelease? = nil) -> [Diagnostic] {
+        let target = release ?? pinnedRelease
+        var issues: [(ConfigIssue, DiagnosticCode)] = []
+        if let target {
+            issues = OpenClawConfigCheck.issues(raw, release: target).map { issue in
+                if case .legacyKey = issue.kind { return (issue, .openclawLegacyKey) }
+                return (issue, .openclawKey)
+            }
+        } else {
+            let old = OpenClawConfigCheck.issues(raw, release: OpenClawReleaseTable.oldestSupported)
+            let new = OpenClawConfigCheck.issues(raw, release: OpenClawReleaseTable.newestKnown)
+            for issue in new {
+                if case .legacyKey = issue.kind {
+                    issues.append((issue, .openclawLegacyKeyLater))
+                } else if old.contains(issue) {
+                    issues.append((issue, .openclawKey))
+                }
+            }
+        }
+        return issues.map { issue, code in
             let segments = issue.path.split(separator: ".").map(String.init)
             var mark = node?.mark
             var current = node
@@ -183,11 +207,64 @@ struct FleetValidator {
                 }
             }
             let location = mark.map { SourceLocation(file: file, mark: $0) } ?? SourceLocation(file: file)
-            return Diagnostic(
-                .openclawKey, "\(field): \(issue.message)", at: location,
-                fix: "check the key against OpenClaw's configuration reference (docs/openclaw-mapping.md lists what fleet renders)",
-                bot: bot)
+            switch (code, issue.kind) {
+            case (.openclawLegacyKey, .legacyKey(let replacement)):
+                return Diagnostic(
+                    .openclawLegacyKey, "\(field).\(issue.path): OpenClaw \(target?.description ?? "") refuses this legacy key at start-up",
+                    at: location, fix: "use \(replacement) instead (what `openclaw doctor --fix` migrates it to)", bot: bot)
+            case (.openclawLegacyKeyLater, .legacyKey(let replacement)):
+                return Diagnostic(
+                    .openclawLegacyKeyLater, "\(field).\(issue.path): OpenClaw 2026.8 and later refuse this legacy key at start-up",
+                    at: location, fix: "use \(replacement) instead, or pin spec.openclawVersion to the 2026.4 release you run", bot: bot)
+            default:
+                return Diagnostic(
+                    .openclawKey, "\(field): \(issue.message)", at: location,
+                    fix: "check the key against OpenClaw's configuration reference (docs/openclaw-mapping.md lists what fleet renders)",
+                    bot: bot)
+            }
         }
+    }
+
+    /// The pinned, supported release of the Fleet manifest, if any.
+    var pinnedRelease: OpenClawRelease? {
+        guard case .pinned(let release) = fleet.openclawVersion, OpenClawReleaseTable.support(of: release) != .tooOld else { return nil }
+        return release
+    }
+
+    /// `spec.openclawVersion` and the deprecated `spec.agentsForm`.
+    private func releaseProblems() -> [Diagnostic] {
+        guard let origin = fleet.origin, let spec = fleet.node?["spec"] else { return [] }
+        var out: [Diagnostic] = []
+        func at(_ key: String) -> SourceLocation { SourceLocation(file: origin.file, mark: spec[key]?.mark ?? spec.mark) }
+        switch fleet.openclawVersion {
+        case .auto:
+            break
+        case .invalid(let text):
+            out.append(Diagnostic(
+                .unsupportedOpenClawRelease, "spec.openclawVersion '\(text)' is not an OpenClaw release", at: at("openclawVersion"),
+                fix: "write auto, or a release such as \(OpenClawReleaseTable.newestKnown) (YYYY.M.PATCH, as `openclaw --version` prints it)"))
+        case .pinned(let release):
+            switch OpenClawReleaseTable.support(of: release) {
+            case .tooOld:
+                out.append(Diagnostic(
+                    .unsupportedOpenClawRelease,
+                    "spec.openclawVersion \(release) is older than the releases fleet supports, \(OpenClawReleaseTable.supportedText)",
+                    at: at("openclawVersion"), fix: "upgrade the gateways (npm install -g openclaw@latest) and pin a supported release, or write auto"))
+            case .newerThanKnown:
+                out.append(Diagnostic(
+                    .newerOpenClawRelease,
+                    "spec.openclawVersion \(release) is newer than the releases fleet knows (up to \(OpenClawReleaseTable.newestKnown)); fleet renders the \(OpenClawReleaseTable.newestKnown) form",
+                    at: at("openclawVersion"), fix: "upgrade fleet, and check docs/compatibility.md for what changed"))
+            case .supported:
+                break
+            }
+        }
+        if let form = fleet.agentsForm {
+            out.append(Diagnostic(
+                .deprecatedAgentsForm, "spec.agentsForm '\(form)' is deprecated and ignored: the OpenClaw release decides between agents.list and agents.entries",
+                at: at("agentsForm"), fix: "remove agentsForm; to render for a release other than the detected one, set spec.openclawVersion"))
+        }
+        return out
     }
 
     private func channelProblems(_ bot: BotManifest) -> [Diagnostic] {

@@ -1,0 +1,33 @@
+import OpenClawConfig
+
+/// The OpenClaw release the stand-in behaves as: `--sim-version V` (a stand-in-only root option),
+/// else `OPENCLAW_SIM_VERSION`, else ``defaultRelease``. Every version-dependent behaviour reads
+/// the release table of `OpenClawConfig` (`OpenClawReleaseTable`), the one fleet renders with.
+struct SimPersona: Equatable {
+    /// The newest release the table knows: what the stand-in is by default.
+    static let defaultRelease = OpenClawReleaseTable.newestKnown
+
+    /// The release.
+    var release: OpenClawRelease
+
+    /// The persona from the flag or the environment.
+    static func resolve(flag: String?) throws(UsageError) -> SimPersona {
+        let raw = flag ?? FileSystem.env("OPENCLAW_SIM_VERSION").flatMap { $0.isEmpty ? nil : $0 }
+        guard let raw else { return SimPersona(release: defaultRelease) }
+        guard let release = OpenClawRelease(raw) else {
+            throw UsageError(message: "invalid release '\(raw)' for --sim-version / OPENCLAW_SIM_VERSION (expected YYYY.M.PATCH, e.g. 2026.9.6)")
+        }
+        return SimPersona(release: release)
+    }
+
+    /// What `openclaw --version` prints: `OpenClaw <version> (<commit>)` (OpenClaw: src/entry.ts,
+    /// the root --version fast path); the stand-in has no commit, so it names itself there.
+    var versionLine: String { "OpenClaw \(release) (openclaw-sim)" }
+
+    /// Exit code of a configuration-class refusal (OpenClaw: src/cli/gateway-cli/run.ts,
+    /// docs/gateway/embedding.md).
+    var configRefusalExitCode: Int32 { Int32(OpenClawReleaseTable.value(.configRefusalExitCode, for: release)) }
+
+    /// Whether `gateway run` re-launches itself (OpenClaw: src/entry.respawn.ts, src/cli/respawn-policy.ts).
+    var respawnsGatewayRun: Bool { OpenClawReleaseTable.value(.respawnsGatewayRun, for: release) }
+}
