@@ -16,7 +16,12 @@ struct DestroyCommand: AsyncParsableCommand {
     func run() async throws {
         let root = resolveRoot(source: source, state: state)
         let lock = await state.lock(root: root)
-        let stopped = await HostCleanup.stopAll(root: root, grace: .seconds(10)) { Output.out("  \($0)\n") }
+        let stopped: Int
+        do {
+            stopped = try await HostCleanup.stopAll(root: root, grace: .seconds(10)) { Output.out("  \($0)\n") }
+        } catch {
+            CLIError(message: error.description, exitCode: 1).exit()
+        }
         withExtendedLifetime(lock) {}
         Output.out("Stopped \(stopped) gateway\(stopped == 1 ? "" : "s") under \(root); data kept.\n")
     }

@@ -9,6 +9,8 @@ public struct Observer: Sendable {
     public var root: String
     /// One probe's timeout.
     public var probeTimeout: Duration
+    /// How gateways are probed.
+    public var prober: any GatewayProber = LoopbackProber()
 
     /// Creates an observer.
     public init(root: String, probeTimeout: Duration) {
@@ -70,7 +72,8 @@ public struct Observer: Sendable {
             for (name, obs) in result {
                 guard obs.process != nil, let port = obs.record?.port ?? ports[name] else { continue }
                 let timeout = probeTimeout
-                group.addTask { (name, GatewayHealth.probe(port: port, timeout: timeout)) }
+                let prober = self.prober
+                group.addTask { (name, await prober.probe(port: port, timeout: timeout, readiness: true)) }
             }
             for await (name, health) in group { result[name]?.health = health }
         }
