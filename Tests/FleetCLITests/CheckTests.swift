@@ -114,7 +114,7 @@ final class MockProviders: @unchecked Sendable {
 
     func endpoints(_ base: String) -> ProviderEndpoints { ProviderEndpoints(telegram: base, discord: base, slack: base) }
 
-    @Test func goodTokensPass() throws {
+    @Test func goodTokensPass() async throws {
         let mock = MockProviders()
         let results = ChannelChecker(endpoints: endpoints(mock.base), timeout: .seconds(3)).check(try bot(tokens: "good"))
         #expect(results.map(\.status) == [.ok, .ok, .ok, .skipped])
@@ -129,7 +129,7 @@ final class MockProviders: @unchecked Sendable {
         #expect(seen.contains("POST /api/auth.test HTTP/1.1 | Bearer good-sl"))
     }
 
-    @Test func rejectedTokensSayWhereToGetANewOne() throws {
+    @Test func rejectedTokensSayWhereToGetANewOne() async throws {
         let mock = MockProviders()
         let results = ChannelChecker(endpoints: endpoints(mock.base), timeout: .seconds(3)).check(try bot(tokens: "revoked"))
         #expect(results.prefix(3).map(\.status) == [.rejected, .rejected, .rejected])
@@ -142,7 +142,7 @@ final class MockProviders: @unchecked Sendable {
         for r in results { #expect(!r.message.contains("revoked-")) }
     }
 
-    @Test func unreachableProvider() throws {
+    @Test func unreachableProvider() async throws {
         let base = "http://127.0.0.1:\(freePort())"
         let results = ChannelChecker(endpoints: endpoints(base), timeout: .seconds(2)).check(try bot(tokens: "good"))
         #expect(results.prefix(3).map(\.status) == [.unreachable, .unreachable, .unreachable])
@@ -150,7 +150,7 @@ final class MockProviders: @unchecked Sendable {
         #expect(results[0].message.contains("refused"))
     }
 
-    @Test func credentialsAreReadThroughTheOpener() throws {
+    @Test func credentialsAreReadThroughTheOpener() async throws {
         let mock = MockProviders()
         let checker = ChannelChecker(endpoints: endpoints(mock.base), timeout: .seconds(3)) { bot, field, raw in
             field == "channels.telegram.default.botToken" ? "good-\(bot)" : raw
@@ -164,7 +164,7 @@ final class MockProviders: @unchecked Sendable {
         #expect(first.status == .error && first.message == "cannot read credentials.botToken: no key for kid k1")
     }
 
-    @Test func commandPrintsAVerdictPerChannel() throws {
+    @Test func commandPrintsAVerdictPerChannel() async throws {
         let mock = MockProviders()
         let fx = try GitFixture()
         let repo = try fx.makeRepo("r")
@@ -176,17 +176,17 @@ final class MockProviders: @unchecked Sendable {
         env["NO_COLOR"] = "1"
         env["FLEET_TELEGRAM_API"] = mock.base
         let fleet = TestPaths.executable("fleet")
-        let all = try runProcess(fleet, ["check", "--repo", repo], env: env)
+        let all = try await runProcess(fleet, ["check", "--repo", repo], env: env)
         #expect(all.status == 1, "\(all.stderr)")
         #expect(all.stdout.contains("good  telegram/default  ok: token works: the bot is @support_bot"))
         #expect(all.stdout.contains("bad  telegram/default  REJECTED: Telegram rejected the bot token (401 Unauthorized); get a valid token from @BotFather"))
         #expect(!all.stdout.contains("token-1") && !all.stdout.contains("token-2"))
-        let one = try runProcess(fleet, ["check", "good", "--repo", repo, "--json"], env: env)
+        let one = try await runProcess(fleet, ["check", "good", "--repo", repo, "--json"], env: env)
         #expect(one.status == 0, "\(one.stderr)")
         let json = try JSON5.parse(one.stdout)
         #expect(json.arrayValue?.first?["status"] == "ok")
         env["FLEET_TELEGRAM_API"] = "http://127.0.0.1:\(freePort())"
-        let down = try runProcess(fleet, ["check", "good", "--repo", repo], env: env)
+        let down = try await runProcess(fleet, ["check", "good", "--repo", repo], env: env)
         #expect(down.status == 1 && down.stdout.contains("UNREACHABLE: could not reach Telegram"))
     }
 }

@@ -22,7 +22,7 @@ import Glibc
             "channel": .string("telegram"), "displayName": .string("telegram:42"), "chatType": .string("direct"),
             "inputTokens": .int(10), "outputTokens": .int(20), "totalTokens": .int(30),
         ])])
-        let gw = try SimGateway(channels: Self.channels, extraEnv: ["OPENCLAW_SIM_TRAFFIC_PER_MIN": "6000"], sessions: sessions)
+        let gw = try await SimGateway.start(channels: Self.channels, extraEnv: ["OPENCLAW_SIM_TRAFFIC_PER_MIN": "6000"], sessions: sessions)
         let session = try await GatewayClient.connect(port: gw.port, token: gw.token, timeout: .seconds(3))
         defer { session.close() }
         #expect(session.hello["type"]?.stringValue == "hello-ok")
@@ -36,8 +36,9 @@ import Glibc
         #expect(status["port"]?.intValue == Int64(gw.port))
 
         var accounts = try await session.channelsStatus()
-        let deadline = Date().addingTimeInterval(3)
-        while !accounts.contains(where: { $0.lastInboundAt != nil }), Date() < deadline {
+        // Until the simulated traffic reached a channel (a safety bound, not a timing).
+        let deadline = ContinuousClock.now + .seconds(120)
+        while !accounts.contains(where: { $0.lastInboundAt != nil }), ContinuousClock.now < deadline {
             try await Task.sleep(nanoseconds: 20_000_000)
             accounts = try await session.channelsStatus()
         }
@@ -68,7 +69,7 @@ import Glibc
     }
 
     @Test func wrongOrMissingTokenIsRefused() async throws {
-        let gw = try SimGateway()
+        let gw = try await SimGateway.start()
         do {
             _ = try await GatewayClient.connect(port: gw.port, token: "wrong", timeout: .seconds(3))
             Issue.record("a wrong token was accepted")
@@ -86,7 +87,7 @@ import Glibc
     }
 
     @Test func aGatewayThatDropsTheConnectionMidRequest() async throws {
-        let gw = try SimGateway(extraEnv: ["OPENCLAW_SIM_WS_CLOSE_AFTER_CONNECT": "1"])
+        let gw = try await SimGateway.start(extraEnv: ["OPENCLAW_SIM_WS_CLOSE_AFTER_CONNECT": "1"])
         let session = try await GatewayClient.connect(port: gw.port, token: gw.token, timeout: .seconds(3))
         do {
             _ = try await session.call("status")
@@ -99,10 +100,10 @@ import Glibc
     }
 
     @Test func aGatewayKilledWhileConnected() async throws {
-        let gw = try SimGateway()
+        let gw = try await SimGateway.start()
         let session = try await GatewayClient.connect(port: gw.port, token: gw.token, timeout: .seconds(3))
         kill(gw.process.processIdentifier, SIGKILL)
-        gw.process.waitUntilExit()
+        await gw.process.exited()
         await #expect {
             try await session.call("channels.status")
         } throws: { error in
@@ -178,7 +179,8 @@ import Glibc
         } catch {
             #expect(error == .closed(during: "'health'", detail: "close code 1001: restarting"))
         }
-        try await Task.sleep(nanoseconds: 100_000_000)
+        // The server notes the client's close reply on its own thread: wait for it.
+        #expect(await eventually { server.log.count >= 9 }, "\(server.log)")
         #expect(server.log == ["pong:p1", "pong:p2", "req:connect", "token:secret", "role:operator", "req:status",
                                "pong:p3", "req:health", "close:1001"])
     }

@@ -8,7 +8,7 @@ import Testing
 @Suite struct NoPlaintextAfterApplyTests {
     static let tokens = ["123456789:demo-support-token", "demo-discord-token", "xoxb-demo-ops", "xapp-demo-ops"]
 
-    @Test func plaintextTokensAppearOnlyInTheSecretFiles() throws {
+    @Test func plaintextTokensAppearOnlyInTheSecretFiles() async throws {
         let root = TestPaths.repositoryRoot(from: #filePath)
         let git = try GitFixture()
         let repo = try git.makeRepo("repo")
@@ -30,14 +30,18 @@ import Testing
         env["OPENCLAW_BASE_PATH"] = nil
         env["OPENCLAW_BASE_PORT"] = nil
         let fleet = TestPaths.executable("fleet")
-        func run(_ args: String...) throws -> ProcessResult {
-            try runProcess(fleet, args + ["--repo", repo, "--state-root", state], env: env)
+        defer {
+            let keep = UncheckedBox(git)
+            let env = env
+            BackgroundTeardown.run {
+                _ = try? runProcess(fleet, ["destroy", "--repo", repo, "--state-root", state], env: env)
+                withExtendedLifetime(keep) {}
+            }
         }
-        defer { _ = try? run("destroy") }
         var printed = ""
         for args in [["validate"], ["plan"], ["plan", "--json"], ["apply"], ["status", "--json"], ["status"],
                      ["render", "support", "--json"], ["render", "ops"], ["plan", "--detailed-exitcode"]] {
-            let result = try runProcess(fleet, args + ["--repo", repo, "--state-root", state], env: env)
+            let result = try await runProcess(fleet, args + ["--repo", repo, "--state-root", state], env: env)
             printed += result.stdout + result.stderr
             if args == ["apply"] { #expect(result.status == 0, "\(result.stdout)\(result.stderr)") }
         }

@@ -53,7 +53,7 @@ import Testing
         return try set.bots.map { try renderer.render($0, port: freePort()) }
     }
 
-    @Test func everyDemoConfigStartsTheGateway() throws {
+    @Test func everyDemoConfigStartsTheGateway() async throws {
         let dir = try TempDirectory(prefix: "fleet-render-e2e")
         for rendered in try renderDemo(stateRoot: dir.path) {
             try write(rendered)
@@ -72,7 +72,7 @@ import Testing
         }
     }
 
-    @Test func aBrokenConfigIsRefused() throws {
+    @Test func aBrokenConfigIsRefused() async throws {
         let dir = try TempDirectory(prefix: "fleet-render-broken")
         let rendered = try #require(try renderDemo(stateRoot: dir.path).first)
         let broken = rendered.body.replacingOccurrences(of: "gateway: {", with: "gateway: {\n    colour: \"blue\",")

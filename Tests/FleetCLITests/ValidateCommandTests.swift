@@ -1,3 +1,4 @@
+import FleetCore
 import FleetTestSupport
 import Foundation
 import Testing
@@ -12,52 +13,60 @@ import Testing
     static let keyFile = try! DemoKey.file()
 
     /// Runs fleet with a clean environment (no colour) and the demo key.
-    static func run(_ args: [String], cwd: String? = nil) throws -> ProcessResult {
+    static func run(_ args: [String], cwd: String? = nil) async throws -> ProcessResult {
         var env = ProcessInfo.processInfo.environment
         env["NO_COLOR"] = "1"
         env["FLEET_KEY_FILE"] = keyFile
         env["ENCRYPTION_KEY"] = nil
         env["FLEET_ENCRYPTION_KEYS"] = nil
-        return try runProcess(fleet, args, env: env, cwd: cwd)
+        return try await runProcess(fleet, args, env: env, cwd: cwd)
     }
 
     /// Writes a bot manifest into repository "r" with its token encrypted (`fleet secrets encrypt`).
-    static func writeBot(_ fx: GitFixture, _ name: String, _ extra: String = "") throws {
+    static func writeBot(_ fx: GitFixture, _ name: String, _ extra: String = "") async throws {
         try fx.write("r", "fleet/bots/\(name).yaml", bot(name, extra))
-        let r = try run(["secrets", "encrypt", fx.path("r") + "/fleet/bots/\(name).yaml"])
+        let r = try await run(["secrets", "encrypt", fx.path("r") + "/fleet/bots/\(name).yaml"])
         #expect(r.status == 0, "\(r.stderr)")
     }
 
     /// A repository "r" with one valid bot committed.
-    static func validRepo(_ fx: GitFixture) throws -> String {
+    static func validRepo(_ fx: GitFixture) async throws -> String {
         let path = try fx.makeRepo("r")
-        try writeBot(fx, "alpha")
+        try await writeBot(fx, "alpha")
         try fx.commitAll("r", "Add alpha")
         return path
     }
 
-    @Test func binaryIsBuilt() {
-        #expect(FileManager.default.isExecutableFile(atPath: Self.fleet), "build the fleet product first: \(Self.fleet)")
+    /// The built binary answers as fleet: its version, and validate's own help with its flags.
+    @Test func binaryAnswersWithItsVersionAndHelp() async throws {
+        let version = try await Self.run(["--version"])
+        #expect(version.status == 0)
+        #expect(version.stdout.trimmingCharacters(in: .whitespacesAndNewlines) == FleetVersion.string, "\(version.stdout)")
+        let help = try await Self.run(["validate", "--help"])
+        #expect(help.status == 0, "\(help.stderr)")
+        for flag in ["--repo", "--ref", "--path", "--worktree", "--json"] {
+            #expect(help.stdout.contains(flag), "validate --help lacks \(flag)")
+        }
     }
 
-    @Test func validExitsZero() throws {
+    @Test func validExitsZero() async throws {
         let fx = try GitFixture()
-        let path = try Self.validRepo(fx)
-        let r = try Self.run(["validate", "--repo", path])
+        let path = try await Self.validRepo(fx)
+        let r = try await Self.run(["validate", "--repo", path])
         #expect(r.status == 0, "\(r.stderr)")
         #expect(r.stderr.contains("1 bot at "))
         #expect(r.stderr.contains("(Add alpha): valid; 0 errors, 0 warnings"))
         // The default repository is the current directory.
-        let here = try Self.run(["validate"], cwd: path)
+        let here = try await Self.run(["validate"], cwd: path)
         #expect(here.status == 0, "\(here.stderr)")
     }
 
-    @Test func invalidExitsOneWithCompilerStyleText() throws {
+    @Test func invalidExitsOneWithCompilerStyleText() async throws {
         let fx = try GitFixture()
-        let path = try Self.validRepo(fx)
-        try Self.writeBot(fx, "beta", "  model: sonnet-4-5\n  displayNme: Beta")
+        let path = try await Self.validRepo(fx)
+        try await Self.writeBot(fx, "beta", "  model: sonnet-4-5\n  displayNme: Beta")
         try fx.commitAll("r", "Add beta")
-        let r = try Self.run(["validate", "--repo", path])
+        let r = try await Self.run(["validate", "--repo", path])
         #expect(r.status == 1, "\(r.stderr)")
         let lines = r.stderr.split(separator: "\n", omittingEmptySubsequences: false).map(String.init)
         let model = try #require(lines.firstIndex { $0.hasPrefix("fleet/bots/beta.yaml:9:10: error[E036]: ") }, "\(r.stderr)")
@@ -71,12 +80,12 @@ import Testing
         #expect(r.stdout.isEmpty)
     }
 
-    @Test func jsonOutput() throws {
+    @Test func jsonOutput() async throws {
         let fx = try GitFixture()
-        let path = try Self.validRepo(fx)
-        try Self.writeBot(fx, "beta", "  gateway: {bind: lan}\n  model: gpt-4o")
+        let path = try await Self.validRepo(fx)
+        try await Self.writeBot(fx, "beta", "  gateway: {bind: lan}\n  model: gpt-4o")
         try fx.commitAll("r", "Add beta")
-        let r = try Self.run(["validate", "--repo", path, "--json"])
+        let r = try await Self.run(["validate", "--repo", path, "--json"])
         #expect(r.status == 1)
         let array = try #require(try JSONSerialization.jsonObject(with: Data(r.stdout.utf8)) as? [[String: Any]], "\(r.stdout)")
         #expect(array.count == 2)
@@ -89,48 +98,48 @@ import Testing
         #expect(array[1]["fix"] as? String == "write 'openai/gpt-4o'")
         #expect(array[1]["bot"] as? String == "beta")
 
-        let ok = try Self.run(["validate", "--repo", path, "--json", "--ref", "HEAD~1"])
+        let ok = try await Self.run(["validate", "--repo", path, "--json", "--ref", "HEAD~1"])
         #expect(ok.status == 0)
         #expect(ok.stdout.trimmingCharacters(in: .whitespacesAndNewlines) == "[]")
     }
 
-    @Test func worktreeVersusCommit() throws {
+    @Test func worktreeVersusCommit() async throws {
         let fx = try GitFixture()
-        let path = try Self.validRepo(fx)
+        let path = try await Self.validRepo(fx)
         try fx.write("r", "fleet/bots/alpha.yaml", Self.bot("alpha", "  enabled: yes"))
-        let committed = try Self.run(["validate", "--repo", path])
+        let committed = try await Self.run(["validate", "--repo", path])
         #expect(committed.status == 0, "\(committed.stderr)")
-        let disk = try Self.run(["validate", "--repo", path, "--worktree"])
+        let disk = try await Self.run(["validate", "--repo", path, "--worktree"])
         #expect(disk.status == 1)
         #expect(disk.stderr.contains("fleet/bots/alpha.yaml:9:12: error[E021]:"), "\(disk.stderr)")
     }
 
-    @Test func usageAndIOErrorsExitTwo() throws {
+    @Test func usageAndIOErrorsExitTwo() async throws {
         let fx = try GitFixture()
-        let path = try Self.validRepo(fx)
-        let unknownFlag = try Self.run(["validate", "--repo", path, "--frobnicate"])
+        let path = try await Self.validRepo(fx)
+        let unknownFlag = try await Self.run(["validate", "--repo", path, "--frobnicate"])
         #expect(unknownFlag.status == 2, "\(unknownFlag.stderr)")
         #expect(unknownFlag.stderr.contains("--frobnicate"))
 
         let notRepo = try TempDirectory()
-        let noRepo = try Self.run(["validate", "--repo", notRepo.path])
+        let noRepo = try await Self.run(["validate", "--repo", notRepo.path])
         #expect(noRepo.status == 2, "\(noRepo.stderr)")
         #expect(noRepo.stderr.contains("cannot open git repository"))
 
-        let badRef = try Self.run(["validate", "--repo", path, "--ref", "nope"])
+        let badRef = try await Self.run(["validate", "--repo", path, "--ref", "nope"])
         #expect(badRef.status == 2)
-        let badPath = try Self.run(["validate", "--repo", path, "--path", "nowhere"])
+        let badPath = try await Self.run(["validate", "--repo", path, "--path", "nowhere"])
         #expect(badPath.status == 2)
-        let both = try Self.run(["validate", "--repo", path, "--worktree", "--ref", "main"])
+        let both = try await Self.run(["validate", "--repo", path, "--worktree", "--ref", "main"])
         #expect(both.status == 2)
     }
 
-    @Test func schemaPrintsJSON() throws {
-        let r = try Self.run(["schema", "bot"])
+    @Test func schemaPrintsJSON() async throws {
+        let r = try await Self.run(["schema", "bot"])
         #expect(r.status == 0)
         let object = try #require(try JSONSerialization.jsonObject(with: Data(r.stdout.utf8)) as? [String: Any])
         #expect(object["title"] as? String == "fleet Bot manifest")
-        let bad = try Self.run(["schema", "robot"])
+        let bad = try await Self.run(["schema", "robot"])
         #expect(bad.status == 2)
     }
 }

@@ -263,7 +263,10 @@ public actor Daemon<C: Clock & Sendable> where C.Duration == Duration, C.Instant
     }
 
     private func reconcile(reason: String) async {
-        defer { progress.rounds += 1 }
+        defer {
+            progress.rounds += 1
+            logger.debug("round finished", metadata: ["round": "\(progress.rounds)", "reason": "\(reason)"])
+        }
         let started = ContinuousClock.now
         guard reloadState() else { return }
         let policy = self.policy
