@@ -67,7 +67,8 @@ let package = Package(
         .testTarget(name: "OpenClawConfigTests", dependencies: ["OpenClawConfig"]),
         .testTarget(name: "OpenClawSimTests", dependencies: ["OpenClawConfig", "OpenClawSim"]),
         .testTarget(
-            name: "FleetCoreTests", dependencies: ["FleetCore", "FleetTestSupport"],
+            name: "FleetCoreTests",
+            dependencies: ["FleetCore", "FleetTestSupport", .product(name: "Logging", package: "swift-log")],
             resources: [.copy("Fixtures")]),
         .testTarget(
             name: "FleetCLITests", dependencies: ["FleetCore", "FleetCLI", "OpenClawSim", "FleetTestSupport"]),
