@@ -165,6 +165,8 @@ private func runBoundedBlocking(_ path: String, _ args: [String], env: [String: 
             BadInput(name: "render of an unknown bot", args: ["render", "good3", "--repo", "{repo}", "--state-root", "{root}"], status: 1, messages: ["good3"]),
             BadInput(name: "bad render target", args: ["render", "good1", "--target", "nomad", "--repo", "{repo}"], status: 2, messages: ["nomad"]),
             BadInput(name: "bad metrics address", args: ["daemon", "--metrics-listen", "127.0.0.1:99999", "--repo", "{repo}", "--state-root", "{root}"], status: 2, messages: ["--metrics-listen needs host:port such as 127.0.0.1:9464, got '127.0.0.1:99999'"]),
+            BadInput(name: "bad log level", args: ["daemon", "--log-level", "loud", "--repo", "{repo}", "--state-root", "{root}"], status: 2, messages: ["--log-level must be one of trace, debug, info, notice, warning, error, critical, got 'loud'"]),
+            BadInput(name: "bad log format", args: ["daemon", "--log-format", "xml", "--repo", "{repo}", "--state-root", "{root}"], status: 2, messages: ["--log-format must be text or json, got 'xml'"]),
             BadInput(name: "key file that does not exist", args: ["apply", "--key-file", "/nonexistent/k.key", "--repo", "{repo}", "--state-root", "{root}"], status: 2, messages: ["/nonexistent/k.key"]),
             BadInput(name: "unknown schema", args: ["schema", "robot"], status: 2, messages: ["kind must be 'bot' or 'fleet'"]),
             BadInput(name: "saved plan that does not exist", args: ["apply", "/nonexistent/plan.json", "--repo", "{repo}", "--state-root", "{root}"], status: 2, messages: ["/nonexistent/plan.json"]),
