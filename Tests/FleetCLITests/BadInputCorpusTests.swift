@@ -122,7 +122,7 @@ private func runBoundedBlocking(_ path: String, _ args: [String], env: [String: 
     }
 
     @Test func badInputsFailWithTheirMessageAndChangeNothing() async throws {
-        let w = try FleetWorld()
+        let w = try await FleetWorld()
         let key = try DemoKey.file()
         try w.git.write("repo", "fleet/bots/good1.yaml", Self.bot("good1", token: "tok-good1"))
         try w.git.write("repo", "fleet/bots/good2.yaml", Self.bot("good2", token: "tok-good2"))

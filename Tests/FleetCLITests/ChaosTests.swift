@@ -81,7 +81,7 @@ struct ChaosBot {
         print("chaos: seed \(seed), \(Int(seconds)) s")
 
         let key = try DemoKey.file()
-        let w = try FleetWorld(grace: "1s")
+        let w = try await FleetWorld(grace: "1s")
         try w.git.write("repo", "fleet/fleet.yaml", """
             apiVersion: fleet/v1
             kind: Fleet
@@ -89,7 +89,7 @@ struct ChaosBot {
             spec:
               basePort: \(w.basePort)
               gatewayCommand: [openclaw-sim, gateway, run]
-              health: {startTimeout: 10s, probeTimeout: 1s, stopGracePeriod: 1s}
+              health: {startTimeout: 120s, probeTimeout: 5s, stopGracePeriod: 1s}
             """)
         let names = (0..<20).map { String(format: "c%02d", $0) }
         var tokens: [String: String] = [:]

@@ -116,7 +116,7 @@ final class MockProviders: @unchecked Sendable {
 
     @Test func goodTokensPass() async throws {
         let mock = MockProviders()
-        let results = ChannelChecker(endpoints: endpoints(mock.base), timeout: .seconds(3)).check(try bot(tokens: "good"))
+        let results = ChannelChecker(endpoints: endpoints(mock.base), timeout: .seconds(60)).check(try bot(tokens: "good"))
         #expect(results.map(\.status) == [.ok, .ok, .ok, .skipped])
         #expect(results[0].message == "token works: the bot is @support_bot")
         #expect(results[1].identity == "community-bot")
@@ -131,7 +131,7 @@ final class MockProviders: @unchecked Sendable {
 
     @Test func rejectedTokensSayWhereToGetANewOne() async throws {
         let mock = MockProviders()
-        let results = ChannelChecker(endpoints: endpoints(mock.base), timeout: .seconds(3)).check(try bot(tokens: "revoked"))
+        let results = ChannelChecker(endpoints: endpoints(mock.base), timeout: .seconds(60)).check(try bot(tokens: "revoked"))
         #expect(results.prefix(3).map(\.status) == [.rejected, .rejected, .rejected])
         #expect(results[0].message.hasPrefix("Telegram rejected the bot token (401 Unauthorized); get a valid token from @BotFather"))
         #expect(results[0].message.contains("/token"))
@@ -152,14 +152,14 @@ final class MockProviders: @unchecked Sendable {
 
     @Test func credentialsAreReadThroughTheOpener() async throws {
         let mock = MockProviders()
-        let checker = ChannelChecker(endpoints: endpoints(mock.base), timeout: .seconds(3)) { bot, field, raw in
+        let checker = ChannelChecker(endpoints: endpoints(mock.base), timeout: .seconds(60)) { bot, field, raw in
             field == "channels.telegram.default.botToken" ? "good-\(bot)" : raw
         }
         let results = checker.check(try bot(tokens: "sealed"))
         #expect(results[0].status == .ok)
         #expect(results[1].status == .rejected)
         struct Locked: Error, CustomStringConvertible { var description: String { "no key for kid k1" } }
-        let failing = ChannelChecker(endpoints: endpoints(mock.base), timeout: .seconds(3)) { _, _, _ in throw Locked() }
+        let failing = ChannelChecker(endpoints: endpoints(mock.base), timeout: .seconds(60)) { _, _, _ in throw Locked() }
         let first = try #require(failing.check(try bot(tokens: "x")).first)
         #expect(first.status == .error && first.message == "cannot read credentials.botToken: no key for kid k1")
     }

@@ -74,7 +74,7 @@ final class DaemonRun: @unchecked Sendable {
     }
 
     @Test func killedGatewaysComeBackAndTheDaemonAdoptsOnRestart() async throws {
-        let w = try FleetWorld()
+        let w = try await FleetWorld()
         let names = (0..<5).map { "bot\($0)" }
         for name in names { try w.bot(name) }
         try w.commit()
@@ -114,7 +114,7 @@ final class DaemonRun: @unchecked Sendable {
     /// A crash restarts that one gateway from the last round's rendering and touches nothing else:
     /// another bot's hand-edited config waits for the next full round (here SIGHUP).
     @Test func aCrashRestartsOnlyThatBotAndTheNextRoundHealsTheRest() async throws {
-        let w = try FleetWorld()
+        let w = try await FleetWorld()
         for name in ["crashy", "edited"] { try w.bot(name) }
         try w.commit()
         let daemon = try DaemonRun(w, ["--interval", "10m"])
@@ -141,7 +141,7 @@ final class DaemonRun: @unchecked Sendable {
     }
 
     @Test func aCrashLoopBacksOffAndAConfigErrorFailsOnce() async throws {
-        let w = try FleetWorld(gatewayCommand: "[env, OPENCLAW_SIM_CRASH_AFTER_MS=400, OPENCLAW_SIM_CRASH_EXIT_CODE=3, openclaw-sim, gateway, run]")
+        let w = try await FleetWorld(gatewayCommand: "[env, OPENCLAW_SIM_CRASH_AFTER_MS=400, OPENCLAW_SIM_CRASH_EXIT_CODE=3, openclaw-sim, gateway, run]")
         try w.bot("crashy")
         try w.commit()
         let daemon = try DaemonRun(w, ["--interval", "30s"])
@@ -158,7 +158,7 @@ final class DaemonRun: @unchecked Sendable {
 
         // A gateway that refuses to start is Failed and not retried in a loop: three more rounds
         // (one a second) leave it alone.
-        let bad = try FleetWorld(gatewayCommand: "[openclaw-sim, gateway, run, --no-such-flag]")
+        let bad = try await FleetWorld(gatewayCommand: "[openclaw-sim, gateway, run, --no-such-flag]")
         try bad.bot("broken")
         try bad.commit()
         let second = try DaemonRun(bad, ["--interval", "1s"])
@@ -173,7 +173,7 @@ final class DaemonRun: @unchecked Sendable {
     }
 
     @Test func aPushedCommitIsAppliedAndAFetchFailureKeepsBotsRunning() async throws {
-        let w = try FleetWorld()
+        let w = try await FleetWorld()
         try w.bot("follower")
         try w.commit()
         try w.git.git("clone", "-q", "--bare", w.repo, w.git.path("remote.git"))
@@ -198,7 +198,7 @@ final class DaemonRun: @unchecked Sendable {
     }
 
     @Test func sighupAppliesAtOnceAndMetricsParse() async throws {
-        let w = try FleetWorld()
+        let w = try await FleetWorld()
         try w.bot("hup")
         try w.commit()
         let metricsPort = freePort()
@@ -230,7 +230,7 @@ final class DaemonRun: @unchecked Sendable {
     }
 
     @Test(.enabled(if: GitFixture.has("ssh-keygen"))) func onlySignedCommitsAreApplied() async throws {
-        let w = try FleetWorld()
+        let w = try await FleetWorld()
         let key = w.git.path("signing")
         try w.git.run("ssh-keygen", ["-q", "-t", "ed25519", "-N", "", "-f", key])
         let publicKey = try String(contentsOfFile: key + ".pub", encoding: .utf8).trimmingCharacters(in: .whitespacesAndNewlines)
@@ -253,7 +253,7 @@ final class DaemonRun: @unchecked Sendable {
 
     /// A corrupt state file stops the daemon at start with the file, the kept copy and the fix.
     @Test func aCorruptStateFileIsAnErrorWithARecoveryCommand() async throws {
-        let w = try FleetWorld()
+        let w = try await FleetWorld()
         try w.bot("kept")
         try w.commit()
         #expect(try await w.fleet("apply").status == 0)

@@ -23,7 +23,7 @@ import Glibc
             "inputTokens": .int(10), "outputTokens": .int(20), "totalTokens": .int(30),
         ])])
         let gw = try await SimGateway.start(channels: Self.channels, extraEnv: ["OPENCLAW_SIM_TRAFFIC_PER_MIN": "6000"], sessions: sessions)
-        let session = try await GatewayClient.connect(port: gw.port, token: gw.token, timeout: .seconds(3))
+        let session = try await GatewayClient.connect(port: gw.port, token: gw.token, timeout: .seconds(60))
         defer { session.close() }
         #expect(session.hello["type"]?.stringValue == "hello-ok")
         #expect(session.hello["protocol"]?.intValue == 3)
@@ -71,14 +71,14 @@ import Glibc
     @Test func wrongOrMissingTokenIsRefused() async throws {
         let gw = try await SimGateway.start()
         do {
-            _ = try await GatewayClient.connect(port: gw.port, token: "wrong", timeout: .seconds(3))
+            _ = try await GatewayClient.connect(port: gw.port, token: "wrong", timeout: .seconds(60))
             Issue.record("a wrong token was accepted")
         } catch {
             guard case .refused(_, let message) = error else { Issue.record("expected refused, got \(error)"); return }
             #expect(message.contains("token mismatch"))
         }
         do {
-            _ = try GatewaySession.open(port: gw.port, token: nil, timeout: .seconds(3))
+            _ = try GatewaySession.open(port: gw.port, token: nil, timeout: .seconds(60))
             Issue.record("a missing token was accepted")
         } catch {
             guard case .refused(_, let message) = error else { Issue.record("expected refused, got \(error)"); return }
@@ -88,7 +88,7 @@ import Glibc
 
     @Test func aGatewayThatDropsTheConnectionMidRequest() async throws {
         let gw = try await SimGateway.start(extraEnv: ["OPENCLAW_SIM_WS_CLOSE_AFTER_CONNECT": "1"])
-        let session = try await GatewayClient.connect(port: gw.port, token: gw.token, timeout: .seconds(3))
+        let session = try await GatewayClient.connect(port: gw.port, token: gw.token, timeout: .seconds(60))
         do {
             _ = try await session.call("status")
             Issue.record("the call succeeded")
@@ -101,7 +101,7 @@ import Glibc
 
     @Test func aGatewayKilledWhileConnected() async throws {
         let gw = try await SimGateway.start()
-        let session = try await GatewayClient.connect(port: gw.port, token: gw.token, timeout: .seconds(3))
+        let session = try await GatewayClient.connect(port: gw.port, token: gw.token, timeout: .seconds(60))
         kill(gw.process.processIdentifier, SIGKILL)
         await gw.process.exited()
         await #expect {
@@ -169,7 +169,7 @@ import Glibc
             c.write(ScriptedServer.Connection.frame(0x8, [0x03, 0xE9] + Array("restarting".utf8)))
             _ = c.readRequest(server)  // the client's close reply
         }
-        let session = try await GatewayClient.connect(port: server.port, token: "secret", timeout: .seconds(3))
+        let session = try await GatewayClient.connect(port: server.port, token: "secret", timeout: .seconds(60))
         #expect(session.methods.first == "status")
         let answer = try await session.call("status")
         #expect(answer["answer"]?.intValue == 42)

@@ -15,7 +15,7 @@ import Testing
         try FileManager.default.copyItem(atPath: root + "/fleet", toPath: repo + "/fleet")
         // A port region leased for this run.
         let fleetFile = repo + "/fleet/fleet.yaml"
-        let ports = PortBlock()
+        let ports = await PortBlock.lease()
         let base = ports.base
         defer { withExtendedLifetime(ports) {} }
         let manifest = try String(contentsOfFile: fleetFile, encoding: .utf8)

@@ -24,7 +24,7 @@ import Testing
     }
 
     @Test func statusDescribeSessionsAndHistoryShowChannelsSessionsAndFigures() async throws {
-        let w = try FleetWorld(gatewayCommand: "[env, OPENCLAW_SIM_TRAFFIC_PER_MIN=1200, openclaw-sim, gateway, run]")
+        let w = try await FleetWorld(gatewayCommand: "[env, OPENCLAW_SIM_TRAFFIC_PER_MIN=1200, openclaw-sim, gateway, run]")
         try w.bot("good")
         try w.git.write("repo", "fleet/bots/broken.yaml", """
             apiVersion: fleet/v1
@@ -90,7 +90,7 @@ import Testing
     }
 
     @Test func loginPairsWhatsAppIntoTheBotsStateDirectory() async throws {
-        let w = try FleetWorld(gatewayCommand: "[env, OPENCLAW_SIM_LOGIN_DELAY_MS=0, openclaw-sim, gateway, run]")
+        let w = try await FleetWorld(gatewayCommand: "[env, OPENCLAW_SIM_LOGIN_DELAY_MS=0, openclaw-sim, gateway, run]")
         try w.git.write("repo", "fleet/bots/chat.yaml", """
             apiVersion: fleet/v1
             kind: Bot

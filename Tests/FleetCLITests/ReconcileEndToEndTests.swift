@@ -9,11 +9,13 @@ final class FleetWorld: @unchecked Sendable {
     let repo: String
     let root: String
     let basePort: Int
-    /// This world's port region, leased for its lifetime so parallel tests never share ports.
-    let ports = PortBlock()
+    /// This world's port region, leased for its lifetime so parallel tests never share ports (and
+    /// no more than a few worlds run at once: see `PortBlock.maxLeases`).
+    let ports: PortBlock
     let fleetBinary = TestPaths.executable("fleet")
 
-    init(basePort: Int = 0, gatewayCommand: String = "[openclaw-sim, gateway, run]", grace: String = "2s") throws {
+    init(basePort: Int = 0, gatewayCommand: String = "[openclaw-sim, gateway, run]", grace: String = "2s") async throws {
+        ports = await PortBlock.lease()
         git = try GitFixture()
         repo = try git.makeRepo("repo")
         root = git.path("state")
@@ -27,7 +29,7 @@ final class FleetWorld: @unchecked Sendable {
               secrets: {allowPlaintext: true}
               basePort: \(self.basePort)
               gatewayCommand: \(gatewayCommand)
-              health: {startTimeout: 10s, probeTimeout: 1s, stopGracePeriod: \(grace)}
+              health: {startTimeout: 120s, probeTimeout: 5s, stopGracePeriod: \(grace)}
             """)
     }
 
@@ -118,7 +120,7 @@ final class FleetWorld: @unchecked Sendable {
 
 @Suite(.serialized) struct ReconcileEndToEndTests {
     @Test func lifecycleFromNothingToRemoved() async throws {
-        let w = try FleetWorld()
+        let w = try await FleetWorld()
         for name in ["alpha", "beta", "gamma"] { try w.bot(name) }
         try w.commit("three bots")
 
@@ -189,7 +191,7 @@ final class FleetWorld: @unchecked Sendable {
     }
 
     @Test func driftAndCrashAreHealed() async throws {
-        let w = try FleetWorld()
+        let w = try await FleetWorld()
         try w.bot("solo")
         try w.commit()
         #expect(try await w.fleet("apply").status == 0)
@@ -213,7 +215,7 @@ final class FleetWorld: @unchecked Sendable {
     }
 
     @Test func aGatewayIgnoringSigtermIsKilledAfterTheGracePeriod() async throws {
-        let w = try FleetWorld(gatewayCommand: "[env, OPENCLAW_SIM_IGNORE_SIGTERM=1, openclaw-sim, gateway, run]", grace: "1s")
+        let w = try await FleetWorld(gatewayCommand: "[env, OPENCLAW_SIM_IGNORE_SIGTERM=1, openclaw-sim, gateway, run]", grace: "1s")
         try w.bot("stubborn")
         try w.commit()
         #expect(try await w.fleet("apply").status == 0)
@@ -230,7 +232,7 @@ final class FleetWorld: @unchecked Sendable {
     }
 
     @Test func aPortHeldByAnotherProgramFailsOnlyThatBot() async throws {
-        let w = try FleetWorld()
+        let w = try await FleetWorld()
         try w.bot("first")
         try w.bot("second")
         try w.commit()
@@ -256,7 +258,7 @@ final class FleetWorld: @unchecked Sendable {
     }
 
     @Test func aSuspendedBotIsLeftAlone() async throws {
-        let w = try FleetWorld()
+        let w = try await FleetWorld()
         try w.bot("frozen")
         try w.commit()
         #expect(try await w.fleet("apply").status == 0)
@@ -281,7 +283,7 @@ final class FleetWorld: @unchecked Sendable {
     }
 
     @Test func aBadCommitChangesNothing() async throws {
-        let w = try FleetWorld()
+        let w = try await FleetWorld()
         try w.bot("good")
         try w.commit()
         #expect(try await w.fleet("apply").status == 0)
@@ -298,7 +300,7 @@ final class FleetWorld: @unchecked Sendable {
     }
 
     @Test func concurrentAppliesAreSerializedAndAKilledApplyConverges() async throws {
-        let w = try FleetWorld(gatewayCommand: "[env, OPENCLAW_SIM_LISTEN_DELAY_MS=700, openclaw-sim, gateway, run]")
+        let w = try await FleetWorld(gatewayCommand: "[env, OPENCLAW_SIM_LISTEN_DELAY_MS=700, openclaw-sim, gateway, run]")
         for i in 0..<4 { try w.bot("b\(i)") }
         try w.commit()
         // Kill an apply while it waits for gateways to answer (once it has started one).
@@ -321,7 +323,7 @@ final class FleetWorld: @unchecked Sendable {
     }
 
     @Test func aStalePlanIsRefusedAndMassDestroyNeedsAFlag() async throws {
-        let w = try FleetWorld()
+        let w = try await FleetWorld()
         try w.bot("one")
         try w.bot("two")
         try w.commit()

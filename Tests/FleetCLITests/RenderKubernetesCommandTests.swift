@@ -5,8 +5,8 @@ import Testing
 
 /// `fleet render --target kubernetes` through the binary, on a repository at a commit.
 @Suite struct RenderKubernetesCommandTests {
-    func world() throws -> (FleetWorld, String) {
-        let w = try FleetWorld()
+    func world() async throws -> (FleetWorld, String) {
+        let w = try await FleetWorld()
         try w.bot("alpha")
         try w.bot("beta")
         try w.bot("off", extra: "  enabled: false")
@@ -15,7 +15,7 @@ import Testing
     }
 
     @Test func writesEveryEnabledBotAndAKustomization() async throws {
-        let (w, commit) = try world()
+        let (w, commit) = try await world()
         let out = w.git.path("deploy")
         let result = try await runProcess(w.fleetBinary, ["render", "--target", "kubernetes", "--external-secrets", "--out", out, "--repo", w.repo],
                                     env: w.env())
@@ -35,7 +35,7 @@ import Testing
     }
 
     @Test func secretsNeedAKeyAndHostRenderingNeedsABot() async throws {
-        let (w, _) = try world()
+        let (w, _) = try await world()
         let noKey = try await runProcess(w.fleetBinary, ["render", "--target", "kubernetes", "--repo", w.repo], env: w.env())
         #expect(noKey.status == 1)
         #expect(noKey.stderr.contains("--external-secrets"), "\(noKey.stderr)")

@@ -59,15 +59,12 @@ import Testing
             try write(rendered)
             FileManager.default.createFile(atPath: rendered.paths.consoleLog, contents: nil)
             let process = try start(rendered, token: "test-token-\(rendered.name)")
-            defer {
-                if process.isRunning { kill(process.processIdentifier, SIGKILL) }
-                process.waitUntilExit()
-            }
-            let healthy = HTTPProbe.waitFor(port: rendered.launch.port, within: 10)
+            let port = rendered.launch.port
+            let healthy = await eventually { HTTPProbe.get(port: port, path: "/healthz")?.status == 200 }
             let console = (try? String(contentsOfFile: rendered.paths.consoleLog, encoding: .utf8)) ?? ""
             #expect(healthy, "\(rendered.name) did not answer /healthz: \(console)")
-            kill(process.processIdentifier, SIGTERM)
-            process.waitUntilExit()
+            kill(process.processIdentifier, process.isRunning && healthy ? SIGTERM : SIGKILL)
+            await process.exited()
             #expect(process.terminationStatus == 0)
         }
     }
@@ -80,7 +77,7 @@ import Testing
         try write(rendered, body: broken)
         FileManager.default.createFile(atPath: rendered.paths.consoleLog, contents: nil)
         let process = try start(rendered, token: "t")
-        process.waitUntilExit()
+        await process.exited()
         let console = (try? String(contentsOfFile: rendered.paths.consoleLog, encoding: .utf8)) ?? ""
         #expect(process.terminationStatus == 1)
         #expect(console.contains("colour"), "\(console)")

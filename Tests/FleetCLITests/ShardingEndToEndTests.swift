@@ -42,7 +42,7 @@ import Testing
     }
 
     @Test func twoHostsWithDisjointSelectorsShareOneRepository() async throws {
-        let w = try FleetWorld()
+        let w = try await FleetWorld()
         let one = Host(world: w, root: w.root, basePort: w.basePort, selector: "host=one")
         let two = Host(world: w, root: w.git.path("state-two"), basePort: w.basePort + 1000, selector: "host in (two)")
         defer {
@@ -95,7 +95,7 @@ import Testing
     }
 
     @Test func aBadSelectorIsAUsageErrorThatSaysWhere() async throws {
-        let w = try FleetWorld()
+        let w = try await FleetWorld()
         try bot(w, "a1", labels: "{host: one}")
         try w.commit()
         let host = Host(world: w, root: w.root, basePort: w.basePort, selector: "host in (one")
@@ -111,7 +111,7 @@ import Testing
 /// and port base, and neither touches the other's bots.
 @Suite struct ShardingDaemonTests {
     @Test func twoDaemonsWithDisjointSelectors() async throws {
-        let w = try FleetWorld()
+        let w = try await FleetWorld()
         let rootTwo = w.git.path("state-two")
         for (name, host) in [("p1", "one"), ("p2", "one"), ("q1", "two")] {
             try w.git.write("repo", "fleet/bots/\(name).yaml", """

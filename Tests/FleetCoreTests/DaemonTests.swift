@@ -13,7 +13,7 @@ import Testing
         let git: GitFixture
         let repo: String
         let root: String
-        let ports = PortBlock(span: 200)
+        let ports: PortBlock
         let clock = ManualClock()
         let launcher = StandInLauncher()
         let prober: StandInProber
@@ -21,7 +21,8 @@ import Testing
         let lines = LogLines()
         private var running: Task<Void, any Error>?
 
-        init(bots: [String]) throws {
+        init(bots: [String]) async throws {
+            ports = await PortBlock.lease(span: 200)
             git = try GitFixture()
             repo = try git.makeRepo("repo")
             root = git.path("state")
@@ -81,7 +82,7 @@ import Testing
     }
 
     @Test func aCrashRestartsAtOnceThenOnlyWhenTheBackoffIsOver() async throws {
-        let h = try Harness(bots: ["crashy", "calm"])
+        let h = try await Harness(bots: ["crashy", "calm"])
         await h.start()
         #expect(h.launcher.launches(of: "crashy").count == 1, "\(h.lines.text)")
         #expect(try h.state().bots["crashy"]?.phase == .Running)
@@ -112,7 +113,7 @@ import Testing
     }
 
     @Test func aStartupExitIsHeldRoundAfterRoundUntilTheManifestChanges() async throws {
-        let h = try Harness(bots: ["broken"])
+        let h = try await Harness(bots: ["broken"])
         h.launcher.setCommand("broken", ["sh", "-c", "echo 'Invalid config: unknown flag' >&2; exit 3"])
         await h.start()
         #expect(h.launcher.launches(of: "broken").count == 1)
@@ -135,7 +136,7 @@ import Testing
     }
 
     @Test func aGatewayFailingItsProbesIsRestartedAtTheThreshold() async throws {
-        let h = try Harness(bots: ["sick"])
+        let h = try await Harness(bots: ["sick"])
         await h.start()
         h.prober.setHealthy("sick", false)
         // failureThreshold 3: two rounds wait, the third restarts.
@@ -151,7 +152,7 @@ import Testing
     }
 
     @Test func theIntervalTimerRunsOnTheDaemonsClock() async throws {
-        let h = try Harness(bots: ["ticker"])
+        let h = try await Harness(bots: ["ticker"])
         await h.start()
         // The tick timer sleeps on the manual clock: nothing happens until it moves.
         await h.clock.waitForSleepers(1)
