@@ -117,7 +117,7 @@ func logLine(_ message: String, level: String = "INFO") -> String {
     @Test func helpListsEveryCommandAndCompletionsGenerate() async throws {
         let fleet = TestPaths.executable("fleet")
         let help = try await runProcess(fleet, ["--help"], env: testEnv())
-        for command in ["validate", "plan", "apply", "status", "describe", "logs", "sessions", "history", "destroy", "restart",
+        for command in ["validate", "plan", "apply", "status", "describe", "logs", "sessions", "history", "destroy", "restart", "state",
                         "render", "schema", "secrets", "import", "check", "init", "new", "login", "codeowners"] {
             #expect(help.stdout.contains("\n  \(command) "), "fleet --help lacks \(command)")
         }

@@ -153,6 +153,17 @@ import Testing
         #expect(state.bots["unjournaled"]?.pid == result.pid)
     }
 
+    /// Every kind has its own code, and docs/runtime-errors.md has a row for each.
+    @Test func everyRuntimeErrorCodeIsUniqueAndDocumented() throws {
+        let codes = ApplyError.Kind.allCases.map(\.code)
+        #expect(Set(codes).count == codes.count, "\(codes)")
+        let text = try String(contentsOfFile: Repo.root + "/docs/runtime-errors.md", encoding: .utf8)
+        for kind in ApplyError.Kind.allCases {
+            #expect(kind.code.wholeMatch(of: /R[0-9]{3}/) != nil)
+            #expect(text.contains("| \(kind.code) | `\(kind.rawValue)` |"), "docs/runtime-errors.md has no row for \(kind.code) (\(kind))")
+        }
+    }
+
     @Test func aStopGoesThroughTheLauncher() async throws {
         let host = try Host()
         let bot = try desiredBot("stopper", root: host.root, port: 41_160)
