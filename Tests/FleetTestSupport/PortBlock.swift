@@ -108,7 +108,9 @@ public final class PortBlock: Sendable {
                 return false
             }
             if taken { continue }
-            if (0..<5).allSatisfy({ portIsFree(base + $0 * 20) }), lockCells(base: base, span: span) {
+            // Every gateway port of the block is free (a gateway left over by a crashed run keeps
+            // its port after the cell locks are gone).
+            if stride(from: base, to: base + span, by: 20).allSatisfy(portIsFree), lockCells(base: base, span: span) {
                 cursor.withLock { $0 = (offset + span + 99) / 100 * 100 % width }
                 return base
             }
