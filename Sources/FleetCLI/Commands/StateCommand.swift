@@ -50,7 +50,7 @@ struct StateRebuildCommand: AsyncParsableCommand {
             CLIError(message: error.description, exitCode: 1).exit()
         }
         withExtendedLifetime(lock) {}
-        if let kept = result.kept { Output.out("The old state file: \(kept).\n") }
+        if let kept = result.kept { Output.out("\(path): \(kept)\n") }
         let width = result.found.map(\.bot.count).max() ?? 0
         for bot in result.found {
             var line = "  \(bot.bot.padded(to: width))"
