@@ -10,6 +10,8 @@ let package = Package(
     ],
     dependencies: [
         .package(url: "https://github.com/apple/swift-argument-parser", from: "1.5.0"),
+        // Levels and fields for the daemon's log (no Foundation inside).
+        .package(url: "https://github.com/apple/swift-log", from: "1.16.0"),
     ],
     targets: [
         // C libraries from the system, each behind a thin prefixed shim.
@@ -37,13 +39,17 @@ let package = Package(
         // The core: manifests, validation, rendering, planning.
         .target(
             name: "FleetCore",
-            dependencies: ["FleetGit", "FleetYAML", "FleetCrypto", "OpenClawConfig", "CFleetSystem"]),
+            dependencies: [
+                "FleetGit", "FleetYAML", "FleetCrypto", "OpenClawConfig", "CFleetSystem",
+                .product(name: "Logging", package: "swift-log"),
+            ]),
 
         .executableTarget(
             name: "FleetCLI",
             dependencies: [
                 "FleetCore",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
+                .product(name: "Logging", package: "swift-log"),
             ]),
 
         // The stand-in OpenClaw gateway.
@@ -61,7 +67,8 @@ let package = Package(
         .testTarget(name: "OpenClawConfigTests", dependencies: ["OpenClawConfig"]),
         .testTarget(name: "OpenClawSimTests", dependencies: ["OpenClawConfig", "OpenClawSim"]),
         .testTarget(
-            name: "FleetCoreTests", dependencies: ["FleetCore", "FleetTestSupport"],
+            name: "FleetCoreTests",
+            dependencies: ["FleetCore", "FleetTestSupport", .product(name: "Logging", package: "swift-log")],
             resources: [.copy("Fixtures")]),
         .testTarget(
             name: "FleetCLITests", dependencies: ["FleetCore", "FleetCLI", "OpenClawSim", "FleetTestSupport"]),

@@ -21,19 +21,24 @@ struct BadInput: Sendable {
 }
 
 /// What a bounded run gave.
-struct BoundedResult {
+struct BoundedResult: Sendable {
     var status: Int32
     var stdout: String
     var stderr: String
 }
 
-/// Runs `path args` with output to files, killing it (by pid) after `seconds`: a bad input must
-/// fail fast, and a command that does not (a daemon that accepted its arguments) must not hang
-/// the suite.
-func runBounded(_ path: String, _ args: [String], env: [String: String], seconds: Double = 20) throws -> (result: BoundedResult, timedOut: Bool) {
+/// Runs `path args` with output to files, killing it (by pid) after `seconds`: a command that
+/// does not fail (a daemon that accepted its arguments) must not hang the suite. The bound is a
+/// safety net, far above what any bad input takes even on a loaded machine. Runs on a thread of
+/// its own.
+func runBounded(_ path: String, _ args: [String], env: [String: String], seconds: Double = 120) async throws -> (result: BoundedResult, timedOut: Bool) {
+    try await offPool { try runBoundedBlocking(path, args, env: env, seconds: seconds) }
+}
+
+private func runBoundedBlocking(_ path: String, _ args: [String], env: [String: String], seconds: Double) throws -> (result: BoundedResult, timedOut: Bool) {
     let dir = try TempDirectory(prefix: "fleet-bounded")
-    FileManager.default.createFile(atPath: dir.file("out"), contents: nil)
-    FileManager.default.createFile(atPath: dir.file("err"), contents: nil)
+    _ = FileManager.default.createFile(atPath: dir.file("out"), contents: nil)
+    _ = FileManager.default.createFile(atPath: dir.file("err"), contents: nil)
     let process = Process()
     process.executableURL = URL(fileURLWithPath: path)
     process.arguments = args
@@ -116,21 +121,20 @@ func runBounded(_ path: String, _ args: [String], env: [String: String], seconds
         return out.joined(separator: "; ")
     }
 
-    @Test func badInputsFailWithTheirMessageAndChangeNothing() throws {
-        let w = try FleetWorld()
+    @Test func badInputsFailWithTheirMessageAndChangeNothing() async throws {
+        let w = try await FleetWorld()
         let key = try DemoKey.file()
         try w.git.write("repo", "fleet/bots/good1.yaml", Self.bot("good1", token: "tok-good1"))
         try w.git.write("repo", "fleet/bots/good2.yaml", Self.bot("good2", token: "tok-good2"))
         try w.commit("two bots")
-        let applied = try w.fleet("apply")
+        let applied = try await w.fleet("apply")
         #expect(applied.status == 0, "\(applied.stdout)\(applied.stderr)")
-        defer { _ = try? w.fleet("destroy") }
 
         // A valid envelope for bot 'sealed' (encrypted with the demo key), to tamper with.
         let scratch = try TempDirectory(prefix: "fleet-bad-input")
         let plain = scratch.file("sealed.yaml")
         try Self.bot("sealed", token: "tok-sealed-123456").write(toFile: plain, atomically: true, encoding: .utf8)
-        let sealedRun = try runProcess(w.fleetBinary, ["secrets", "encrypt", plain, "--key-file", key], env: w.env())
+        let sealedRun = try await runProcess(w.fleetBinary, ["secrets", "encrypt", plain, "--key-file", key], env: w.env())
         #expect(sealedRun.status == 0, "\(sealedRun.stdout)\(sealedRun.stderr)")
         let sealedText = try String(contentsOfFile: plain, encoding: .utf8)
         let envelopeRange = try #require(sealedText.range(of: #"ENC\[[^\]]*\]"#, options: .regularExpression))
@@ -161,6 +165,8 @@ func runBounded(_ path: String, _ args: [String], env: [String: String], seconds
             BadInput(name: "render of an unknown bot", args: ["render", "good3", "--repo", "{repo}", "--state-root", "{root}"], status: 1, messages: ["good3"]),
             BadInput(name: "bad render target", args: ["render", "good1", "--target", "nomad", "--repo", "{repo}"], status: 2, messages: ["nomad"]),
             BadInput(name: "bad metrics address", args: ["daemon", "--metrics-listen", "127.0.0.1:99999", "--repo", "{repo}", "--state-root", "{root}"], status: 2, messages: ["--metrics-listen needs host:port such as 127.0.0.1:9464, got '127.0.0.1:99999'"]),
+            BadInput(name: "bad log level", args: ["daemon", "--log-level", "loud", "--repo", "{repo}", "--state-root", "{root}"], status: 2, messages: ["--log-level must be one of trace, debug, info, notice, warning, error, critical, got 'loud'"]),
+            BadInput(name: "bad log format", args: ["daemon", "--log-format", "xml", "--repo", "{repo}", "--state-root", "{root}"], status: 2, messages: ["--log-format must be text or json, got 'xml'"]),
             BadInput(name: "key file that does not exist", args: ["apply", "--key-file", "/nonexistent/k.key", "--repo", "{repo}", "--state-root", "{root}"], status: 2, messages: ["/nonexistent/k.key"]),
             BadInput(name: "unknown schema", args: ["schema", "robot"], status: 2, messages: ["kind must be 'bot' or 'fleet'"]),
             BadInput(name: "saved plan that does not exist", args: ["apply", "/nonexistent/plan.json", "--repo", "{repo}", "--state-root", "{root}"], status: 2, messages: ["/nonexistent/plan.json"]),
@@ -240,11 +246,11 @@ func runBounded(_ path: String, _ args: [String], env: [String: String], seconds
                     .replacingOccurrences(of: "{key}", with: key).replacingOccurrences(of: "{file}", with: file)
             }
             let before = Self.snapshot(w)
-            let (result, timedOut) = try runBounded(w.fleetBinary, args, env: w.env())
+            let (result, timedOut) = try await runBounded(w.fleetBinary, args, env: w.env())
             let after = Self.snapshot(w)
             let output = result.stdout + result.stderr
             var problems: [String] = []
-            if timedOut { problems.append("still running after 20 s (killed)") }
+            if timedOut { problems.append("still running after 120 s (killed)") }
             if result.status != c.status { problems.append("exit \(result.status), expected \(c.status)") }
             for m in c.messages where !output.contains(m) { problems.append("no '\(m)' in the output") }
             if output.contains("Fatal error") || output.contains("Swift runtime failure") { problems.append("crashed") }

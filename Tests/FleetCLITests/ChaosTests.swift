@@ -73,7 +73,7 @@ struct ChaosBot {
 @Suite(.serialized) struct ChaosTests {
     static let models = ["anthropic/claude-sonnet-4-5", "anthropic/claude-haiku-4-5", "openai/gpt-4o", "openai/gpt-4.1"]
 
-    @Test func daemonConvergesThroughChaos() throws {
+    @Test func daemonConvergesThroughChaos() async throws {
         let env = ProcessInfo.processInfo.environment
         let seconds = env["FLEET_CHAOS_SECONDS"].flatMap(Double.init) ?? 10
         let seed = env["FLEET_CHAOS_SEED"].flatMap(UInt64.init) ?? UInt64.random(in: 1..<1_000_000)
@@ -81,7 +81,7 @@ struct ChaosBot {
         print("chaos: seed \(seed), \(Int(seconds)) s")
 
         let key = try DemoKey.file()
-        let w = try FleetWorld(grace: "1s")
+        let w = try await FleetWorld(grace: "1s")
         try w.git.write("repo", "fleet/fleet.yaml", """
             apiVersion: fleet/v1
             kind: Fleet
@@ -89,7 +89,7 @@ struct ChaosBot {
             spec:
               basePort: \(w.basePort)
               gatewayCommand: [openclaw-sim, gateway, run]
-              health: {startTimeout: 10s, probeTimeout: 1s, stopGracePeriod: 1s}
+              health: {startTimeout: 120s, probeTimeout: 5s, stopGracePeriod: 1s}
             """)
         let names = (0..<20).map { String(format: "c%02d", $0) }
         var tokens: [String: String] = [:]
@@ -121,7 +121,7 @@ struct ChaosBot {
         }
         var outputs: [String] = []
         let files = names.map { "\(w.repo)/fleet/bots/\($0).yaml" }
-        let encrypt = try runProcess(w.fleetBinary, ["secrets", "encrypt"] + files + ["--key-file", key, "--repo", w.repo], env: w.env())
+        let encrypt = try await runProcess(w.fleetBinary, ["secrets", "encrypt"] + files + ["--key-file", key, "--repo", w.repo], env: w.env())
         #expect(encrypt.status == 0, "\(encrypt.stdout)\(encrypt.stderr)")
         outputs += [encrypt.stdout, encrypt.stderr]
         for name in names {
@@ -144,11 +144,17 @@ struct ChaosBot {
         let reader = StateReader(path: w.root + "/state.json")
         defer {
             _ = reader.stop()
-            daemon.stop()
-            _ = try? runProcess(w.fleetBinary, ["destroy", "--repo", w.repo, "--state-root", w.root, "--key-file", key], env: w.env())
-            for records in w.gateways().values { for r in records { kill(r.pid, SIGKILL) } }
+            // After the test, off its thread: the daemon stops, then every gateway of the world.
+            let last = UncheckedBox((daemon, w))
+            BackgroundTeardown.run {
+                let (daemon, w) = last.value
+                if daemon.process.isRunning { kill(daemon.process.processIdentifier, SIGTERM) }
+                daemon.process.waitUntilExit()
+                _ = try? runProcess(w.fleetBinary, ["destroy", "--repo", w.repo, "--state-root", w.root, "--key-file", key], env: w.env())
+                for records in w.gateways().values { for r in records { kill(r.pid, SIGKILL) } }
+            }
         }
-        let allUp = daemon.waitFor(seconds: 40) { state in names.allSatisfy { state.bots[$0]?.phase == .Running } }
+        let allUp = await daemon.waitFor { state in names.allSatisfy { state.bots[$0]?.phase == .Running } }
         #expect(allUp, "\(daemon.output)")
 
         // The driver.
@@ -178,9 +184,9 @@ struct ChaosBot {
                     let hard = Bool.random(using: &rng)
                     if hard {
                         kill(daemon.process.processIdentifier, SIGKILL)
-                        daemon.process.waitUntilExit()
+                        await daemon.process.exited()
                     } else {
-                        daemon.stop()
+                        await daemon.stop()
                     }
                     counts[hard ? "daemon SIGKILL" : "daemon SIGTERM", default: 0] += 1
                     lastDaemonKill = now
@@ -225,7 +231,7 @@ struct ChaosBot {
                 counts[label, default: 0] += 1
                 if Bool.random(using: &rng) { kill(daemon.process.processIdentifier, SIGHUP) }
             }
-            usleep(UInt32.random(in: 150_000..<450_000, using: &rng))
+            try await Task.sleep(for: .milliseconds(Int.random(in: 150..<450, using: &rng)))
         }
 
         // The final commit is valid: no typos, every file as the driver wants it.
@@ -238,10 +244,11 @@ struct ChaosBot {
         kill(daemon.process.processIdentifier, SIGHUP)
         let enabled = Set(names.filter { bots[$0]?.enabled == true && bots[$0]?.present == true })
         let settleStart = Date()
-        let settled = waitUntil(seconds: 45) {
+        let finalCommit = lastCommit
+        let settled = await eventually {
             let gateways = w.gateways()
             guard Set(gateways.keys) == enabled, gateways.values.allSatisfy({ $0.count == 1 }),
-                  let state = try? w.state(), state.appliedCommit == lastCommit else { return false }
+                  let state = try? w.state(), state.appliedCommit == finalCommit else { return false }
             return enabled.allSatisfy { state.bots[$0]?.phase == .Running && state.bots[$0]?.pid == gateways[$0]?.first?.pid }
         }
         let settleTime = Date().timeIntervalSince(settleStart)
@@ -251,7 +258,7 @@ struct ChaosBot {
         // Exactly one gateway per enabled bot, all Running, none for removed or disabled bots.
         let gateways = w.gateways()
         let state = try w.state()
-        #expect(settled, "did not settle in 45 s: gateways \(gateways.mapValues { $0.map(\.pid) }), phases \(state.bots.mapValues(\.phase)), applied \(state.appliedCommit ?? "-") want \(lastCommit)\n\(daemon.output.suffix(4000))")
+        #expect(settled, "did not settle in 120 s: gateways \(gateways.mapValues { $0.map(\.pid) }), phases \(state.bots.mapValues(\.phase)), applied \(state.appliedCommit ?? "-") want \(lastCommit)\n\(daemon.output.suffix(4000))")
         #expect(Set(gateways.keys) == enabled, "orphans: \(Set(gateways.keys).subtracting(enabled)), missing: \(enabled.subtracting(gateways.keys))")
         for (bot, records) in gateways { #expect(records.count == 1, "\(bot) has \(records.count) gateways") }
         for bot in enabled { #expect(state.bots[bot]?.phase == .Running, "\(bot): \(String(describing: state.bots[bot]))") }
@@ -272,10 +279,24 @@ struct ChaosBot {
             }
         }
         #expect(journalText.isEmpty || journalText.hasSuffix("\n"), "the journal ends in a partial line")
-        for entry in entries where entry.result == "ok" && ["create", "start", "restart"].contains(entry.action) {
-            #expect(entry.pid != nil, "ok \(entry.action) of \(entry.bot) without a pid")
+        // Every gateway a successful start journaled is that bot's: the stand-in writes its pid to
+        // the bot's console log when it listens (kept in the attic when the bot was removed).
+        var consoles: [String: String] = [:]
+        func console(_ bot: String) -> String {
+            if let text = consoles[bot] { return text }
+            var text = (try? String(contentsOfFile: w.root + "/bots/\(bot)/logs/gateway.out", encoding: .utf8)) ?? ""
+            for dir in (try? FileManager.default.contentsOfDirectory(atPath: w.root + "/attic")) ?? [] where dir.hasPrefix(bot + "-") {
+                text += (try? String(contentsOfFile: w.root + "/attic/\(dir)/logs/gateway.out", encoding: .utf8)) ?? ""
+            }
+            consoles[bot] = text
+            return text
         }
-        for entry in entries { #expect(entry.result == "ok" || entry.result == "failed", "\(entry)") }
+        let started = entries.filter { $0.result == "ok" && ["create", "start", "restart"].contains($0.action) }
+        #expect(!started.isEmpty)
+        for entry in started {
+            let listened = entry.pid.map { console(entry.bot).contains("(PID \($0))") } ?? false
+            #expect(listened, "ok \(entry.action) of \(entry.bot) journals pid \(entry.pid.map(String.init) ?? "none"), which never listened as that bot's gateway")
+        }
 
         // No plaintext token anywhere under the state root but the per-bot secrets/ files, nor in any output.
         var leaks: [String] = []

@@ -136,9 +136,9 @@ final class MockProviders: @unchecked Sendable {
 
     func endpoints(_ base: String) -> ProviderEndpoints { ProviderEndpoints(telegram: base, discord: base, slack: base) }
 
-    @Test func goodTokensPass() throws {
+    @Test func goodTokensPass() async throws {
         let mock = MockProviders()
-        let results = ChannelChecker(endpoints: endpoints(mock.base), timeout: .seconds(3)).check(try bot(tokens: "good"))
+        let results = ChannelChecker(endpoints: endpoints(mock.base), timeout: .seconds(60)).check(try bot(tokens: "good"))
         #expect(results.map(\.status) == [.ok, .ok, .ok, .skipped])
         #expect(results[0].message == "token works: the bot is @support_bot")
         #expect(results[1].identity == "community-bot")
@@ -151,9 +151,9 @@ final class MockProviders: @unchecked Sendable {
         #expect(seen.contains("POST /api/auth.test HTTP/1.1 | Bearer good-sl"))
     }
 
-    @Test func rejectedTokensSayWhereToGetANewOne() throws {
+    @Test func rejectedTokensSayWhereToGetANewOne() async throws {
         let mock = MockProviders()
-        let results = ChannelChecker(endpoints: endpoints(mock.base), timeout: .seconds(3)).check(try bot(tokens: "revoked"))
+        let results = ChannelChecker(endpoints: endpoints(mock.base), timeout: .seconds(60)).check(try bot(tokens: "revoked"))
         #expect(results.prefix(3).map(\.status) == [.rejected, .rejected, .rejected])
         #expect(results[0].message.hasPrefix("Telegram rejected the bot token (401 Unauthorized); get a valid token from @BotFather"))
         #expect(results[0].message.contains("/token"))
@@ -164,7 +164,7 @@ final class MockProviders: @unchecked Sendable {
         for r in results { #expect(!r.message.contains("revoked-")) }
     }
 
-    @Test func unreachableProvider() throws {
+    @Test func unreachableProvider() async throws {
         let base = "http://127.0.0.1:\(freePort())"
         let results = ChannelChecker(endpoints: endpoints(base), timeout: .seconds(2)).check(try bot(tokens: "good"))
         #expect(results.prefix(3).map(\.status) == [.unreachable, .unreachable, .unreachable])
@@ -172,16 +172,16 @@ final class MockProviders: @unchecked Sendable {
         #expect(results[0].message.contains("refused"))
     }
 
-    @Test func credentialsAreReadThroughTheOpener() throws {
+    @Test func credentialsAreReadThroughTheOpener() async throws {
         let mock = MockProviders()
-        let checker = ChannelChecker(endpoints: endpoints(mock.base), timeout: .seconds(3)) { bot, field, raw in
+        let checker = ChannelChecker(endpoints: endpoints(mock.base), timeout: .seconds(60)) { bot, field, raw in
             field == "channels.telegram.default.botToken" ? "good-\(bot)" : raw
         }
         let results = checker.check(try bot(tokens: "sealed"))
         #expect(results[0].status == .ok)
         #expect(results[1].status == .rejected)
         struct Locked: Error, CustomStringConvertible { var description: String { "no key for kid k1" } }
-        let failing = ChannelChecker(endpoints: endpoints(mock.base), timeout: .seconds(3)) { _, _, _ in throw Locked() }
+        let failing = ChannelChecker(endpoints: endpoints(mock.base), timeout: .seconds(60)) { _, _, _ in throw Locked() }
         let first = try #require(failing.check(try bot(tokens: "x")).first)
         #expect(first.status == .error && first.message == "cannot read credentials.botToken: no key for kid k1")
     }
@@ -242,7 +242,7 @@ final class MockProviders: @unchecked Sendable {
         #expect(down.check(set.bots, fleet: set.fleet).first?.status == .unreachable)
     }
 
-    @Test func commandPrintsAVerdictPerChannel() throws {
+    @Test func commandPrintsAVerdictPerChannel() async throws {
         let mock = MockProviders()
         let fx = try GitFixture()
         let repo = try fx.makeRepo("r")
@@ -254,17 +254,17 @@ final class MockProviders: @unchecked Sendable {
         env["NO_COLOR"] = "1"
         env["FLEET_TELEGRAM_API"] = mock.base
         let fleet = TestPaths.executable("fleet")
-        let all = try runProcess(fleet, ["check", "--repo", repo], env: env)
+        let all = try await runProcess(fleet, ["check", "--repo", repo], env: env)
         #expect(all.status == 1, "\(all.stderr)")
         #expect(all.stdout.contains("good  telegram/default  ok: token works: the bot is @support_bot"))
         #expect(all.stdout.contains("bad  telegram/default  REJECTED: Telegram rejected the bot token (401 Unauthorized); get a valid token from @BotFather"))
         #expect(!all.stdout.contains("token-1") && !all.stdout.contains("token-2"))
-        let one = try runProcess(fleet, ["check", "good", "--repo", repo, "--json"], env: env)
+        let one = try await runProcess(fleet, ["check", "good", "--repo", repo, "--json"], env: env)
         #expect(one.status == 0, "\(one.stderr)")
         let json = try JSON5.parse(one.stdout)
         #expect(json.arrayValue?.first?["status"] == "ok")
         env["FLEET_TELEGRAM_API"] = "http://127.0.0.1:\(freePort())"
-        let down = try runProcess(fleet, ["check", "good", "--repo", repo], env: env)
+        let down = try await runProcess(fleet, ["check", "good", "--repo", repo], env: env)
         #expect(down.status == 1 && down.stdout.contains("UNREACHABLE: could not reach Telegram"))
     }
 

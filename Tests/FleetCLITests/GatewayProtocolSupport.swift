@@ -15,8 +15,17 @@ final class SimGateway: @unchecked Sendable {
 
     var stateDir: String { dir.file("state") }
 
-    /// Starts the gateway with `config` spliced into a standard one, and waits for `/healthz`.
-    init(channels: String = "", extraEnv: [String: String] = [:], sessions: JSONValue? = nil) throws {
+    /// Starts the gateway with `channels` spliced into a standard config, and waits (off the
+    /// cooperative pool) until it answers `/healthz`.
+    static func start(channels: String = "", extraEnv: [String: String] = [:], sessions: JSONValue? = nil) async throws -> SimGateway {
+        let gateway = try SimGateway(channels: channels, extraEnv: extraEnv, sessions: sessions)
+        let port = gateway.port
+        guard await eventually({ HTTPProbe.get(port: port, path: "/healthz")?.status == 200 }) else { throw GatewayStartFailed() }
+        return gateway
+    }
+
+    /// Starts the gateway process (without waiting for it).
+    private init(channels: String, extraEnv: [String: String], sessions: JSONValue?) throws {
         dir = try TempDirectory(prefix: "fleet-gw")
         try FileManager.default.createDirectory(atPath: dir.file("state/agents/support/sessions"), withIntermediateDirectories: true)
         if let sessions {
@@ -43,7 +52,6 @@ final class SimGateway: @unchecked Sendable {
         process.standardOutput = FileHandle.nullDevice
         process.standardError = FileHandle.nullDevice
         try process.run()
-        guard HTTPProbe.waitFor(port: port, within: 10) else { throw GatewayStartFailed() }
     }
 
     struct GatewayStartFailed: Error {}

@@ -22,8 +22,8 @@ import Glibc
             "channel": .string("telegram"), "displayName": .string("telegram:42"), "chatType": .string("direct"),
             "inputTokens": .int(10), "outputTokens": .int(20), "totalTokens": .int(30),
         ])])
-        let gw = try SimGateway(channels: Self.channels, extraEnv: ["OPENCLAW_SIM_TRAFFIC_PER_MIN": "6000"], sessions: sessions)
-        let session = try await GatewayClient.connect(port: gw.port, token: gw.token, timeout: .seconds(3))
+        let gw = try await SimGateway.start(channels: Self.channels, extraEnv: ["OPENCLAW_SIM_TRAFFIC_PER_MIN": "6000"], sessions: sessions)
+        let session = try await GatewayClient.connect(port: gw.port, token: gw.token, timeout: .seconds(60))
         defer { session.close() }
         #expect(session.hello["type"]?.stringValue == "hello-ok")
         #expect(session.hello["protocol"]?.intValue == 3)
@@ -36,8 +36,9 @@ import Glibc
         #expect(status["port"]?.intValue == Int64(gw.port))
 
         var accounts = try await session.channelsStatus()
-        let deadline = Date().addingTimeInterval(3)
-        while !accounts.contains(where: { $0.lastInboundAt != nil }), Date() < deadline {
+        // Until the simulated traffic reached a channel (a safety bound, not a timing).
+        let deadline = ContinuousClock.now + .seconds(120)
+        while !accounts.contains(where: { $0.lastInboundAt != nil }), ContinuousClock.now < deadline {
             try await Task.sleep(nanoseconds: 20_000_000)
             accounts = try await session.channelsStatus()
         }
@@ -68,16 +69,16 @@ import Glibc
     }
 
     @Test func wrongOrMissingTokenIsRefused() async throws {
-        let gw = try SimGateway()
+        let gw = try await SimGateway.start()
         do {
-            _ = try await GatewayClient.connect(port: gw.port, token: "wrong", timeout: .seconds(3))
+            _ = try await GatewayClient.connect(port: gw.port, token: "wrong", timeout: .seconds(60))
             Issue.record("a wrong token was accepted")
         } catch {
             guard case .refused(_, let message) = error else { Issue.record("expected refused, got \(error)"); return }
             #expect(message.contains("token mismatch"))
         }
         do {
-            _ = try GatewaySession.open(port: gw.port, token: nil, timeout: .seconds(3))
+            _ = try GatewaySession.open(port: gw.port, token: nil, timeout: .seconds(60))
             Issue.record("a missing token was accepted")
         } catch {
             guard case .refused(_, let message) = error else { Issue.record("expected refused, got \(error)"); return }
@@ -86,8 +87,8 @@ import Glibc
     }
 
     @Test func aGatewayThatDropsTheConnectionMidRequest() async throws {
-        let gw = try SimGateway(extraEnv: ["OPENCLAW_SIM_WS_CLOSE_AFTER_CONNECT": "1"])
-        let session = try await GatewayClient.connect(port: gw.port, token: gw.token, timeout: .seconds(3))
+        let gw = try await SimGateway.start(extraEnv: ["OPENCLAW_SIM_WS_CLOSE_AFTER_CONNECT": "1"])
+        let session = try await GatewayClient.connect(port: gw.port, token: gw.token, timeout: .seconds(60))
         do {
             _ = try await session.call("status")
             Issue.record("the call succeeded")
@@ -99,10 +100,10 @@ import Glibc
     }
 
     @Test func aGatewayKilledWhileConnected() async throws {
-        let gw = try SimGateway()
-        let session = try await GatewayClient.connect(port: gw.port, token: gw.token, timeout: .seconds(3))
+        let gw = try await SimGateway.start()
+        let session = try await GatewayClient.connect(port: gw.port, token: gw.token, timeout: .seconds(60))
         kill(gw.process.processIdentifier, SIGKILL)
-        gw.process.waitUntilExit()
+        await gw.process.exited()
         await #expect {
             try await session.call("channels.status")
         } throws: { error in
@@ -168,7 +169,7 @@ import Glibc
             c.write(ScriptedServer.Connection.frame(0x8, [0x03, 0xE9] + Array("restarting".utf8)))
             _ = c.readRequest(server)  // the client's close reply
         }
-        let session = try await GatewayClient.connect(port: server.port, token: "secret", timeout: .seconds(3))
+        let session = try await GatewayClient.connect(port: server.port, token: "secret", timeout: .seconds(60))
         #expect(session.methods.first == "status")
         let answer = try await session.call("status")
         #expect(answer["answer"]?.intValue == 42)
@@ -178,7 +179,8 @@ import Glibc
         } catch {
             #expect(error == .closed(during: "'health'", detail: "close code 1001: restarting"))
         }
-        try await Task.sleep(nanoseconds: 100_000_000)
+        // The server notes the client's close reply on its own thread: wait for it.
+        #expect(await eventually { server.log.count >= 9 }, "\(server.log)")
         #expect(server.log == ["pong:p1", "pong:p2", "req:connect", "token:secret", "role:operator", "req:status",
                                "pong:p3", "req:health", "close:1001"])
     }

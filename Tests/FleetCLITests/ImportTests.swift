@@ -138,7 +138,7 @@ import Testing
         .object(["agentId": .string(agent), "match": .object(match)])
     }
 
-    @Test func multiAgentConfigRoundTrips() throws {
+    @Test func multiAgentConfigRoundTrips() async throws {
         let imported = try importAndRender(Self.multiAgent)
         let config = imported.config
         #expect(imported.result.bots == ["sales", "support"])
@@ -190,7 +190,7 @@ import Testing
         expectFullReport(imported)
     }
 
-    @Test func keyedAgentsWhatsAppSignalAndUnmodelledChannels() throws {
+    @Test func keyedAgentsWhatsAppSignalAndUnmodelledChannels() async throws {
         let imported = try importAndRender(Self.keyedAgents)
         #expect(imported.result.bots == ["alpha", "beta"])
         let alpha = try #require(imported.rendered["alpha"])
@@ -220,7 +220,7 @@ import Testing
         expectFullReport(imported)
     }
 
-    @Test func minimalConfigBecomesMain() throws {
+    @Test func minimalConfigBecomesMain() async throws {
         let imported = try importAndRender(Self.minimal)
         #expect(imported.result.bots == ["main"])
         let main = try #require(imported.rendered["main"])
@@ -229,7 +229,7 @@ import Testing
         expectFullReport(imported)
     }
 
-    @Test func outputIsDeterministicWithSchemaLines() throws {
+    @Test func outputIsDeterministicWithSchemaLines() async throws {
         let a = try OpenClawImporter.run(Self.multiAgent, source: "x.json5")
         let b = try OpenClawImporter.run(Self.multiAgent, source: "x.json5")
         #expect(a.files == b.files && a.report == b.report)
@@ -320,25 +320,25 @@ import Testing
         #expect(validate.status == 0 && validate.stderr.contains("0 errors, 0 warnings"), "\(validate.stderr)")
     }
 
-    @Test func commandWritesManifestsAndReport() throws {
+    @Test func commandWritesManifestsAndReport() async throws {
         let dir = try TempDirectory(prefix: "fleet-import")
         try Data(Self.multiAgent.utf8).write(to: URL(fileURLWithPath: dir.file("openclaw.json")))
         var env = ProcessInfo.processInfo.environment
         env["NO_COLOR"] = "1"
         let fleet = TestPaths.executable("fleet")
-        let run = try runProcess(fleet, ["import", dir.file("openclaw.json"), "--out", dir.file("fleet"), "--json"], env: env)
+        let run = try await runProcess(fleet, ["import", dir.file("openclaw.json"), "--out", dir.file("fleet"), "--json"], env: env)
         #expect(run.status == 0, "\(run.stderr)")
         let json = try JSON5.parse(run.stdout)
         #expect(json["bots"] == .array(["sales", "support"]))
         #expect(json["report"]?.arrayValue?.contains { $0["path"] == "bindings[2]" && $0["destination"] == "bots/support.yaml spec.bindings[0]" } == true)
         #expect(FileManager.default.fileExists(atPath: dir.file("fleet/bots/sales.yaml")))
-        let again = try runProcess(fleet, ["import", dir.file("openclaw.json"), "--out", dir.file("fleet")], env: env)
+        let again = try await runProcess(fleet, ["import", dir.file("openclaw.json"), "--out", dir.file("fleet")], env: env)
         #expect(again.status == 2 && again.stderr.contains("already exists"))
-        let human = try runProcess(fleet, ["import", dir.file("openclaw.json"), "--out", dir.file("fleet"), "--force"], env: env)
+        let human = try await runProcess(fleet, ["import", dir.file("openclaw.json"), "--out", dir.file("fleet"), "--force"], env: env)
         #expect(human.status == 0)
         #expect(human.stdout.contains("channels.telegram.accounts.main.dmPolicy"))
         #expect(!human.stdout.contains("111:aaa"), "the report never shows a secret")
-        let validate = try runProcess(fleet, ["validate", "--worktree", "--repo", dir.path, "--path", "fleet"], env: env)
+        let validate = try await runProcess(fleet, ["validate", "--worktree", "--repo", dir.path, "--path", "fleet"], env: env)
         #expect(validate.status == 0, "\(validate.stderr)")
     }
 }

@@ -10,14 +10,14 @@ import Testing
     /// The Fleet manifest's Anthropic key (every bot) and the ops bot's own OpenAI key.
     static let providerKeys = ["sk-ant-demo-fleet-key", "sk-demo-ops-openai-key"]
 
-    @Test func plaintextTokensAppearOnlyInTheSecretFiles() throws {
+    @Test func plaintextTokensAppearOnlyInTheSecretFiles() async throws {
         let root = TestPaths.repositoryRoot(from: #filePath)
         let git = try GitFixture()
         let repo = try git.makeRepo("repo")
         try FileManager.default.copyItem(atPath: root + "/fleet", toPath: repo + "/fleet")
         // A port region leased for this run.
         let fleetFile = repo + "/fleet/fleet.yaml"
-        let ports = PortBlock()
+        let ports = await PortBlock.lease()
         let base = ports.base
         defer { withExtendedLifetime(ports) {} }
         let manifest = try String(contentsOfFile: fleetFile, encoding: .utf8)
@@ -32,14 +32,18 @@ import Testing
         env["OPENCLAW_BASE_PATH"] = nil
         env["OPENCLAW_BASE_PORT"] = nil
         let fleet = TestPaths.executable("fleet")
-        func run(_ args: String...) throws -> ProcessResult {
-            try runProcess(fleet, args + ["--repo", repo, "--state-root", state], env: env)
+        defer {
+            let keep = UncheckedBox(git)
+            let env = env
+            BackgroundTeardown.run {
+                _ = try? runProcess(fleet, ["destroy", "--repo", repo, "--state-root", state], env: env)
+                withExtendedLifetime(keep) {}
+            }
         }
-        defer { _ = try? run("destroy") }
         var printed = ""
         for args in [["validate"], ["plan"], ["plan", "--json"], ["apply"], ["status", "--json"], ["status"],
                      ["render", "support", "--json"], ["render", "ops"], ["plan", "--detailed-exitcode"]] {
-            let result = try runProcess(fleet, args + ["--repo", repo, "--state-root", state], env: env)
+            let result = try await runProcess(fleet, args + ["--repo", repo, "--state-root", state], env: env)
             printed += result.stdout + result.stderr
             if args == ["apply"] { #expect(result.status == 0, "\(result.stdout)\(result.stderr)") }
         }

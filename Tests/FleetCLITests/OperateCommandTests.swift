@@ -31,12 +31,12 @@ final class RunningFleet: @unchecked Sendable {
     var output: String { lock.withLock { String(decoding: buffer, as: UTF8.self) } }
 
     /// Waits until the output contains `text`.
-    func waitFor(_ text: String, seconds: Double = 10) -> Bool { waitUntil(seconds: seconds) { output.contains(text) } }
+    func waitFor(_ text: String) async -> Bool { await eventually { self.output.contains(text) } }
 
     /// SIGINT, then the exit status.
-    func interrupt() -> Int32 {
+    func interrupt() async -> Int32 {
         kill(process.processIdentifier, SIGINT)
-        process.waitUntilExit()
+        await process.exited()
         return process.terminationStatus
     }
 }
@@ -54,7 +54,7 @@ func logLine(_ message: String, level: String = "INFO") -> String {
 }
 
 @Suite struct OperateCommandTests {
-    @Test func logsFollowSeesNewLinesAndSurvivesRotation() throws {
+    @Test func logsFollowSeesNewLinesAndSurvivesRotation() async throws {
         let dir = try TempDirectory(prefix: "fleet-logs")
         let root = dir.file("state")
         let logs = root + "/bots/alpha/logs"
@@ -71,33 +71,33 @@ func logLine(_ message: String, level: String = "INFO") -> String {
         }
         let env = testEnv()
         let f = try RunningFleet(["logs", "-f", "--state-root", root, "--repo", dir.path], env: env)
-        #expect(f.waitFor("before start"), "\(f.output)")
+        #expect(await f.waitFor("before start"), "\(f.output)")
         #expect(f.output.contains("ERROR alpha | [telegram] [default] channel exited: 401 Unauthorized"), "\(f.output)")
         try append(logLine("[gateway] written after start"))
-        #expect(f.waitFor("alpha | [gateway] written after start"), "\(f.output)")
+        #expect(await f.waitFor("alpha | [gateway] written after start"), "\(f.output)")
         // Rotation: renamed away, a new file at the path.
         try append(logLine("[gateway] last line of the old file"))
         try FileManager.default.moveItem(atPath: path, toPath: path + ".1")
         try Data(logLine("[gateway] first line after rotation").utf8).write(to: URL(fileURLWithPath: path))
-        #expect(f.waitFor("first line after rotation"), "\(f.output)")
+        #expect(await f.waitFor("first line after rotation"), "\(f.output)")
         #expect(f.output.contains("last line of the old file"))
         // A second bot's lines interleave with a name prefix.
         try Data(logLine("[gateway] hello from beta", level: "WARN").utf8).write(to: URL(fileURLWithPath: root + "/bots/beta/logs/openclaw.log"))
-        #expect(f.waitFor("WARN  beta  | [gateway] hello from beta"), "\(f.output)")
-        #expect(f.interrupt() == 0)
+        #expect(await f.waitFor("WARN  beta  | [gateway] hello from beta"), "\(f.output)")
+        #expect(await f.interrupt() == 0)
 
         // Filters, without -f (the ERROR line went away with the rotated file).
-        let warnings = try runProcess(TestPaths.executable("fleet"), ["logs", "--level", "warn", "--json", "--state-root", root, "--repo", dir.path], env: env)
+        let warnings = try await runProcess(TestPaths.executable("fleet"), ["logs", "--level", "warn", "--json", "--state-root", root, "--repo", dir.path], env: env)
         #expect(warnings.status == 0)
         let lines = warnings.stdout.split(separator: "\n")
         #expect(lines.count == 1 && lines[0].contains(#""bot":"beta","level":"WARN""#), "\(warnings.stdout)")
-        let grep = try runProcess(TestPaths.executable("fleet"), ["logs", "--grep", "rotat", "--state-root", root, "--repo", dir.path], env: env)
+        let grep = try await runProcess(TestPaths.executable("fleet"), ["logs", "--grep", "rotat", "--state-root", root, "--repo", dir.path], env: env)
         #expect(grep.stdout.split(separator: "\n").count == 1, "\(grep.stdout)")
-        let unknown = try runProcess(TestPaths.executable("fleet"), ["logs", "alpah", "--state-root", root, "--repo", dir.path], env: env)
+        let unknown = try await runProcess(TestPaths.executable("fleet"), ["logs", "alpah", "--state-root", root, "--repo", dir.path], env: env)
         #expect(unknown.status == 1 && unknown.stderr.contains("did you mean 'alpha'"), "\(unknown.stderr)")
     }
 
-    @Test func codeownersWritesTheSameFileEveryTime() throws {
+    @Test func codeownersWritesTheSameFileEveryTime() async throws {
         let git = try GitFixture()
         let repo = try git.makeRepo("repo")
         try git.write("repo", "fleet/bots/support.yaml", ManifestText.bot("support").replacingOccurrences(
@@ -107,22 +107,22 @@ func logLine(_ message: String, level: String = "INFO") -> String {
         try git.commitAll("repo", "bots")
         let out = git.path("repo/.github/CODEOWNERS")
         let fleet = TestPaths.executable("fleet")
-        #expect(try runProcess(fleet, ["codeowners", "--repo", repo, "--out", out], env: testEnv()).status == 0)
+        #expect(try await runProcess(fleet, ["codeowners", "--repo", repo, "--out", out], env: testEnv()).status == 0)
         let first = try String(contentsOfFile: out, encoding: .utf8)
         #expect(first.hasSuffix("/fleet/bots/ops.yaml @acme/sre\n/fleet/bots/support.yaml @acme/care @ada\n"), "\(first)")
-        let printed = try runProcess(fleet, ["codeowners", "--repo", repo], env: testEnv())
+        let printed = try await runProcess(fleet, ["codeowners", "--repo", repo], env: testEnv())
         #expect(printed.stdout == first)
     }
 
-    @Test func helpListsEveryCommandAndCompletionsGenerate() throws {
+    @Test func helpListsEveryCommandAndCompletionsGenerate() async throws {
         let fleet = TestPaths.executable("fleet")
-        let help = try runProcess(fleet, ["--help"], env: testEnv())
-        for command in ["validate", "plan", "apply", "status", "describe", "logs", "sessions", "history", "destroy", "restart",
+        let help = try await runProcess(fleet, ["--help"], env: testEnv())
+        for command in ["validate", "plan", "apply", "status", "describe", "logs", "sessions", "history", "destroy", "restart", "state",
                         "render", "schema", "secrets", "import", "check", "init", "new", "login", "codeowners"] {
             #expect(help.stdout.contains("\n  \(command) "), "fleet --help lacks \(command)")
         }
         for shell in ["bash", "zsh", "fish"] {
-            let script = try runProcess(fleet, ["--generate-completion-script", shell], env: testEnv())
+            let script = try await runProcess(fleet, ["--generate-completion-script", shell], env: testEnv())
             #expect(script.status == 0, "\(shell): \(script.stderr)")
             #expect(script.stdout.contains("describe") && script.stdout.contains("codeowners"))
         }

@@ -6,7 +6,7 @@ import Testing
 /// Status with channels, describe, sessions, history, status --watch and login against running openclaw-sim gateways.
 @Suite struct OperateEndToEndTests {
     /// A JSON document checked against one of the repository's schemas with Python's jsonschema (true when it is missing).
-    static func matchesSchema(_ json: String, schema: String) throws -> Bool {
+    static func matchesSchema(_ json: String, schema: String) async throws -> Bool {
         let dir = try TempDirectory(prefix: "fleet-schema")
         try Data(json.utf8).write(to: URL(fileURLWithPath: dir.file("doc.json")))
         let script = """
@@ -18,13 +18,13 @@ import Testing
             jsonschema.validate(json.load(open(sys.argv[2])), json.load(open(sys.argv[1])))
             """
         let path = TestPaths.repositoryRoot(from: #filePath) + "/schemas/" + schema
-        let result = try runProcess("/usr/bin/env", ["python3", "-c", script, path, dir.file("doc.json")])
+        let result = try await runProcess("/usr/bin/env", ["python3", "-c", script, path, dir.file("doc.json")])
         if result.status != 0 { print(result.stderr) }
         return result.status == 0
     }
 
-    @Test func statusDescribeSessionsAndHistoryShowChannelsSessionsAndFigures() throws {
-        let w = try FleetWorld(gatewayCommand: "[env, OPENCLAW_SIM_TRAFFIC_PER_MIN=1200, openclaw-sim, gateway, run]")
+    @Test func statusDescribeSessionsAndHistoryShowChannelsSessionsAndFigures() async throws {
+        let w = try await FleetWorld(gatewayCommand: "[env, OPENCLAW_SIM_TRAFFIC_PER_MIN=1200, openclaw-sim, gateway, run]")
         try w.bot("good")
         try w.git.write("repo", "fleet/bots/broken.yaml", """
             apiVersion: fleet/v1
@@ -35,13 +35,13 @@ import Testing
                 - {type: telegram, credentials: {botToken: "bad-token-from-a-typo"}, dmPolicy: pairing}
             """)
         try w.commit("two bots")
-        #expect(try w.fleet("apply").status == 0)
+        #expect(try await w.fleet("apply").status == 0)
         // Simulated traffic: sessions appear on the good bot.
-        #expect(waitUntil { (try? w.fleet("sessions", "good", "--json").stdout.contains("agent:good:telegram")) == true })
+        #expect(await eventually { (try? w.fleetBlocking("sessions", "good", "--json").stdout.contains("agent:good:telegram")) == true })
 
-        let json = try w.fleet("status", "--json")
+        let json = try await w.fleet("status", "--json")
         #expect(json.status == 0)
-        #expect(try Self.matchesSchema(json.stdout, schema: "state.schema.json"))
+        #expect(try await Self.matchesSchema(json.stdout, schema: "state.schema.json"))
         let state = try JSONDecoder.iso.decode(FleetState.self, from: Data(json.stdout.utf8))
         let good = try #require(state.bots["good"])
         #expect(good.observedVia == "gateway")
@@ -53,44 +53,44 @@ import Testing
         #expect(broken.fix?.contains("@BotFather") == true && broken.fix?.contains("/token") == true, "\(broken.fix ?? "")")
         #expect(state.bots["broken"]?.figures?.errorsLastHour == 1)
 
-        let table = try w.fleet("status")
+        let table = try await w.fleet("status")
         #expect(table.stdout.contains("CHANNELS") && table.stdout.contains("telegram:error") && table.stdout.contains("telegram:ok"), "\(table.stdout)")
         #expect(table.stdout.contains("broken telegram/default: 401 Unauthorized"), "\(table.stdout)")
 
-        let describe = try w.fleet("describe", "good")
+        let describe = try await w.fleet("describe", "good")
         #expect(describe.status == 0)
         for text in ["Manifest   fleet/bots/good.yaml at", "Config     \(w.root)/bots/good/config.json5  sha256", "Process    Running  pid",
                      "Health     live, ready", "telegram/default    connected", "Figures    messages", "create   ok", "| [telegram] [default] inbound message"] {
             #expect(describe.stdout.contains(text), "describe lacks \(text):\n\(describe.stdout)")
         }
-        let described = try w.fleet("describe", "broken", "--json")
+        let described = try await w.fleet("describe", "broken", "--json")
         let object = try #require(try JSONSerialization.jsonObject(with: Data(described.stdout.utf8)) as? [String: Any])
         #expect(((object["channels"] as? [[String: Any]])?.first?["fix"] as? String)?.contains("@BotFather") == true)
         #expect((object["journal"] as? [Any])?.count == 1)
 
-        let history = try w.fleet("history")
+        let history = try await w.fleet("history")
         #expect(history.stdout.contains("Ada Author") && history.stdout.contains("create"), "\(history.stdout)")
-        #expect(try w.fleet("history", "good", "--json").stdout.contains(#""action" : "create""#))
+        #expect(try await w.fleet("history", "good", "--json").stdout.contains(#""action" : "create""#))
 
         // Watch without a terminal: one block per round, stops on SIGINT.
         let watch = try RunningFleet(["status", "--watch", "--interval", "200ms", "--repo", w.repo, "--state-root", w.root], env: w.env())
-        #expect(waitUntil { watch.output.components(separatedBy: "--- ").count >= 3 }, "\(watch.output)")
-        #expect(watch.interrupt() == 0)
+        #expect(await eventually { watch.output.components(separatedBy: "--- ").count >= 3 }, "\(watch.output)")
+        #expect(await watch.interrupt() == 0)
         #expect(!watch.output.contains("\u{1B}["))
 
         // The gateway gone: sessions from the on-disk store, channels from the log.
         let pid = try #require(w.pid("good"))
         kill(pid, SIGKILL)
-        usleep(100_000)
-        let offline = try w.fleet("sessions", "good", "--json")
+        #expect(await eventually { FleetWorld.isGone(pid) })
+        let offline = try await w.fleet("sessions", "good", "--json")
         #expect(offline.stdout.contains(#""via" : "disk""#) && offline.stdout.contains("agent:good:telegram"), "\(offline.stdout)")
-        let after = try JSONDecoder.iso.decode(FleetState.self, from: Data(try w.fleet("status", "--json").stdout.utf8))
+        let after = try JSONDecoder.iso.decode(FleetState.self, from: Data(try await w.fleet("status", "--json").stdout.utf8))
         #expect(after.bots["good"]?.observedVia == "disk")
         #expect(after.bots["good"]?.channels?.first.map { !$0.connected && $0.channel == "telegram" } == true)
     }
 
-    @Test func loginPairsWhatsAppIntoTheBotsStateDirectory() throws {
-        let w = try FleetWorld(gatewayCommand: "[env, OPENCLAW_SIM_LOGIN_DELAY_MS=0, openclaw-sim, gateway, run]")
+    @Test func loginPairsWhatsAppIntoTheBotsStateDirectory() async throws {
+        let w = try await FleetWorld(gatewayCommand: "[env, OPENCLAW_SIM_LOGIN_DELAY_MS=0, openclaw-sim, gateway, run]")
         try w.git.write("repo", "fleet/bots/chat.yaml", """
             apiVersion: fleet/v1
             kind: Bot
@@ -100,15 +100,15 @@ import Testing
                 - {type: whatsapp, dmPolicy: pairing}
             """)
         try w.commit("whatsapp bot")
-        #expect(try w.fleet("apply").status == 0)
-        let result = try w.fleet("login", "chat", "whatsapp")
+        #expect(try await w.fleet("apply").status == 0)
+        let result = try await w.fleet("login", "chat", "whatsapp")
         #expect(result.status == 0, "\(result.stderr)")
         #expect(result.stdout.contains("enter code"), "\(result.stdout)")
         let creds = w.root + "/bots/chat/state/credentials/whatsapp/default/creds.json"
         #expect(FileManager.default.fileExists(atPath: creds))
         // The running gateway notices the pairing.
-        #expect(waitUntil { (try? w.fleet("status", "--json").stdout.contains(#""connected" : true"#)) == true })
-        let wrong = try w.fleet("login", "chat", "telegram")
+        #expect(await eventually { (try? w.fleetBlocking("status", "--json").stdout.contains(#""connected" : true"#)) == true })
+        let wrong = try await w.fleet("login", "chat", "telegram")
         #expect(wrong.status == 2 && wrong.stderr.contains("only whatsapp"), "\(wrong.stderr)")
     }
 }

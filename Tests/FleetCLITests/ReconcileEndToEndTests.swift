@@ -9,11 +9,13 @@ final class FleetWorld: @unchecked Sendable {
     let repo: String
     let root: String
     let basePort: Int
-    /// This world's port region, leased for its lifetime so parallel tests never share ports.
-    let ports = PortBlock()
+    /// This world's port region, leased for its lifetime so parallel tests never share ports (and
+    /// no more than a few worlds run at once: see `PortBlock.maxLeases`).
+    let ports: PortBlock
     let fleetBinary = TestPaths.executable("fleet")
 
-    init(basePort: Int = 0, gatewayCommand: String = "[openclaw-sim, gateway, run]", grace: String = "2s") throws {
+    init(basePort: Int = 0, gatewayCommand: String = "[openclaw-sim, gateway, run]", grace: String = "2s") async throws {
+        ports = await PortBlock.lease()
         git = try GitFixture()
         repo = try git.makeRepo("repo")
         root = git.path("state")
@@ -27,12 +29,19 @@ final class FleetWorld: @unchecked Sendable {
               secrets: {allowPlaintext: true}
               basePort: \(self.basePort)
               gatewayCommand: \(gatewayCommand)
-              health: {startTimeout: 10s, probeTimeout: 1s, stopGracePeriod: \(grace)}
+              health: {startTimeout: 120s, probeTimeout: 5s, stopGracePeriod: \(grace)}
             """)
     }
 
+    /// Stops this world's gateways after the test, on a thread of its own (the test's thread is
+    /// not held); the repository and the port block live until that is done.
     deinit {
-        _ = try? fleet("destroy")
+        let keep = UncheckedBox((git, ports))
+        let (binary, repo, root, env) = (fleetBinary, repo, root, env())
+        BackgroundTeardown.run {
+            _ = try? runProcess(binary, ["destroy", "--repo", repo, "--state-root", root], env: env)
+            withExtendedLifetime(keep) {}
+        }
     }
 
     func bot(_ name: String, model: String = "anthropic/claude-sonnet-4-5", extra: String = "") throws {
@@ -61,8 +70,14 @@ final class FleetWorld: @unchecked Sendable {
         return env
     }
 
+    /// Runs `fleet ARGS --repo R --state-root S` to completion (on a thread of its own).
     @discardableResult
-    func fleet(_ args: String...) throws -> ProcessResult {
+    func fleet(_ args: String...) async throws -> ProcessResult {
+        try await runProcess(fleetBinary, args + ["--repo", repo, "--state-root", root], env: env())
+    }
+
+    /// ``fleet(_:)`` on the calling thread: for conditions `eventually` checks (on its own thread).
+    func fleetBlocking(_ args: String...) throws -> ProcessResult {
         try runProcess(fleetBinary, args + ["--repo", repo, "--state-root", root], env: env())
     }
 
@@ -84,8 +99,11 @@ final class FleetWorld: @unchecked Sendable {
 
     func pid(_ bot: String) -> Int32? { gateways()[bot]?.first?.pid }
 
+    /// Whether `pid` is gone (exited and reaped, or a zombie).
+    static func isGone(_ pid: Int32) -> Bool { ProcessTable.process(pid).map(\.isZombie) ?? true }
+
     /// Checks state.json against schemas/state.schema.json with Python's jsonschema, when it is installed.
-    func stateMatchesSchema() throws -> Bool {
+    func stateMatchesSchema() async throws -> Bool {
         let schema = TestPaths.repositoryRoot(from: #filePath) + "/schemas/state.schema.json"
         let script = """
             import json, sys
@@ -95,29 +113,29 @@ final class FleetWorld: @unchecked Sendable {
                 sys.exit(0)
             jsonschema.validate(json.load(open(sys.argv[2])), json.load(open(sys.argv[1])))
             """
-        let result = try runProcess("/usr/bin/env", ["python3", "-c", script, schema, root + "/state.json"])
+        let result = try await runProcess("/usr/bin/env", ["python3", "-c", script, schema, root + "/state.json"])
         return result.status == 0
     }
 }
 
 @Suite(.serialized) struct ReconcileEndToEndTests {
-    @Test func lifecycleFromNothingToRemoved() throws {
-        let w = try FleetWorld()
+    @Test func lifecycleFromNothingToRemoved() async throws {
+        let w = try await FleetWorld()
         for name in ["alpha", "beta", "gamma"] { try w.bot(name) }
         try w.commit("three bots")
 
-        let plan = try w.fleet("plan", "--detailed-exitcode")
+        let plan = try await w.fleet("plan", "--detailed-exitcode")
         #expect(plan.status == 2)
         #expect(plan.stdout.contains("Plan: 3 to create, 0 to reload, 0 to restart, 0 to destroy."))
 
-        let first = try w.fleet("apply")
+        let first = try await w.fleet("apply")
         #expect(first.status == 0, "\(first.stdout)\(first.stderr)")
         var state = try w.state()
         #expect(state.bots.values.allSatisfy { $0.phase == .Running })
         #expect(w.gateways().mapValues(\.count) == ["alpha": 1, "beta": 1, "gamma": 1])
 
         // A second apply changes nothing.
-        let again = try w.fleet("plan", "--detailed-exitcode")
+        let again = try await w.fleet("plan", "--detailed-exitcode")
         #expect(again.status == 0, "\(again.stdout)")
         #expect(again.stdout.contains("No changes."))
 
@@ -125,9 +143,9 @@ final class FleetWorld: @unchecked Sendable {
         let alphaPid = try #require(w.pid("alpha"))
         try w.bot("alpha", model: "openai/gpt-4o")
         try w.commit("alpha model")
-        let reloadPlan = try w.fleet("plan")
+        let reloadPlan = try await w.fleet("plan")
         #expect(reloadPlan.stdout.contains("~   reload   alpha  model changed"), "\(reloadPlan.stdout)")
-        #expect(try w.fleet("apply").status == 0)
+        #expect(try await w.fleet("apply").status == 0)
         #expect(w.pid("alpha") == alphaPid)
         let config = try String(contentsOfFile: w.root + "/bots/alpha/config.json5", encoding: .utf8)
         #expect(config.contains("openai/gpt-4o"))
@@ -136,10 +154,10 @@ final class FleetWorld: @unchecked Sendable {
         let betaPid = try #require(w.pid("beta"))
         try w.bot("beta", extra: "  gateway: {port: \(w.basePort + 400)}")
         try w.commit("beta port")
-        let restartPlan = try w.fleet("plan")
+        let restartPlan = try await w.fleet("plan")
         #expect(restartPlan.stdout.contains("-/+ restart  beta"), "\(restartPlan.stdout)")
         #expect(restartPlan.stdout.contains("port \(w.basePort + 20) -> \(w.basePort + 400)"), "\(restartPlan.stdout)")
-        #expect(try w.fleet("apply").status == 0)
+        #expect(try await w.fleet("apply").status == 0)
         let newBeta = try #require(w.pid("beta"))
         #expect(newBeta != betaPid)
         #expect(HTTPProbe.get(port: w.basePort + 400, path: "/healthz")?.status == 200)
@@ -147,7 +165,7 @@ final class FleetWorld: @unchecked Sendable {
         // Disabled: stopped, data kept.
         try w.bot("gamma", extra: "  enabled: false")
         try w.commit("gamma off")
-        #expect(try w.fleet("apply").status == 0)
+        #expect(try await w.fleet("apply").status == 0)
         #expect(w.gateways()["gamma"] == nil)
         state = try w.state()
         #expect(state.bots["gamma"]?.phase == .Stopped)
@@ -156,15 +174,15 @@ final class FleetWorld: @unchecked Sendable {
         // Removed from git: stopped, data moved aside, never deleted.
         try w.git.remove("repo", "fleet/bots/alpha.yaml")
         try w.commit("alpha gone")
-        let removal = try w.fleet("plan")
+        let removal = try await w.fleet("plan")
         #expect(removal.stdout.contains("-   destroy  alpha"), "\(removal.stdout)")
-        #expect(try w.fleet("apply").status == 0)
+        #expect(try await w.fleet("apply").status == 0)
         #expect(w.gateways()["alpha"] == nil)
         let attic = try FileManager.default.contentsOfDirectory(atPath: w.root + "/attic")
         #expect(attic.contains { $0.hasPrefix("alpha-") })
         #expect(try w.state().bots["alpha"] == nil)
 
-        #expect(try w.stateMatchesSchema())
+        #expect(try await w.stateMatchesSchema())
 
         // The journal recorded every action with its commit and author.
         let journal = Journal.read(w.root + "/journal.jsonl")
@@ -172,48 +190,49 @@ final class FleetWorld: @unchecked Sendable {
         #expect(journal.allSatisfy { $0.author?.contains("Ada Author") == true })
     }
 
-    @Test func driftAndCrashAreHealed() throws {
-        let w = try FleetWorld()
+    @Test func driftAndCrashAreHealed() async throws {
+        let w = try await FleetWorld()
         try w.bot("solo")
         try w.commit()
-        #expect(try w.fleet("apply").status == 0)
+        #expect(try await w.fleet("apply").status == 0)
         let path = w.root + "/bots/solo/config.json5"
         let original = try String(contentsOfFile: path, encoding: .utf8)
         try original.replacingOccurrences(of: "\"pairing\"", with: "\"disabled\"").write(toFile: path, atomically: true, encoding: .utf8)
-        let plan = try w.fleet("plan")
+        let plan = try await w.fleet("plan")
         #expect(plan.stdout.contains("config.json5 edited on disk"), "\(plan.stdout)")
-        #expect(try w.fleet("apply").status == 0)
+        #expect(try await w.fleet("apply").status == 0)
         #expect(try String(contentsOfFile: path, encoding: .utf8) == original)
 
         let pid = try #require(w.pid("solo"))
         kill(pid, SIGKILL)
-        usleep(200_000)
-        let crashed = try w.fleet("plan")
+        #expect(await eventually { FleetWorld.isGone(pid) })
+        let crashed = try await w.fleet("plan")
         #expect(crashed.stdout.contains(">   start    solo"), "\(crashed.stdout)")
         #expect(crashed.stdout.contains("no longer running"), "\(crashed.stdout)")
-        #expect(try w.fleet("apply").status == 0)
+        #expect(try await w.fleet("apply").status == 0)
         #expect(w.pid("solo") != nil && w.pid("solo") != pid)
         #expect(try w.state().bots["solo"]?.phase == .Running)
     }
 
-    @Test func aGatewayIgnoringSigtermIsKilledAfterTheGracePeriod() throws {
-        let w = try FleetWorld(gatewayCommand: "[env, OPENCLAW_SIM_IGNORE_SIGTERM=1, openclaw-sim, gateway, run]", grace: "1s")
+    @Test func aGatewayIgnoringSigtermIsKilledAfterTheGracePeriod() async throws {
+        let w = try await FleetWorld(gatewayCommand: "[env, OPENCLAW_SIM_IGNORE_SIGTERM=1, openclaw-sim, gateway, run]", grace: "1s")
         try w.bot("stubborn")
         try w.commit()
-        #expect(try w.fleet("apply").status == 0)
+        #expect(try await w.fleet("apply").status == 0)
         let pid = try #require(w.pid("stubborn"))
         try w.bot("stubborn", extra: "  enabled: false")
         try w.commit("off")
-        let started = Date()
-        let result = try w.fleet("apply")
+        let result = try await w.fleet("apply")
         #expect(result.status == 0)
+        // SIGKILL only after the grace period: the gateway logged the SIGTERM it ignored first.
         #expect(result.stdout.contains("killed with SIGKILL"), "\(result.stdout)")
-        #expect(Date().timeIntervalSince(started) >= 1)
-        #expect(ProcessTable.process(pid) == nil || ProcessTable.process(pid)?.isZombie == true)
+        let console = try String(contentsOfFile: w.root + "/bots/stubborn/logs/gateway.out", encoding: .utf8)
+        #expect(console.contains("signal SIGTERM received; ignoring it"), "\(console)")
+        #expect(await eventually { FleetWorld.isGone(pid) })
     }
 
-    @Test func aPortHeldByAnotherProgramFailsOnlyThatBot() throws {
-        let w = try FleetWorld()
+    @Test func aPortHeldByAnotherProgramFailsOnlyThatBot() async throws {
+        let w = try await FleetWorld()
         try w.bot("first")
         try w.bot("second")
         try w.commit()
@@ -223,11 +242,14 @@ final class FleetWorld: @unchecked Sendable {
         blocker.arguments = ["python3", "-c", "import socket,time;s=socket.socket();s.bind(('127.0.0.1',\(w.basePort)));s.listen();time.sleep(30)"]
         try blocker.run()
         defer { blocker.terminate() }
-        #expect(waitUntil { !ProcessTable.isPortFree(w.basePort) })
-        let result = try w.fleet("apply")
+        let blockerPid = blocker.processIdentifier
+        let basePort = w.basePort
+        let held = await eventually { !ProcessTable.isPortFree(basePort) }
+        #expect(held)
+        let result = try await w.fleet("apply")
         #expect(result.status == 1)
         // The holder is named when /proc shows it (it may be gone from the scan for a moment).
-        let named = result.stdout.contains("port \(w.basePort) is already in use by pid \(blocker.processIdentifier)")
+        let named = result.stdout.contains("port \(w.basePort) is already in use by pid \(blockerPid)")
         #expect(named || result.stdout.contains("port \(w.basePort) is already in use by another program"), "\(result.stdout)")
         #expect(result.stdout.contains("fix:"))
         #expect(w.pid("second") != nil)
@@ -235,39 +257,41 @@ final class FleetWorld: @unchecked Sendable {
         #expect(try w.state().bots["second"]?.phase == .Running)
     }
 
-    @Test func aSuspendedBotIsLeftAlone() throws {
-        let w = try FleetWorld()
+    @Test func aSuspendedBotIsLeftAlone() async throws {
+        let w = try await FleetWorld()
         try w.bot("frozen")
         try w.commit()
-        #expect(try w.fleet("apply").status == 0)
+        #expect(try await w.fleet("apply").status == 0)
         let pid = try #require(w.pid("frozen"))
         let config = try String(contentsOfFile: w.root + "/bots/frozen/config.json5", encoding: .utf8)
         try w.bot("frozen", model: "openai/gpt-4o", extra: "  suspend: true")
         try w.commit("suspend and change")
-        let plan = try w.fleet("plan", "--detailed-exitcode")
+        let plan = try await w.fleet("plan", "--detailed-exitcode")
         #expect(plan.status == 0, "\(plan.stdout)")
         #expect(plan.stdout.contains("suspended"), "\(plan.stdout)")
-        #expect(try w.fleet("apply").status == 0)
+        #expect(try await w.fleet("apply").status == 0)
         kill(pid, SIGKILL)
-        usleep(200_000)
-        #expect(try w.fleet("apply").status == 0)
+        #expect(await eventually { FleetWorld.isGone(pid) })
+        let apply = try await w.fleet("apply")
+        #expect(apply.status == 0)
+        #expect(apply.stdout.contains("suspended"), "\(apply.stdout)")
         #expect(w.pid("frozen") == nil)  // not restarted while suspended
         #expect(try String(contentsOfFile: w.root + "/bots/frozen/config.json5", encoding: .utf8) == config)
         #expect(try w.state().bots["frozen"]?.suspended == true)
-        let status = try w.fleet("status")
+        let status = try await w.fleet("status")
         #expect(status.stdout.contains("(suspended)"), "\(status.stdout)")
     }
 
-    @Test func aBadCommitChangesNothing() throws {
-        let w = try FleetWorld()
+    @Test func aBadCommitChangesNothing() async throws {
+        let w = try await FleetWorld()
         try w.bot("good")
         try w.commit()
-        #expect(try w.fleet("apply").status == 0)
+        #expect(try await w.fleet("apply").status == 0)
         let pid = w.pid("good")
         let before = try Data(contentsOf: URL(fileURLWithPath: w.root + "/state.json"))
         try w.bot("good", extra: "  modle: typo")
         try w.commit("typo")
-        let result = try w.fleet("apply")
+        let result = try await w.fleet("apply")
         #expect(result.status == 1)
         #expect(result.stderr.contains("error[E020]: unknown field 'modle'"), "\(result.stderr)")
         #expect(result.stderr.contains("nothing was changed"))
@@ -275,58 +299,49 @@ final class FleetWorld: @unchecked Sendable {
         #expect(try Data(contentsOf: URL(fileURLWithPath: w.root + "/state.json")) == before)
     }
 
-    @Test func concurrentAppliesAreSerializedAndAKilledApplyConverges() throws {
-        let w = try FleetWorld(gatewayCommand: "[env, OPENCLAW_SIM_LISTEN_DELAY_MS=700, openclaw-sim, gateway, run]")
+    @Test func concurrentAppliesAreSerializedAndAKilledApplyConverges() async throws {
+        let w = try await FleetWorld(gatewayCommand: "[env, OPENCLAW_SIM_LISTEN_DELAY_MS=700, openclaw-sim, gateway, run]")
         for i in 0..<4 { try w.bot("b\(i)") }
         try w.commit()
-        // Kill an apply while it waits for gateways to answer.
+        // Kill an apply while it waits for gateways to answer (once it has started one).
         let killed = try w.start("apply")
-        usleep(300_000)
+        #expect(await eventually { !w.gateways().isEmpty })
         kill(killed.processIdentifier, SIGKILL)
-        killed.waitUntilExit()
+        await killed.exited()
         // Two applies at once: the second waits for the lock, then finds little or nothing to do.
         let a = try w.start("apply")
         let b = try w.start("apply")
-        a.waitUntilExit()
-        b.waitUntilExit()
+        await a.exited()
+        await b.exited()
         #expect(a.terminationStatus == 0)
         #expect(b.terminationStatus == 0)
         let gateways = w.gateways()
         #expect(gateways.mapValues(\.count) == ["b0": 1, "b1": 1, "b2": 1, "b3": 1], "\(gateways)")
         let state = try w.state()
         #expect(state.bots.values.allSatisfy { $0.phase == .Running }, "\(state.bots.mapValues(\.phase))")
-        #expect(try w.fleet("plan", "--detailed-exitcode").status == 0)
+        #expect(try await w.fleet("plan", "--detailed-exitcode").status == 0)
     }
 
-    @Test func aStalePlanIsRefusedAndMassDestroyNeedsAFlag() throws {
-        let w = try FleetWorld()
+    @Test func aStalePlanIsRefusedAndMassDestroyNeedsAFlag() async throws {
+        let w = try await FleetWorld()
         try w.bot("one")
         try w.bot("two")
         try w.commit()
         let planFile = w.git.path("plan.json")
-        #expect(try w.fleet("plan", "--out", planFile).status == 0)
-        #expect(try w.fleet("apply", planFile).status == 0)
-        let stale = try w.fleet("apply", planFile)
+        #expect(try await w.fleet("plan", "--out", planFile).status == 0)
+        #expect(try await w.fleet("apply", planFile).status == 0)
+        let stale = try await w.fleet("apply", planFile)
         #expect(stale.status == 1)
         #expect(stale.stderr.contains("stale"), "\(stale.stderr)")
 
         try w.git.remove("repo", "fleet/bots/one.yaml")
         try w.git.remove("repo", "fleet/bots/two.yaml")
         try w.commit("empty")
-        let refused = try w.fleet("apply")
+        let refused = try await w.fleet("apply")
         #expect(refused.status == 1)
         #expect(refused.stderr.contains("--allow-mass-destroy"), "\(refused.stderr)")
         #expect(w.gateways().count == 2)
-        #expect(try w.fleet("apply", "--allow-mass-destroy").status == 0)
+        #expect(try await w.fleet("apply", "--allow-mass-destroy").status == 0)
         #expect(w.gateways().isEmpty)
     }
-}
-
-func waitUntil(seconds: Double = 5, _ condition: () -> Bool) -> Bool {
-    let end = Date().addingTimeInterval(seconds)
-    while Date() < end {
-        if condition() { return true }
-        usleep(20_000)
-    }
-    return false
 }

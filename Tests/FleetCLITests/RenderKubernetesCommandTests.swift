@@ -5,8 +5,8 @@ import Testing
 
 /// `fleet render --target kubernetes` through the binary, on a repository at a commit.
 @Suite struct RenderKubernetesCommandTests {
-    func world() throws -> (FleetWorld, String) {
-        let w = try FleetWorld()
+    func world() async throws -> (FleetWorld, String) {
+        let w = try await FleetWorld()
         try w.bot("alpha")
         try w.bot("beta")
         try w.bot("off", extra: "  enabled: false")
@@ -14,10 +14,10 @@ import Testing
         return (w, commit)
     }
 
-    @Test func writesEveryEnabledBotAndAKustomization() throws {
-        let (w, commit) = try world()
+    @Test func writesEveryEnabledBotAndAKustomization() async throws {
+        let (w, commit) = try await world()
         let out = w.git.path("deploy")
-        let result = try runProcess(w.fleetBinary, ["render", "--target", "kubernetes", "--external-secrets", "--out", out, "--repo", w.repo],
+        let result = try await runProcess(w.fleetBinary, ["render", "--target", "kubernetes", "--external-secrets", "--out", out, "--repo", w.repo],
                                     env: w.env())
         #expect(result.status == 0, "\(result.stderr)")
         #expect(result.stderr.contains("Wrote 8 objects for 2 bots"), "\(result.stderr)")
@@ -29,20 +29,20 @@ import Testing
         #expect(sts.contains("fleet.dev/commit: \"\(commit.prefix(12))\"") || sts.contains("fleet.dev/commit: \(commit.prefix(12))"), "\(sts)")
         #expect(!sts.contains(w.root), "no host paths")
         // The same commit renders the same bytes.
-        let again = try runProcess(w.fleetBinary, ["render", "--target", "kubernetes", "--external-secrets", "--repo", w.repo], env: w.env())
+        let again = try await runProcess(w.fleetBinary, ["render", "--target", "kubernetes", "--external-secrets", "--repo", w.repo], env: w.env())
         #expect(again.stdout.contains(sts.split(separator: "\n").dropFirst().joined(separator: "\n")))
         #expect(again.stdout.components(separatedBy: "\n---\n").count == 8)
     }
 
-    @Test func secretsNeedAKeyAndHostRenderingNeedsABot() throws {
-        let (w, _) = try world()
-        let noKey = try runProcess(w.fleetBinary, ["render", "--target", "kubernetes", "--repo", w.repo], env: w.env())
+    @Test func secretsNeedAKeyAndHostRenderingNeedsABot() async throws {
+        let (w, _) = try await world()
+        let noKey = try await runProcess(w.fleetBinary, ["render", "--target", "kubernetes", "--repo", w.repo], env: w.env())
         #expect(noKey.status == 1)
         #expect(noKey.stderr.contains("--external-secrets"), "\(noKey.stderr)")
-        let noBot = try runProcess(w.fleetBinary, ["render", "--repo", w.repo], env: w.env())
+        let noBot = try await runProcess(w.fleetBinary, ["render", "--repo", w.repo], env: w.env())
         #expect(noBot.status == 2)
         #expect(noBot.stderr.contains("name a bot to render"), "\(noBot.stderr)")
-        let one = try runProcess(w.fleetBinary, ["render", "beta", "--target", "kubernetes", "--external-secrets", "--repo", w.repo],
+        let one = try await runProcess(w.fleetBinary, ["render", "beta", "--target", "kubernetes", "--external-secrets", "--repo", w.repo],
                                  env: w.env())
         #expect(one.status == 0, "\(one.stderr)")
         #expect(one.stdout.contains("name: beta") && !one.stdout.contains("alpha"))

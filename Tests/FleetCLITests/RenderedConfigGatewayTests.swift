@@ -58,26 +58,23 @@ import Testing
 
     /// Each release persona of the stand-in starts with what fleet renders for that release.
     @Test(arguments: ["2026.4.27", "2026.8.1", "2026.9.6"])
-    func everyDemoConfigStartsTheGateway(_ release: String) throws {
+    func everyDemoConfigStartsTheGateway(_ release: String) async throws {
         let dir = try TempDirectory(prefix: "fleet-render-e2e")
         for rendered in try renderDemo(stateRoot: dir.path, release: try #require(OpenClawRelease(release))) {
             try write(rendered)
             FileManager.default.createFile(atPath: rendered.paths.consoleLog, contents: nil)
             let process = try start(rendered, token: "test-token-\(rendered.name)")
-            defer {
-                if process.isRunning { kill(process.processIdentifier, SIGKILL) }
-                process.waitUntilExit()
-            }
-            let healthy = HTTPProbe.waitFor(port: rendered.launch.port, within: 10)
+            let port = rendered.launch.port
+            let healthy = await eventually { HTTPProbe.get(port: port, path: "/healthz")?.status == 200 }
             let console = (try? String(contentsOfFile: rendered.paths.consoleLog, encoding: .utf8)) ?? ""
             #expect(healthy, "\(rendered.name) did not answer /healthz: \(console)")
-            kill(process.processIdentifier, SIGTERM)
-            process.waitUntilExit()
+            kill(process.processIdentifier, process.isRunning && healthy ? SIGTERM : SIGKILL)
+            await process.exited()
             #expect(process.terminationStatus == 0)
         }
     }
 
-    @Test func aBrokenConfigIsRefused() throws {
+    @Test func aBrokenConfigIsRefused() async throws {
         let dir = try TempDirectory(prefix: "fleet-render-broken")
         let rendered = try #require(try renderDemo(stateRoot: dir.path).first)
         let broken = rendered.body.replacingOccurrences(of: "gateway: {", with: "gateway: {\n    colour: \"blue\",")
@@ -85,7 +82,7 @@ import Testing
         try write(rendered, body: broken)
         FileManager.default.createFile(atPath: rendered.paths.consoleLog, contents: nil)
         let process = try start(rendered, token: "t")
-        process.waitUntilExit()
+        await process.exited()
         let console = (try? String(contentsOfFile: rendered.paths.consoleLog, encoding: .utf8)) ?? ""
         // A refused config exits 78, EX_CONFIG (OpenClaw: docs/gateway/embedding.md).
         #expect(process.terminationStatus == 78)

@@ -13,13 +13,13 @@ import Testing
         let basePort: Int
         let selector: String
 
-        func fleet(_ args: String...) throws -> ProcessResult { try run(args + ["--selector", selector]) }
+        func fleet(_ args: String...) async throws -> ProcessResult { try await run(args + ["--selector", selector]) }
 
         /// Without the selector (`destroy` takes none: it stops what this state root runs).
-        func run(_ args: [String]) throws -> ProcessResult {
+        func run(_ args: [String]) async throws -> ProcessResult {
             var env = world.env()
             env["OPENCLAW_BASE_PORT"] = String(basePort)
-            return try runProcess(world.fleetBinary, args + ["--repo", world.repo, "--state-root", root], env: env)
+            return try await runProcess(world.fleetBinary, args + ["--repo", world.repo, "--state-root", root], env: env)
         }
 
         func gateways() -> [String: Int32] {
@@ -41,24 +41,30 @@ import Testing
             """)
     }
 
-    @Test func twoHostsWithDisjointSelectorsShareOneRepository() throws {
-        let w = try FleetWorld()
+    @Test func twoHostsWithDisjointSelectorsShareOneRepository() async throws {
+        let w = try await FleetWorld()
         let one = Host(world: w, root: w.root, basePort: w.basePort, selector: "host=one")
         let two = Host(world: w, root: w.git.path("state-two"), basePort: w.basePort + 1000, selector: "host in (two)")
-        defer { _ = try? two.run(["destroy"]) }
+        defer {
+            // After the test, off its thread: host two's gateways (host one's go with the world).
+            var env = w.env()
+            env["OPENCLAW_BASE_PORT"] = String(two.basePort)
+            let (binary, repo, root, environment) = (w.fleetBinary, w.repo, two.root, env)
+            BackgroundTeardown.run { _ = try? runProcess(binary, ["destroy", "--repo", repo, "--state-root", root], env: environment) }
+        }
         for name in ["a1", "a2", "a3"] { try bot(w, name, labels: "{host: one}") }
         try bot(w, "b1", labels: "{host: two}")
         try bot(w, "nowhere", labels: "{host: three}")
         try w.commit("five bots, two hosts")
 
-        let planOne = try one.fleet("plan")
+        let planOne = try await one.fleet("plan")
         #expect(planOne.stdout.contains("Plan: 3 to create"), "\(planOne.stdout)")
         // Whole words: the commit id in the header ("commit b12e2b3") may start with "b1".
         #expect(!planOne.stdout.contains(/\bb1\b/) && !planOne.stdout.contains(/\bnowhere\b/), "\(planOne.stdout)")
 
-        let applyOne = try one.fleet("apply")
+        let applyOne = try await one.fleet("apply")
         #expect(applyOne.status == 0, "\(applyOne.stdout)\(applyOne.stderr)")
-        let applyTwo = try two.fleet("apply")
+        let applyTwo = try await two.fleet("apply")
         #expect(applyTwo.status == 0, "\(applyTwo.stdout)\(applyTwo.stderr)")
         #expect(Set(one.gateways().keys) == ["a1", "a2", "a3"])
         #expect(Set(two.gateways().keys) == ["b1"])
@@ -66,17 +72,17 @@ import Testing
         let before = one.gateways().merging(two.gateways()) { a, _ in a }
 
         // Each host sees nothing to do, whatever the other runs.
-        #expect(try one.fleet("plan", "--detailed-exitcode").status == 0)
-        #expect(try two.fleet("plan", "--detailed-exitcode").status == 0)
+        #expect(try await one.fleet("plan", "--detailed-exitcode").status == 0)
+        #expect(try await two.fleet("plan", "--detailed-exitcode").status == 0)
 
         // a2's labels move it to host two: host one destroys it, host two creates it, nothing else moves.
         try bot(w, "a2", labels: "{host: two}")
         try w.commit("a2 to host two")
-        let moveOne = try one.fleet("plan")
+        let moveOne = try await one.fleet("plan")
         #expect(moveOne.stdout.contains("destroy  a2"), "\(moveOne.stdout)")
         #expect(moveOne.stdout.contains("Plan: 0 to create, 0 to reload, 0 to restart, 1 to destroy."), "\(moveOne.stdout)")
-        #expect(try one.fleet("apply").status == 0)
-        let moveTwo = try two.fleet("apply")
+        #expect(try await one.fleet("apply").status == 0)
+        let moveTwo = try await two.fleet("apply")
         #expect(moveTwo.status == 0, "\(moveTwo.stdout)\(moveTwo.stderr)")
         #expect(moveTwo.stdout.contains(/create +a2\b/), "\(moveTwo.stdout)")
         #expect(Set(one.gateways().keys) == ["a1", "a3"])
@@ -88,12 +94,12 @@ import Testing
         #expect(try FleetState.load(from: two.root + "/state.json").bots["a2"]?.phase == .Running)
     }
 
-    @Test func aBadSelectorIsAUsageErrorThatSaysWhere() throws {
-        let w = try FleetWorld()
+    @Test func aBadSelectorIsAUsageErrorThatSaysWhere() async throws {
+        let w = try await FleetWorld()
         try bot(w, "a1", labels: "{host: one}")
         try w.commit()
         let host = Host(world: w, root: w.root, basePort: w.basePort, selector: "host in (one")
-        let result = try host.fleet("plan")
+        let result = try await host.fleet("plan")
         #expect(result.status == 2)
         #expect(result.stderr.contains("invalid selector 'host in (one': column 13: expected ',' or ')' after the value 'one', found the end"),
                 "\(result.stderr)")
@@ -104,8 +110,8 @@ import Testing
 /// The same split with two daemons: each follows the repository with its own selector, state root
 /// and port base, and neither touches the other's bots.
 @Suite struct ShardingDaemonTests {
-    @Test func twoDaemonsWithDisjointSelectors() throws {
-        let w = try FleetWorld()
+    @Test func twoDaemonsWithDisjointSelectors() async throws {
+        let w = try await FleetWorld()
         let rootTwo = w.git.path("state-two")
         for (name, host) in [("p1", "one"), ("p2", "one"), ("q1", "two")] {
             try w.git.write("repo", "fleet/bots/\(name).yaml", """
@@ -117,34 +123,32 @@ import Testing
                 """)
         }
         try w.commit("two hosts")
-        func start(_ root: String, _ selector: String, basePort: Int) throws -> Process {
-            let p = Process()
-            p.executableURL = URL(fileURLWithPath: w.fleetBinary)
-            p.arguments = ["daemon", "--repo", w.repo, "--state-root", root, "--selector", selector, "--interval", "1s"]
-            var env = w.env()
-            env["OPENCLAW_BASE_PORT"] = String(basePort)
-            p.environment = env
-            p.standardOutput = FileHandle.nullDevice
-            p.standardError = FileHandle.nullDevice
-            try p.run()
-            return p
+        func start(_ root: String, _ selector: String, basePort: Int) throws -> DaemonRun {
+            try DaemonRun(w, ["--selector", selector, "--interval", "1s"], root: root,
+                          environment: ["OPENCLAW_BASE_PORT": String(basePort)])
         }
         let one = try start(w.root, "host=one", basePort: w.basePort)
         let two = try start(rootTwo, "host=two", basePort: w.basePort + 1000)
         defer {
-            for p in [one, two] where p.isRunning {
-                kill(p.processIdentifier, SIGTERM)
-                p.waitUntilExit()
-            }
+            // After the test, off its thread: both daemons stop, then host two's gateways.
+            let keep = UncheckedBox((one, two))
             var env = w.env()
             env["OPENCLAW_BASE_PORT"] = String(w.basePort + 1000)
-            _ = try? runProcess(w.fleetBinary, ["destroy", "--repo", w.repo, "--state-root", rootTwo], env: env)
+            let (binary, repo, environment) = (w.fleetBinary, w.repo, env)
+            BackgroundTeardown.run {
+                for daemon in [keep.value.0, keep.value.1] where daemon.process.isRunning {
+                    kill(daemon.process.processIdentifier, SIGTERM)
+                    daemon.process.waitUntilExit()
+                }
+                _ = try? runProcess(binary, ["destroy", "--repo", repo, "--state-root", rootTwo], env: environment)
+            }
         }
-        func running(_ root: String) -> Set<String> { Set(ProcessTable.gateways(under: root).keys) }
-        #expect(waitUntil(seconds: 15) { running(w.root) == ["p1", "p2"] && running(rootTwo) == ["q1"] })
+        @Sendable func running(_ root: String) -> Set<String> { Set(ProcessTable.gateways(under: root).keys) }
+        #expect(await eventually { running(w.root) == ["p1", "p2"] && running(rootTwo) == ["q1"] })
         let pids = ProcessTable.gateways(under: w.root).compactMapValues { $0.first?.pid }
-        // A few more rounds of both daemons change nothing.
-        Thread.sleep(forTimeInterval: 2.5)
+        // Three more rounds of both daemons change nothing.
+        let (roundsOne, roundsTwo) = (one.rounds, two.rounds)
+        #expect(await eventually { one.rounds >= roundsOne + 3 && two.rounds >= roundsTwo + 3 }, "\(one.output)\n\(two.output)")
         #expect(ProcessTable.gateways(under: w.root).compactMapValues { $0.first?.pid } == pids)
         #expect(running(rootTwo) == ["q1"])
         let stateTwo = try FleetState.load(from: rootTwo + "/state.json")

@@ -1,3 +1,4 @@
+import FleetCore
 import FleetTestSupport
 import Foundation
 import Testing
@@ -12,61 +13,69 @@ import Testing
     static let keyFile = try! DemoKey.file()
 
     /// Runs fleet with a clean environment (no colour) and the demo key (none with `key: false`).
-    static func run(_ args: [String], cwd: String? = nil, key: Bool = true) throws -> ProcessResult {
+    static func run(_ args: [String], cwd: String? = nil, key: Bool = true) async throws -> ProcessResult {
         var env = ProcessInfo.processInfo.environment
         env["NO_COLOR"] = "1"
         env["FLEET_KEY_FILE"] = key ? keyFile : nil
         env["ENCRYPTION_KEY"] = nil
         env["FLEET_ENCRYPTION_KEYS"] = nil
-        return try runProcess(fleet, args, env: env, cwd: cwd)
+        return try await runProcess(fleet, args, env: env, cwd: cwd)
     }
 
     /// Writes a bot manifest into repository "r" with its token encrypted (`fleet secrets encrypt`).
-    static func writeBot(_ fx: GitFixture, _ name: String, _ extra: String = "") throws {
+    static func writeBot(_ fx: GitFixture, _ name: String, _ extra: String = "") async throws {
         try fx.write("r", "fleet/bots/\(name).yaml", bot(name, extra))
-        let r = try run(["secrets", "encrypt", fx.path("r") + "/fleet/bots/\(name).yaml"])
+        let r = try await run(["secrets", "encrypt", fx.path("r") + "/fleet/bots/\(name).yaml"])
         #expect(r.status == 0, "\(r.stderr)")
     }
 
     /// The Fleet manifest of repository "r" with an Anthropic key (the bots' default model's
     /// provider), encrypted with `fleet secrets encrypt`.
-    static func writeFleet(_ fx: GitFixture) throws {
+    static func writeFleet(_ fx: GitFixture) async throws {
         try fx.write("r", "fleet/fleet.yaml", "apiVersion: fleet/v1\nkind: Fleet\nmetadata: {name: t}\nspec:\n  providers: {anthropic: {apiKey: sk-ant-test-key}}\n")
-        let r = try run(["secrets", "encrypt", fx.path("r") + "/fleet/fleet.yaml"])
+        let r = try await run(["secrets", "encrypt", fx.path("r") + "/fleet/fleet.yaml"])
         #expect(r.status == 0 && r.stdout.contains("encrypted Fleet providers.anthropic.apiKey"), "\(r.stdout)\(r.stderr)")
     }
 
     /// A repository "r" with the Fleet manifest and one valid bot committed.
-    static func validRepo(_ fx: GitFixture) throws -> String {
+    static func validRepo(_ fx: GitFixture) async throws -> String {
         let path = try fx.makeRepo("r")
-        try writeFleet(fx)
-        try writeBot(fx, "alpha")
+        try await writeFleet(fx)
+        try await writeBot(fx, "alpha")
         try fx.commitAll("r", "Add alpha")
         return path
     }
 
-    @Test func binaryIsBuilt() {
-        #expect(FileManager.default.isExecutableFile(atPath: Self.fleet), "build the fleet product first: \(Self.fleet)")
+    /// The built binary answers as fleet: its version, and validate's own help with its flags.
+    @Test func binaryAnswersWithItsVersionAndHelp() async throws {
+        let version = try await Self.run(["--version"])
+        #expect(version.status == 0)
+        #expect(version.stdout.trimmingCharacters(in: .whitespacesAndNewlines) == FleetVersion.string, "\(version.stdout)")
+        let help = try await Self.run(["validate", "--help"])
+        #expect(help.status == 0, "\(help.stderr)")
+        for flag in ["--repo", "--ref", "--path", "--worktree", "--json"] {
+            #expect(help.stdout.contains(flag), "validate --help lacks \(flag)")
+        }
     }
 
-    @Test func validExitsZero() throws {
+    @Test func validExitsZero() async throws {
         let fx = try GitFixture()
-        let path = try Self.validRepo(fx)
-        let r = try Self.run(["validate", "--repo", path])
+        let path = try await Self.validRepo(fx)
+        let r = try await Self.run(["validate", "--repo", path])
         #expect(r.status == 0, "\(r.stderr)")
         #expect(r.stderr.contains("1 bot at "))
         #expect(r.stderr.contains("(Add alpha): valid; 0 errors, 0 warnings"))
         // The default repository is the current directory.
-        let here = try Self.run(["validate"], cwd: path)
+        let here = try await Self.run(["validate"], cwd: path)
         #expect(here.status == 0, "\(here.stderr)")
     }
 
-    @Test func invalidExitsOneWithCompilerStyleText() throws {
+    @Test func invalidExitsOneWithCompilerStyleText() async throws {
         let fx = try GitFixture()
-        let path = try Self.validRepo(fx)
-        try Self.writeBot(fx, "beta", "  model: sonnet-4-5\n  displayNme: Beta")
+        let path = try await Self.validRepo(fx)
+        try await Self.writeBot(fx, "beta", "  model: sonnet-4-5\n  displayNme: Beta")
         try fx.commitAll("r", "Add beta")
-        let r = try Self.run(["validate", "--repo", path])
+        let r = try await Self.run(["validate", "--repo", path])
         #expect(r.status == 1, "\(r.stderr)")
         let lines = r.stderr.split(separator: "\n", omittingEmptySubsequences: false).map(String.init)
         let model = try #require(lines.firstIndex { $0.hasPrefix("fleet/bots/beta.yaml:9:10: error[E036]: ") }, "\(r.stderr)")
@@ -80,12 +89,12 @@ import Testing
         #expect(r.stdout.isEmpty)
     }
 
-    @Test func jsonOutput() throws {
+    @Test func jsonOutput() async throws {
         let fx = try GitFixture()
-        let path = try Self.validRepo(fx)
-        try Self.writeBot(fx, "beta", "  gateway: {bind: lan}\n  model: gpt-4o")
+        let path = try await Self.validRepo(fx)
+        try await Self.writeBot(fx, "beta", "  gateway: {bind: lan}\n  model: gpt-4o")
         try fx.commitAll("r", "Add beta")
-        let r = try Self.run(["validate", "--repo", path, "--json"])
+        let r = try await Self.run(["validate", "--repo", path, "--json"])
         #expect(r.status == 1)
         let array = try #require(try JSONSerialization.jsonObject(with: Data(r.stdout.utf8)) as? [[String: Any]], "\(r.stdout)")
         #expect(array.count == 2)
@@ -98,7 +107,7 @@ import Testing
         #expect(array[1]["fix"] as? String == "write 'openai/gpt-4o'")
         #expect(array[1]["bot"] as? String == "beta")
 
-        let ok = try Self.run(["validate", "--repo", path, "--json", "--ref", "HEAD~1"])
+        let ok = try await Self.run(["validate", "--repo", path, "--json", "--ref", "HEAD~1"])
         #expect(ok.status == 0)
         #expect(ok.stdout.trimmingCharacters(in: .whitespacesAndNewlines) == "[]")
     }
@@ -106,25 +115,25 @@ import Testing
     /// A pull-request check has no key: validate checks the envelopes' form and key ids, lists the
     /// values it could not open (one W011 per key id) and exits 0; a malformed envelope is still an
     /// error; plan still needs the key.
-    @Test func withoutTheKeyValidateChecksTheEnvelopesAndExitsZero() throws {
+    @Test func withoutTheKeyValidateChecksTheEnvelopesAndExitsZero() async throws {
         let fx = try GitFixture()
-        let path = try Self.validRepo(fx)
-        let r = try Self.run(["validate", "--repo", path], key: false)
+        let path = try await Self.validRepo(fx)
+        let r = try await Self.run(["validate", "--repo", path], key: false)
         #expect(r.status == 0, "\(r.stderr)")
         #expect(r.stderr.contains("fleet/fleet.yaml:5:35: warning[W011]: 2 encrypted values were not opened: sealed with key 5c72db55, which is not loaded (no keys are loaded); their form and key id are fine: Fleet providers.anthropic.apiKey, alpha channels.telegram.default.botToken"), "\(r.stderr)")
         #expect(r.stderr.contains("valid; 0 errors, 1 warning"), "\(r.stderr)")
-        let json = try Self.run(["validate", "--repo", path, "--json"], key: false)
+        let json = try await Self.run(["validate", "--repo", path, "--json"], key: false)
         #expect(json.status == 0)
         let array = try #require(try JSONSerialization.jsonObject(with: Data(json.stdout.utf8)) as? [[String: Any]], "\(json.stdout)")
         #expect(array.map { $0["code"] as? String } == ["W011"])
-        let plan = try Self.run(["plan", "--repo", path, "--state-root", fx.path("state")], key: false)
+        let plan = try await Self.run(["plan", "--repo", path, "--state-root", fx.path("state")], key: false)
         #expect(plan.status == 1, "\(plan.stdout)\(plan.stderr)")
         #expect((plan.stdout + plan.stderr).contains("error[E051]"), "\(plan.stdout)\(plan.stderr)")
 
         let bot = try String(contentsOfFile: path + "/fleet/bots/alpha.yaml", encoding: .utf8)
         try fx.write("r", "fleet/bots/alpha.yaml", bot.replacingOccurrences(of: ",iv:", with: ",iv:AA==,x:"))
         try fx.commitAll("r", "break the envelope")
-        let broken = try Self.run(["validate", "--repo", path], key: false)
+        let broken = try await Self.run(["validate", "--repo", path], key: false)
         #expect(broken.status == 1)
         #expect(broken.stderr.contains("error[E052]: channels.telegram.default.botToken of bot 'alpha' is not a valid ENC[...] envelope"), "\(broken.stderr)")
         for output in [r.stdout, r.stderr, json.stdout, plan.stdout, plan.stderr, broken.stderr] {
@@ -132,55 +141,55 @@ import Testing
         }
     }
 
-    @Test func aBotWhoseModelProviderHasNoKeyIsAWarningWithTheCommand() throws {
+    @Test func aBotWhoseModelProviderHasNoKeyIsAWarningWithTheCommand() async throws {
         let fx = try GitFixture()
-        let path = try Self.validRepo(fx)
-        try Self.writeBot(fx, "beta", "  model: openai/gpt-4.1")
+        let path = try await Self.validRepo(fx)
+        try await Self.writeBot(fx, "beta", "  model: openai/gpt-4.1")
         try fx.commitAll("r", "Add beta")
-        let r = try Self.run(["validate", "--repo", path])
+        let r = try await Self.run(["validate", "--repo", path])
         #expect(r.status == 0, "\(r.stderr)")
         #expect(r.stderr.contains("fleet/bots/beta.yaml:9:10: warning[W010]: bot 'beta' uses model openai/gpt-4.1 but no OpenAI API key is set (spec.providers.openai.apiKey in the Fleet or Bot manifest); its gateway cannot answer without one"), "\(r.stderr)")
         #expect(r.stderr.contains("  = fix: run: fleet secrets set --fleet providers.openai.apiKey (every bot), or: fleet secrets set beta providers.openai.apiKey (this bot only)"), "\(r.stderr)")
         #expect(r.stderr.contains("valid; 0 errors, 1 warning"))
     }
 
-    @Test func worktreeVersusCommit() throws {
+    @Test func worktreeVersusCommit() async throws {
         let fx = try GitFixture()
-        let path = try Self.validRepo(fx)
+        let path = try await Self.validRepo(fx)
         try fx.write("r", "fleet/bots/alpha.yaml", Self.bot("alpha", "  enabled: yes"))
-        let committed = try Self.run(["validate", "--repo", path])
+        let committed = try await Self.run(["validate", "--repo", path])
         #expect(committed.status == 0, "\(committed.stderr)")
-        let disk = try Self.run(["validate", "--repo", path, "--worktree"])
+        let disk = try await Self.run(["validate", "--repo", path, "--worktree"])
         #expect(disk.status == 1)
         #expect(disk.stderr.contains("fleet/bots/alpha.yaml:9:12: error[E021]:"), "\(disk.stderr)")
     }
 
-    @Test func usageAndIOErrorsExitTwo() throws {
+    @Test func usageAndIOErrorsExitTwo() async throws {
         let fx = try GitFixture()
-        let path = try Self.validRepo(fx)
-        let unknownFlag = try Self.run(["validate", "--repo", path, "--frobnicate"])
+        let path = try await Self.validRepo(fx)
+        let unknownFlag = try await Self.run(["validate", "--repo", path, "--frobnicate"])
         #expect(unknownFlag.status == 2, "\(unknownFlag.stderr)")
         #expect(unknownFlag.stderr.contains("--frobnicate"))
 
         let notRepo = try TempDirectory()
-        let noRepo = try Self.run(["validate", "--repo", notRepo.path])
+        let noRepo = try await Self.run(["validate", "--repo", notRepo.path])
         #expect(noRepo.status == 2, "\(noRepo.stderr)")
         #expect(noRepo.stderr.contains("cannot open git repository"))
 
-        let badRef = try Self.run(["validate", "--repo", path, "--ref", "nope"])
+        let badRef = try await Self.run(["validate", "--repo", path, "--ref", "nope"])
         #expect(badRef.status == 2)
-        let badPath = try Self.run(["validate", "--repo", path, "--path", "nowhere"])
+        let badPath = try await Self.run(["validate", "--repo", path, "--path", "nowhere"])
         #expect(badPath.status == 2)
-        let both = try Self.run(["validate", "--repo", path, "--worktree", "--ref", "main"])
+        let both = try await Self.run(["validate", "--repo", path, "--worktree", "--ref", "main"])
         #expect(both.status == 2)
     }
 
-    @Test func schemaPrintsJSON() throws {
-        let r = try Self.run(["schema", "bot"])
+    @Test func schemaPrintsJSON() async throws {
+        let r = try await Self.run(["schema", "bot"])
         #expect(r.status == 0)
         let object = try #require(try JSONSerialization.jsonObject(with: Data(r.stdout.utf8)) as? [String: Any])
         #expect(object["title"] as? String == "fleet Bot manifest")
-        let bad = try Self.run(["schema", "robot"])
+        let bad = try await Self.run(["schema", "robot"])
         #expect(bad.status == 2)
     }
 }

@@ -71,7 +71,13 @@ struct CorpusCase: CustomTestStringConvertible, Sendable {
             let texts = set.diagnostics.filter { $0.code.rawValue == code }.map(\.message)
             #expect(texts.contains { $0.contains(text) }, "\(c.name): messages of \(code) are \(texts), expected one containing \(text)")
         }
-        #expect(!set.isValid || set.diagnostics.allSatisfy { $0.severity == .warning })
+        // Valid exactly when the case expects warnings only: a warning never blocks an apply, an
+        // error always does.
+        let warningsOnly = c.expected.allSatisfy { $0.code.hasPrefix("W") }
+        #expect(set.isValid == warningsOnly, "\(c.name): isValid \(set.isValid), expected \(warningsOnly)")
+        for d in set.diagnostics {
+            #expect((d.severity == .warning) == d.code.rawValue.hasPrefix("W"), "\(c.name): \(d.code.rawValue) has severity \(d.severity)")
+        }
     }
 
     // Cases whose content is binary, huge or spread over files are generated here.

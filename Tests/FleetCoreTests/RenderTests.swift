@@ -187,14 +187,30 @@ func generatedFleet(_ count: Int) -> [(String, [UInt8])] {
         #expect(ra.first?.body.contains("tokenFile") == true)
     }
 
+    /// The demo fleet opened with its key: the renderer gets the plaintext tokens (not the
+    /// envelopes), writes them to the secret files only, and never into the config text.
     @Test func secretsNeverEnterTheConfig() throws {
-        for rendered in try renderAll(try demo()) {
-            for secret in rendered.secretFiles {
-                #expect(!rendered.fileText.contains(secret.value))
+        let keyText = try String(contentsOfFile: Repo.root + "/examples/demo.key", encoding: .utf8)
+        let keys = SecretKeys([try SecretKey(text: keyText, source: "examples/demo.key")])
+        let set = try FleetSession.load(ManifestSource(repository: Repo.root, path: "fleet", worktree: true), keys: keys)
+        #expect(set.isValid, "\(set.diagnostics)")
+        let secrets = set.secrets
+        let renderer = Renderer(fleet: set.fleet, stateRoot: "/var/openclaw", commit: "abc1234", fingerprinter: Fingerprinter(key: Self.key),
+                                openSecret: { bot, field, raw in try secrets.open(bot: bot, field: field, raw: raw) })
+        let ports = PortAllocator(basePort: set.fleet.basePort, stride: set.fleet.portStride).allocate(set.bots, previous: [:])
+        var values: Set<String> = []
+        for bot in set.bots {
+            let rendered = try renderer.render(bot, port: ports[bot.name] ?? 0)
+            for secret in rendered.secretFiles where secret.name != "gateway-token" {
+                #expect(!secret.value.hasPrefix("ENC["), "\(bot.name) \(secret.field) is still an envelope")
+                #expect(!rendered.fileText.contains(secret.value), "\(bot.name) \(secret.field) is in the config")
                 #expect(rendered.secretFingerprints[secret.field]?.hasPrefix("hmac:") == true)
                 #expect(rendered.secretFingerprints[secret.field]?.contains(secret.value) == false)
+                values.insert(secret.value)
             }
         }
+        // The demo's (fake) tokens, as sealed with examples/demo.key.
+        #expect(values.isSuperset(of: ["123456789:demo-support-token", "demo-discord-token", "xoxb-demo-ops", "xapp-demo-ops"]), "\(values.count) values")
     }
 
     @Test func fleetAndBotEscapeHatchesMergeAndAreChecked() throws {

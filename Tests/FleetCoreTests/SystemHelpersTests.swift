@@ -1,6 +1,7 @@
 @testable import FleetCore
 import FleetTestSupport
 import Foundation
+import Synchronization
 import Testing
 
 /// The small replacements for Foundation APIs fleet no longer links (it uses FoundationEssentials
@@ -18,7 +19,14 @@ import Testing
         #expect("state.json".deletingLastPathComponent == "")
         #expect("/var/lib/fleet/state.json".lastPathComponent == "state.json")
         #expect("plain".lastPathComponent == "plain")
-        #expect(1.25.fixed(1) == "1.2" || 1.25.fixed(1) == "1.3")
+        // printf's rounding, exactly: a tie that is exact in binary goes to the even digit; a
+        // decimal that binary holds a little above the tie rounds up.
+        #expect(1.25.fixed(1) == "1.2")
+        #expect(0.125.fixed(2) == "0.12")
+        #expect(2.5.fixed(0) == "2")
+        #expect(3.5.fixed(0) == "4")
+        #expect(1.35.fixed(1) == "1.4")
+        #expect(2.675.fixed(2) == "2.67", "2.675 is 2.67499999... in binary")
         #expect(0.0.fixed(3) == "0.000")
         #expect(1764140000.5.fixed(3) == "1764140000.500")
         #expect((-2.0).fixed(0) == "-2")
@@ -62,24 +70,33 @@ import Testing
         #expect(early.status == 0)
     }
 
-    @Test func lockAndDetachedThreads() async {
-        let lock = Lock()
-        final class Counter: @unchecked Sendable { var value = 0 }
-        let counter = Counter()
+    @Test func detachedThreadsShareAMutex() async {
+        let counter = Mutex((value: 0, finished: 0))
         await withCheckedContinuation { (done: CheckedContinuation<Void, Never>) in
-            let finished = Counter()
             for _ in 0..<4 {
                 let started = detachThread(name: "fleet-test-thread-with-a-long-name") {
-                    for _ in 0..<10_000 { lock.withLock { counter.value += 1 } }
-                    let last = lock.withLock { () -> Bool in
-                        finished.value += 1
-                        return finished.value == 4
+                    for _ in 0..<10_000 { counter.withLock { $0.value += 1 } }
+                    let last = counter.withLock { state -> Bool in
+                        state.finished += 1
+                        return state.finished == 4
                     }
                     if last { done.resume() }
                 }
                 #expect(started)
             }
         }
-        #expect(lock.withLock { counter.value } == 40_000)
+        #expect(counter.withLock { $0.value } == 40_000)
+    }
+
+    /// Blocking work runs on a thread of its own, named, and its result or error comes back.
+    @Test func blockingWorkRunsOnADedicatedThread() async throws {
+        let name = await Blocking.run("fleet-test-git") { () -> String in
+            ((try? String(contentsOfFile: "/proc/thread-self/comm", encoding: .utf8)) ?? "").trimmingCharacters(in: .whitespacesAndNewlines)
+        }
+        #expect(name == "fleet-test-git")
+        struct Failed: Error, Equatable {}
+        await #expect(throws: Failed.self) {
+            try await Blocking.run("fleet-test-fail") { () throws(Failed) -> Int in throw Failed() }
+        }
     }
 }

@@ -17,6 +17,10 @@ import Glibc
 /// suite), so a lease is also held across processes: each 100-port cell of a block is an
 /// exclusive `flock` on a file in `/tmp/fleet-test-ports/`, held until the block is returned or
 /// the process ends (the kernel drops the locks of a killed process).
+///
+/// Leasing is also how the end-to-end tests share the machine: at most `maxLeases` blocks (4, or
+/// `FLEET_TEST_PARALLEL_WORLDS`) are out at once in a process, so no more end-to-end worlds run
+/// their gateways at the same time; `lease(span:)` waits for one without holding a thread.
 public final class PortBlock: Sendable {
     /// The first port of the block.
     public let base: Int
@@ -29,12 +33,29 @@ public final class PortBlock: Sendable {
     /// The descriptors holding this process's cross-process cell locks, by block base.
     private static let cellLocks = Mutex<[Int: [Int32]]>([:])
     private static let lockDirectory = "/tmp/fleet-test-ports"
+    /// Blocks leased at once by this process.
+    public static let maxLeases = ProcessInfo.processInfo.environment["FLEET_TEST_PARALLEL_WORLDS"].flatMap(Int.init).map { max(1, $0) } ?? 4
 
-    /// Leases `span` ports, waiting (up to two minutes) while every region is leased.
+    /// Leases `span` ports, waiting (suspended, not blocking a thread) while `maxLeases` blocks
+    /// are out or every region is taken.
+    public static func lease(span: Int = 1_200) async -> PortBlock {
+        while true {
+            if let base = PortBlock.leaseBase(span: span) { return PortBlock(base: base, span: span) }
+            try? await Task.sleep(for: .milliseconds(50))
+        }
+    }
+
+    private init(base: Int, span: Int) {
+        self.base = base
+        self.span = span
+    }
+
+    /// Leases `span` ports, waiting (up to two minutes, blocking the calling thread) while every
+    /// region is leased; async code uses `lease(span:)`.
     public init(span: Int = 1_200) {
         let deadline = Date().addingTimeInterval(120)
         while true {
-            if let base = PortBlock.lease(span: span) {
+            if let base = PortBlock.leaseBase(span: span) {
                 self.base = base
                 self.span = span
                 return
@@ -70,7 +91,7 @@ public final class PortBlock: Sendable {
         for fd in cellLocks.withLock({ $0.removeValue(forKey: base) }) ?? [] { close(fd) }
     }
 
-    private static func lease(span: Int) -> Int? {
+    private static func leaseBase(span: Int) -> Int? {
         let width = range.count
         for _ in 0..<(width / 100) {
             let offset = cursor.withLock { cursor -> Int in
@@ -81,12 +102,15 @@ public final class PortBlock: Sendable {
             let base = range.lowerBound + offset
             guard base + span <= range.upperBound else { continue }
             let taken = leased.withLock { leases -> Bool in
+                if leases.count >= maxLeases { return true }
                 if leases.contains(where: { base < $0.key + $0.value && $0.key < base + span }) { return true }
                 leases[base] = span
                 return false
             }
             if taken { continue }
-            if (0..<5).allSatisfy({ portIsFree(base + $0 * 20) }), lockCells(base: base, span: span) {
+            // Every gateway port of the block is free (a gateway left over by a crashed run keeps
+            // its port after the cell locks are gone).
+            if stride(from: base, to: base + span, by: 20).allSatisfy(portIsFree), lockCells(base: base, span: span) {
                 cursor.withLock { $0 = (offset + span + 99) / 100 * 100 % width }
                 return base
             }

@@ -116,8 +116,9 @@ final class SimProcess: @unchecked Sendable {
 
     func signal(_ sig: Int32) { kill(process.processIdentifier, sig) }
 
-    /// Waits for exit; returns the exit status (or signal number) or `nil` on timeout.
-    func waitForExit(timeout: Double = 5) async -> Int32? {
+    /// Waits for exit; returns the exit status (or signal number), or `nil` when `timeout` (a
+    /// safety bound against a hung test, not a timing) passes first.
+    func waitForExit(timeout: Double = 120) async -> Int32? {
         let deadline = Date().addingTimeInterval(timeout)
         while process.isRunning {
             if Date() > deadline { return nil }
@@ -201,14 +202,20 @@ enum Ports {
     }
 }
 
-/// Polls `condition` every 20 ms until it holds or `timeout` seconds pass.
-func eventually(timeout: Double = 5, _ condition: () -> Bool) async -> Bool {
-    let deadline = Date().addingTimeInterval(timeout)
-    while Date() < deadline {
-        if condition() { return true }
-        try? await Task.sleep(nanoseconds: 20_000_000)
+/// Polls `condition` every 20 ms until it holds or `timeout` seconds pass, on a thread of its own:
+/// the condition's blocking probes never hold a thread of the cooperative pool. The timeout is a
+/// safety bound against a hung test, not a timing: a loaded machine must not fail a test with it.
+func eventually(timeout: Double = 120, _ condition: @escaping @Sendable () -> Bool) async -> Bool {
+    await withCheckedContinuation { (continuation: CheckedContinuation<Bool, Never>) in
+        Thread.detachNewThread {
+            let deadline = Date().addingTimeInterval(timeout)
+            while Date() < deadline {
+                if condition() { return continuation.resume(returning: true) }
+                usleep(20_000)
+            }
+            continuation.resume(returning: condition())
+        }
     }
-    return condition()
 }
 
 /// Starts a gateway on a free port and waits until `/healthz` answers.

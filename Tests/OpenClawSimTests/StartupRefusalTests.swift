@@ -11,6 +11,9 @@ import Testing
         var arguments: [String] = []
         var env: [String: String] = [:]
         var expected: String
+        /// 78 (EX_CONFIG) for a refused config; 1 for a secret that does not resolve (the secrets
+        /// preflight throws and run.ts exits 1; OpenClaw: src/gateway/server.impl.ts).
+        var exit: Int32 = 78
         var description: String { name }
     }
 
@@ -33,10 +36,10 @@ import Testing
         Case(name: "token mode without token", config: #"{ gateway: { mode: "local", auth: { mode: "token" } } }"#,
              expected: #"gateway auth mode is "token" but no token is configured"#),
         Case(name: "missing token file", config: #"{ gateway: { mode: "local" }, channels: { telegram: { tokenFile: "/nonexistent/tg" } } }"#,
-             expected: "channels.telegram.tokenFile: cannot read secret file /nonexistent/tg (No such file or directory)"),
+             expected: "channels.telegram.tokenFile: cannot read secret file /nonexistent/tg (No such file or directory)", exit: 1),
         Case(name: "missing SecretRef file",
              config: #"{ gateway: { mode: "local" }, secrets: { providers: { f: { source: "file", path: "/nonexistent/d", mode: "singleValue" } } }, channels: { discord: { accounts: { ops: { token: { source: "file", provider: "f", id: "value" } } } } } }"#,
-             expected: "channels.discord.accounts.ops.token: cannot read secret file /nonexistent/d"),
+             expected: "channels.discord.accounts.ops.token: cannot read secret file /nonexistent/d", exit: 1),
         // OpenClaw falls back to 0.0.0.0 without a usable customBindHost (src/gateway/net.ts).
         Case(name: "custom bind without host", config: #"{ gateway: { mode: "local", bind: "custom" } }"#,
              expected: "refusing to bind gateway to 0.0.0.0"),
@@ -53,7 +56,7 @@ import Testing
         let sim = try SimProcess(["gateway", "run", "--port", String(Ports.free())] + refusal.arguments,
                                  sandbox: sandbox, env: refusal.env)
         let status = await sim.waitForExit()
-        #expect(status == 78)
+        #expect(status == refusal.exit)
         let lines = sim.stderr.split(separator: "\n")
         #expect(lines.count == 1, "stderr: \(sim.stderr)")
         #expect(sim.stderr.hasPrefix("Gateway failed to start: "))

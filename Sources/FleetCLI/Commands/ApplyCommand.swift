@@ -103,10 +103,11 @@ struct ApplyCommand: AsyncParsableCommand {
                 if let pid = r.pid { line += "  pid \(pid)" }
                 line += "  " + r.seconds.fixed(1) + "s"
                 Output.out(line + "\n")
-                if let message = r.message { Output.out("       \(message)\n") }
+                if let message = r.message { Output.out("       \(r.code.map { "error[\($0)]: " } ?? "")\(message)\n") }
                 if let fix = r.fix { Output.out("       \(style.cyan("fix:")) \(fix)\n") }
             }
             let failed = report.results.filter { !$0.ok }.count
+            if let error = report.recordError { Output.out("\n\(style.red("FAILED")) \(error.description)\n") }
             Output.out("\nApply complete: \(report.results.count - failed) succeeded, \(failed) failed.\n")
         }
         if !report.ok { throw ExitCode(1) }

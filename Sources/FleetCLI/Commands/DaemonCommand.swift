@@ -3,6 +3,7 @@ import Dispatch
 import FleetCore
 import FoundationEssentials
 import Glibc
+import Logging
 
 /// `fleet daemon`: reconcile on a timer, heal crashes and drift, follow a git remote.
 struct DaemonCommand: AsyncParsableCommand {
@@ -18,6 +19,7 @@ struct DaemonCommand: AsyncParsableCommand {
               fleet daemon --url https://git.example.com/ops/fleet.git --branch main \\
                            --require-signed-commits --allowed-signers /etc/fleet/allowed_signers \\
                            --metrics-listen 127.0.0.1:9464
+              fleet daemon --repo /srv/fleet --log-format json --log-level debug   # for journald, log shippers
             """)
 
     @OptionGroup var source: SourceOptions
@@ -51,6 +53,12 @@ struct DaemonCommand: AsyncParsableCommand {
     @Option(name: .long, help: "Gateways started at once.")
     var parallelism: Int = 8
 
+    @Option(name: .long, help: "The lowest level logged: trace, debug, info, notice, warning, error, critical.")
+    var logLevel: String = "info"
+
+    @Option(name: .long, help: "text (for people) or json (one object per line, for journald and log shippers).")
+    var logFormat: String = "text"
+
     func validate() throws {
         if let interval {
             guard let duration = Duration.parseFleetDuration(interval) else {
@@ -67,6 +75,12 @@ struct DaemonCommand: AsyncParsableCommand {
             }
         }
         if source.worktree { throw ValidationError("the daemon reads commits; --worktree is for validate") }
+        if Logger.Level(rawValue: logLevel) == nil {
+            throw ValidationError("--log-level must be one of \(Logger.Level.allCases.map(\.rawValue).joined(separator: ", ")), got '\(logLevel)'")
+        }
+        if LogFormat(rawValue: logFormat) == nil {
+            throw ValidationError("--log-format must be text or json, got '\(logFormat)'")
+        }
     }
 
     func run() async throws {
@@ -90,10 +104,10 @@ struct DaemonCommand: AsyncParsableCommand {
             let fleet = (try? FleetSession.load(source.source))?.fleet ?? FleetSettings()
             root = HostSettings(fleet: fleet, stateRootFlag: state.stateRoot).stateRoot
         }
-        let daemon = Daemon(config: config, root: root, clock: ContinuousClock()) { line in
-            let time = Date().formatted(.iso8601)
-            Output.out("\(time) \(line)\n")
-        }
+        let logger = FleetLogHandler.logger(
+            label: "fleet.daemon", level: Logger.Level(rawValue: logLevel) ?? .info,
+            format: LogFormat(rawValue: logFormat) ?? .text) { Output.out($0) }
+        let daemon = Daemon(config: config, root: root, clock: ContinuousClock(), logger: logger)
         let signals = SignalRelay()
         signals.on(SIGHUP) { daemon.reconcileNow() }
         signals.on(SIGTERM) { daemon.requestStop() }
@@ -101,6 +115,7 @@ struct DaemonCommand: AsyncParsableCommand {
         do {
             try await daemon.run()
         } catch {
+            logger.critical("the daemon cannot run: \(error)")
             CLIError(message: "\(error)", exitCode: 1).exit()
         }
         withExtendedLifetime(signals) {}

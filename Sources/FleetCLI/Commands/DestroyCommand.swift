@@ -18,7 +18,12 @@ struct DestroyCommand: AsyncParsableCommand {
         let lock = await state.lock(root: root)
         // The Fleet's stop grace (25 s, OpenClaw's shutdown budget, unless the manifest says otherwise).
         let grace = ((try? FleetSession.load(source.source))?.fleet ?? FleetSettings()).stopGracePeriod
-        let stopped = await HostCleanup.stopAll(root: root, grace: grace) { Output.out("  \($0)\n") }
+        let stopped: Int
+        do {
+            stopped = try await HostCleanup.stopAll(root: root, grace: grace) { Output.out("  \($0)\n") }
+        } catch {
+            CLIError(message: error.description, exitCode: 1).exit()
+        }
         withExtendedLifetime(lock) {}
         Output.out("Stopped \(stopped) gateway\(stopped == 1 ? "" : "s") under \(root); data kept.\n")
     }

@@ -36,7 +36,7 @@ func exitFor(_ error: ReconcileError) -> Never {
     case .invalid(let set):
         Output.err(DiagnosticRenderer.human(set.diagnostics, texts: set.texts, style: Output.style(for: STDERR_FILENO)))
         CLIError(message: error.description, exitCode: 1).exit()
-    case .render:
+    case .render, .state:
         CLIError(message: error.description, exitCode: 1).exit()
     }
 }

@@ -1,51 +1,73 @@
 import CFleetSystem
 import FleetGit
 import FoundationEssentials
+import Logging
 #if canImport(Glibc)
 import Glibc
 #endif
 
-/// `fleet daemon`: the reconcile loop on a timer, self-healing between ticks.
+/// How far a daemon has got: what tests wait on instead of sleeping.
+public struct DaemonProgress: Sendable, Hashable {
+    /// Full rounds finished (fetch, plan, apply, record).
+    public var rounds = 0
+    /// Gateway exits handled.
+    public var exits = 0
+    /// Single-bot restarts finished (after a crash's backoff).
+    public var restarts = 0
+}
+
+/// `fleet daemon`: the event loop. It owns its timers and stops them in order.
 ///
 /// Events drive it: the interval timer (with jitter), SIGHUP, a gateway's exit (learned at once
-/// through a pidfd), a backoff timer coming due, and stop. Each reconcile fetches the source,
-/// checks signatures when required, plans and applies exactly as `fleet apply` does, and records
-/// the state file. Timers run on `clock`, so tests can drive them.
-public actor Daemon<C: Clock> where C.Duration == Duration, C.Instant: Sendable {
+/// through a pidfd), a backoff timer coming due, and stop. A tick or SIGHUP runs a full
+/// `DaemonRound`; an exit goes to the `HealingPolicy`, which says when to restart; a restart
+/// replans that one bot. Timers run on `clock`, so tests drive them with a manual clock; the
+/// gateways are started, stopped and probed through `runtime`, so tests inject those too.
+///
+/// Long-running work in the style of swift-service-lifecycle: `run()` returns when asked to stop
+/// (or when its task is cancelled), after cancelling its timers and the exit forwarder, which
+/// live in a task group it owns; nothing outlives it.
+public actor Daemon<C: Clock & Sendable> where C.Duration == Duration, C.Instant: Sendable {
     enum Event: Sendable {
-        case tick, hup, exit(ExitEvent), retry(String), stop
+        case tick(generation: Int), hup, exit(ExitEvent), retry(String), stop
     }
 
     let config: DaemonConfiguration
     let clock: C
-    let log: @Sendable (String) -> Void
+    let logger: Logger
     let root: String
-    let follower: SourceFollower
+    let round: DaemonRound
     private let events: AsyncStream<Event>
     private let continuation: AsyncStream<Event>.Continuation
     private let watcher = ExitWatcher()
     private var metrics: MetricsServer?
     private var state = FleetState()
-    private var trackers: [String: CrashTracker<C>] = [:]
-    private var budget = RestartBudget<C>()
-    private var healthFailures: [String: Int] = [:]
-    /// Bots that failed at start-up, with the rendering identity that failed: not retried until it changes.
-    private var failedStarts: [String: (identity: String, message: String)] = [:]
+    private var policy: HealingPolicy<C>
     private var fetchErrors = 0
     private var lastSuccess: Date?
-    private var tickTask: Task<Void, Never>?
     private var fetchedCommit: String?
+    private var interval: Duration?
+    private var tickGeneration = 0
+    /// Timers to start (delay, event), taken by the loop after each event.
+    private var timers: [(Duration, Event)] = []
     /// The manifests and rendering the last full round applied: a crashed gateway is restarted
     /// from these without re-reading git or re-observing every bot.
     private var lastRound: (set: ManifestSet, desired: [String: DesiredBot])?
+    private var progress = DaemonProgress()
+    private var waiters: [(condition: @Sendable (DaemonProgress) -> Bool, continuation: CheckedContinuation<DaemonProgress, Never>)] = []
 
-    /// Creates a daemon; `root` is the state root it manages.
-    public init(config: DaemonConfiguration, root: String, clock: C, log: @escaping @Sendable (String) -> Void) {
+    /// Creates a daemon; `root` is the state root it manages. `runtime` starts, stops and probes
+    /// the gateways (`.system` on a host); `identity` says what a failed start must change in to
+    /// be retried (the default looks at the rendering and the gateway binary).
+    public init(config: DaemonConfiguration, root: String, clock: C, logger: Logger, runtime: GatewayRuntime = .system,
+                identity: @escaping @Sendable (DesiredBot) -> String = HealingPolicy<C>.identity) {
         self.config = config
         self.clock = clock
-        self.log = log
+        self.logger = logger
         self.root = root
-        follower = SourceFollower(location: config.location, ref: config.ref, path: config.path, root: root)
+        let follower = SourceFollower(location: config.location, ref: config.ref, path: config.path, root: root)
+        round = DaemonRound(config: config, root: root, follower: follower, runtime: runtime, logger: logger)
+        policy = HealingPolicy(policy: config.policy, identity: identity)
         (events, continuation) = AsyncStream.makeStream(of: Event.self)
     }
 
@@ -61,7 +83,21 @@ public actor Daemon<C: Clock> where C.Duration == Duration, C.Instant: Sendable 
     /// The metrics port, once listening.
     public func metricsPort() -> Int? { metrics?.port }
 
-    /// Runs until stopped.
+    /// How far the daemon has got.
+    public func currentProgress() -> DaemonProgress { progress }
+
+    /// Returns once `condition` holds for the daemon's progress (checked after every event).
+    @discardableResult
+    public func waitFor(_ condition: @escaping @Sendable (DaemonProgress) -> Bool) async -> DaemonProgress {
+        if condition(progress) { return progress }
+        return await withCheckedContinuation { waiters.append((condition, $0)) }
+    }
+
+    /// The healing policy's memory (for tests and diagnostics).
+    public func healing() -> HealingPolicy<C> { policy }
+
+    /// Runs until stopped. Throws when it cannot start: the metrics address is bad or taken, the
+    /// state root cannot be written, or the state file cannot be read (R010, with the fix).
     public func run() async throws {
         // A long-running process: few malloc arenas, and freed memory handed back after each round.
         fleet_malloc_limit_arenas()
@@ -69,346 +105,251 @@ public actor Daemon<C: Clock> where C.Duration == Duration, C.Instant: Sendable 
         if let address = config.metricsListen {
             metrics = try MetricsServer(address: address)
         }
+        state = try FleetState.load(from: Applier.statePath(root))
         try HostFiles.makeDirectory(root)
         try HostFiles.writeAtomically(Self.pidFile(root), text: "\(getpid())\n", mode: 0o644)
-        if let address = config.metricsListen {
-            log("metrics on http://\(address.split(separator: ":").first ?? "")\(":")\(metrics?.port ?? 0)/metrics")
+        if let address = config.metricsListen, let port = metrics?.port {
+            logger.info("metrics on http://\(address.split(separator: ":").first ?? ""):\(port)/metrics", metadata: ["port": "\(port)"])
         }
-        state = (try? FleetState.load(from: Applier.statePath(root))) ?? FleetState()
+        logger.info("daemon pid \(getpid()) follows \(config.location) \(config.ref) (\(config.path)); state root \(root)",
+                    metadata: ["pid": "\(getpid())", "source": "\(config.location)", "ref": "\(config.ref)", "root": "\(root)"])
         let watcherEvents = watcher.events
         let forward = continuation
-        let forwarder = Task {
-            for await e in watcherEvents { forward.yield(.exit(e)) }
-        }
-        log("daemon pid \(getpid()) follows \(config.location) \(config.ref) (\(config.path)); state root \(root)")
-        await reconcile(reason: "start")
-        scheduleTick()
-        loop: for await event in events {
-            switch event {
-            case .stop:
-                break loop
-            case .tick:
-                await reconcile(reason: "interval")
-                scheduleTick()
-            case .hup:
-                await reconcile(reason: "SIGHUP")
-            case .exit(let e):
-                await handleExit(e)
-            case .retry(let bot):
-                await restart(bot)
+        let clock = self.clock
+        await withDiscardingTaskGroup { group in
+            group.addTask {
+                for await e in watcherEvents { forward.yield(.exit(e)) }
             }
+            await reconcile(reason: "start")
+            scheduleTick()
+            startTimers(in: &group, clock: clock, continuation: forward)
+            notifyWaiters()
+            loop: for await event in events {
+                switch event {
+                case .stop:
+                    break loop
+                case .tick(let generation):
+                    guard generation == tickGeneration else { continue }  // replaced by a newer timer
+                    await reconcile(reason: "interval")
+                    scheduleTick()
+                case .hup:
+                    await reconcile(reason: "SIGHUP")
+                case .exit(let e):
+                    await handleExit(e)
+                case .retry(let bot):
+                    await restart(bot)
+                }
+                startTimers(in: &group, clock: clock, continuation: forward)
+                notifyWaiters()
+            }
+            group.cancelAll()
         }
-        tickTask?.cancel()
-        forwarder.cancel()
         watcher.stop()
-        if config.stopGatewaysOnExit {
-            let stopped = await HostCleanup.stopAll(root: root, grace: .seconds(10)) { [log] in log($0) }
-            log("stopped \(stopped) gateways (--stop-gateways-on-exit)")
-        } else {
-            log("stopping; the gateways keep running (a new daemon adopts them)")
-        }
-        state = (try? FleetState.load(from: Applier.statePath(root))) ?? state
-        state.daemonPid = nil
-        try? state.save(to: Applier.statePath(root))
-        unlink(Self.pidFile(root))
+        await shutDown()
     }
 
-    private func interval() -> Duration {
-        config.interval ?? .seconds(30)
+    private func shutDown() async {
+        if config.stopGatewaysOnExit {
+            do {
+                let logger = self.logger
+                let stopped = try await HostCleanup.stopAll(root: root, grace: .seconds(10)) { logger.info("\($0)") }
+                logger.info("stopped \(stopped) gateways (--stop-gateways-on-exit)")
+            } catch {
+                logger.error("stopping the gateways failed", metadata: ["error": "\(error)", "code": "\(error.code)"])
+            }
+        } else {
+            logger.info("stopping; the gateways keep running (a new daemon adopts them)")
+        }
+        do {
+            state = try FleetState.load(from: Applier.statePath(root))
+            state.daemonPid = nil
+            try state.save(to: Applier.statePath(root))
+        } catch {
+            logger.error("cannot record that the daemon stopped", metadata: ["error": "\(error)", "code": "\(error.code)"])
+        }
+        unlink(Self.pidFile(root))
+        for waiter in waiters { waiter.continuation.resume(returning: progress) }
+        waiters.removeAll()
     }
+
+    // MARK: - Timers
 
     private func scheduleTick() {
-        tickTask?.cancel()
         // At least a second: a reconcileInterval of 0s would otherwise reconcile in a busy loop.
-        let base = max(currentInterval ?? interval(), .seconds(1))
+        let base = max(interval ?? config.interval ?? .seconds(30), .seconds(1))
         let factor = 1 + config.jitter * (2 * Double.random(in: 0...1) - 1)
-        let delay = base * factor
-        let clock = self.clock
-        let continuation = self.continuation
-        tickTask = Task {
-            try? await clock.sleep(for: delay)
-            if !Task.isCancelled { continuation.yield(.tick) }
+        tickGeneration += 1
+        timers.append((base * factor, .tick(generation: tickGeneration)))
+    }
+
+    /// Starts the timers asked for since the last event, as children of the loop's group.
+    private func startTimers(in group: inout DiscardingTaskGroup, clock: C, continuation: AsyncStream<Event>.Continuation) {
+        for (delay, event) in timers {
+            group.addTask {
+                do {
+                    try await clock.sleep(for: delay)
+                } catch {
+                    return  // cancelled: the daemon stops
+                }
+                continuation.yield(event)
+            }
+        }
+        timers.removeAll()
+    }
+
+    private func notifyWaiters() {
+        let snapshot = progress
+        waiters.removeAll { waiter in
+            guard waiter.condition(snapshot) else { return false }
+            waiter.continuation.resume(returning: snapshot)
+            return true
         }
     }
 
-    private var currentInterval: Duration?
+    // MARK: - Events
 
-    private func scheduleRetry(_ bot: String, after delay: Duration) {
-        let clock = self.clock
-        let continuation = self.continuation
-        Task {
-            try? await clock.sleep(for: delay)
-            continuation.yield(.retry(bot))
+    /// Re-reads the state file; on failure (R010) logs it with the fix and returns false.
+    private func reloadState() -> Bool {
+        do {
+            state = try FleetState.load(from: Applier.statePath(root))
+            return true
+        } catch {
+            logger.error("\(error.message)", metadata: ["code": "\(error.code)", "fix": "\(error.fix ?? "")"])
+            return false
         }
     }
 
     private func handleExit(_ e: ExitEvent) async {
-        state = (try? FleetState.load(from: Applier.statePath(root))) ?? state
-        guard var bot = state.bots[e.bot], bot.pid == e.pid else { return }
+        defer { progress.exits += 1 }
+        guard reloadState(), var bot = state.bots[e.bot], bot.pid == e.pid else { return }
         let exit = e.exit ?? ExitInfo(code: nil, signal: nil, at: Date())
+        let decision = policy.recordExit(of: e.bot, at: clock.now, random: Double.random(in: 0...1))
         bot.lastExit = exit
         bot.restarts += 1
         bot.pid = nil
         bot.pidStartTime = nil
-        var tracker = trackers[e.bot] ?? CrashTracker<C>()
-        let now = clock.now
-        var delay = tracker.recordCrash(at: now, policy: config.policy, random: Double.random(in: 0...1))
-        if !budget.take(at: now, policy: config.policy) {
-            delay = max(delay, budget.wait(at: now, policy: config.policy))
-            _ = budget.take(at: now.advanced(by: delay), policy: config.policy)
-            log("\(e.bot): host restart budget (\(config.policy.budget) per \(config.policy.budgetWindow)) used up; waiting \(delay)")
-        }
         let what = e.exit.map(\.summary) ?? "exited"
-        if tracker.isCrashLooping(config.policy) {
+        if decision.budgetExhausted {
+            logger.warning("host restart budget (\(config.policy.budget) per \(config.policy.budgetWindow)) used up; waiting \(decision.delay)",
+                           metadata: ["bot": "\(e.bot)"])
+        }
+        if decision.crashLooping {
             bot.phase = .CrashLoop
             let tail = Applier.tail(BotPaths(root: root, name: e.bot).consoleLog, lines: 5)
             bot.lastError = BotError(
-                message: "crashed \(tracker.crashes.count) times (last: \(what)); next restart in \(Self.format(delay))"
+                message: "crashed \(decision.crashes) times (last: \(what)); next restart in \(Self.format(decision.delay))"
                     + (tail.isEmpty ? "" : "; last log lines:\n    " + tail.joined(separator: "\n    ")),
                 fix: "fleet logs \(e.bot); fix the cause in the manifest or the gateway, then commit", at: Date())
         } else {
             bot.phase = .Pending
-            bot.lastError = BotError(message: "gateway \(what); restarting in \(Self.format(delay))", fix: nil, at: Date())
+            bot.lastError = BotError(message: "gateway \(what); restarting in \(Self.format(decision.delay))", fix: nil, at: Date())
         }
-        trackers[e.bot] = tracker
         state.bots[e.bot] = bot
-        try? state.save(to: Applier.statePath(root))
-        log("\(e.bot): gateway pid \(e.pid) \(what); restart in \(Self.format(delay))")
+        save()
+        logger.notice("\(e.bot): gateway pid \(e.pid) \(what); restart in \(Self.format(decision.delay))",
+                      metadata: ["bot": "\(e.bot)", "pid": "\(e.pid)", "exit": "\(what)", "crashes": "\(decision.crashes)",
+                                 "delay_seconds": "\(Self.seconds(decision.delay))"])
         publishMetrics()
-        scheduleRetry(e.bot, after: delay)
+        timers.append((decision.delay, .retry(e.bot)))
     }
 
     static func format(_ d: Duration) -> String {
-        let s = Double(d.components.seconds) + Double(d.components.attoseconds) / 1e18
+        let s = seconds(d)
         return s < 10 ? s.fixed(1) + "s" : s.fixed(0) + "s"
     }
 
+    static func seconds(_ d: Duration) -> Double {
+        Double(d.components.seconds) + Double(d.components.attoseconds) / 1e18
+    }
+
     private func reconcile(reason: String) async {
+        defer {
+            progress.rounds += 1
+            logger.debug("round finished", metadata: ["round": "\(progress.rounds)", "reason": "\(reason)"])
+        }
         let started = ContinuousClock.now
-        state = (try? FleetState.load(from: Applier.statePath(root))) ?? state
-        // 1. The source.
-        var source: ManifestSource
-        var status = state.source ?? SourceStatus(phase: "Ready", url: config.location, ref: config.ref)
-        status.lastFetchAt = Date()
-        do {
-            let fetched = try follower.fetch()
-            source = fetched.source
-            fetchedCommit = fetched.commit.id
-            status.phase = "Ready"
-            status.error = nil
-            status.lastSuccessAt = Date()
-        } catch {
-            fetchErrors += 1
-            status.phase = "Failing"
-            status.error = error.description
-            log("fetch failed: \(error.description); keeping the last applied commit")
-            guard let applied = state.appliedCommit else {
-                finish(status, started: started)
-                return
-            }
-            source = follower.source(at: applied)
-        }
-        // 2. Keys and manifests.
-        let keys = (try? FleetSession.secretKeys(for: source, keyFiles: config.keyFiles)) ?? SecretKeys()
-        var set: ManifestSet
-        do {
-            set = try FleetSession.load(source, keys: keys)
-        } catch {
-            status.error = error.description
-            finish(status, started: started)
-            return
-        }
-        // 3. Trust: signatures, validity. A commit that fails either is not applied; the last
-        //    applied commit keeps running and healing.
-        var untrusted: String?
-        if config.requireSignedCommits || set.fleet.requireSignedCommits, let commit = set.commit?.id,
-           commit != state.appliedCommit {
-            let verifier = SignatureVerifier(allowedSigners: config.allowedSigners, gnupgHome: config.gnupgHome)
-            if let problem = verifier.problem(with: commit, in: source.repository) {
-                untrusted = problem
-                status.phase = "Untrusted"
-            }
-        }
-        if !set.isValid {
-            untrusted = "commit \(set.commit?.shortId ?? "?") has invalid manifests (\(DiagnosticRenderer.summary(set.diagnostics))); run fleet validate --ref \(set.commit?.shortId ?? "HEAD")"
-        }
-        if let untrusted {
-            status.error = untrusted
-            log("not applying: \(untrusted)")
-            guard let applied = state.appliedCommit, applied != set.commit?.id else {
-                finish(status, started: started)
-                return
-            }
-            let fallback = follower.source(at: applied)
-            guard let previous = try? FleetSession.load(fallback, keys: keys), previous.isValid else {
-                finish(status, started: started)
-                return
-            }
-            set = previous
-            source = fallback
-        }
-        set = config.selectBots(set)
-        currentInterval = config.interval ?? set.fleet.reconcileInterval
-        // 4. Plan under the lock; holds for bots in backoff.
-        let holds = backoffHolds(for: trackers.keys)
-        let lock: StateLock
-        do {
-            lock = try await StateLock(path: root + "/fleet.lock", timeout: .seconds(5), command: "fleet daemon")
-        } catch {
-            log("skipping this round: \(error)")
-            finish(status, started: started)
-            return
-        }
-        defer { withExtendedLifetime(lock) {} }
-        var context: ReconcileContext
-        do {
-            context = try await Reconciler.prepare(
-                set: set, source: source, stateRootFlag: root,
-                options: PlanOptions(holds: holds, previousHealthFailures: healthFailures,
-                                     failureThreshold: set.fleet.failureThreshold),
-                createKey: true)
-        } catch {
-            status.error = error.description
-            log("cannot plan: \(error.description)")
-            finish(status, started: started)
-            return
-        }
-        // A gateway that failed at start-up is not retried until its manifest or binary changes.
-        for (i, action) in context.plan.actions.enumerated() {
-            guard let failed = failedStarts[action.bot], action.kind == .start || action.kind == .create || action.kind == .restart,
-                  let desired = context.desired.first(where: { $0.name == action.bot }) else { continue }
-            if Self.identity(desired) == failed.identity {
-                context.plan.actions[i] = PlannedAction(bot: action.bot, kind: .noop, reasons: ["Failed: \(failed.message)"], port: action.port)
-            } else {
-                failedStarts[action.bot] = nil
-            }
-        }
-        var options = Reconciler.applyOptions(for: set.fleet)
-        options.parallelism = config.parallelism
-        if !context.plan.changes.isEmpty {
-            log("reconcile (\(reason)) at \(set.commit?.shortId ?? "?"): \(PlanPrinter.summary(context.plan))")
-        }
-        let (report, newState) = await Reconciler.apply(context, options: options) { [log] in log($0) }
-        state = newState
-        recordFailedStarts(report, desired: context.desired)
-        lastRound = (set, Dictionary(context.desired.map { ($0.name, $0) }, uniquingKeysWith: { a, _ in a }))
-        // 5. Health bookkeeping and crash-loop phases.
-        for (name, obs) in context.observed {
-            guard let health = obs.health else { continue }
-            if health.live {
-                healthFailures[name] = 0
-                trackers[name]?.recordHealthy(at: clock.now, policy: config.policy)
-            } else {
-                healthFailures[name, default: 0] += 1
-            }
-        }
-        for (name, tracker) in trackers where tracker.isCrashLooping(config.policy) {
-            if state.bots[name]?.phase == .Pending || holds[name] != nil { state.bots[name]?.phase = .CrashLoop }
-        }
-        for (name, failed) in failedStarts {
-            state.bots[name]?.phase = .Failed
-            if state.bots[name]?.lastError == nil {
-                state.bots[name]?.lastError = BotError(message: failed.message, fix: "fix the manifest and commit", at: Date())
-            }
-        }
-        if report.ok { lastSuccess = Date() }
-        finish(status, started: started)
-    }
-
-    /// The plan holds for those of `bots` still in restart backoff, with the reason shown.
-    private func backoffHolds(for bots: some Sequence<String>) -> [String: String] {
+        guard reloadState() else { return }
+        let policy = self.policy
+        let clock = self.clock
         let now = clock.now
-        var holds: [String: String] = [:]
-        for bot in bots {
-            guard let tracker = trackers[bot], !tracker.mayRestart(at: now) else { continue }
-            holds[bot] = "restart backoff after \(tracker.crashes.count) crash\(tracker.crashes.count == 1 ? "" : "es")"
-        }
-        return holds
-    }
-
-    /// A gateway that failed at start-up is `Failed` and is not retried until its rendering changes.
-    private func recordFailedStarts(_ report: ApplyReport, desired: [DesiredBot]) {
-        for result in report.results {
-            if !result.ok, result.message?.contains("during start-up") == true,
-               let bot = desired.first(where: { $0.name == result.bot }) {
-                failedStarts[result.bot] = (Self.identity(bot), result.message?.split(separator: "\n").first.map(String.init) ?? "start-up failed")
-                state.bots[result.bot]?.phase = .Failed
-                trackers[result.bot] = nil
+        let outcome = await round.run(
+            reason: reason, state: state, holds: { policy.holds(for: $0, at: now) }, healthFailures: policy.healthFailures)
+        if outcome.fetchFailed { fetchErrors += 1 }
+        if let commit = outcome.fetchedCommit { fetchedCommit = commit }
+        if let interval = outcome.interval { self.interval = interval }
+        if let applied = outcome.applied {
+            state = applied.state
+            self.policy.forgetChangedStarts(applied.desired)
+            self.policy.record(applied.report, desired: applied.desired)
+            self.policy.recordHealth(applied.observed, at: clock.now)
+            let holds = self.policy.backoffHolds(for: applied.desired.map(\.name), at: clock.now)
+            self.policy.annotate(&state, holds: holds, at: Date())
+            lastRound = (applied.set, Dictionary(applied.desired.map { ($0.name, $0) }, uniquingKeysWith: { a, _ in a }))
+            if applied.report.ok { lastSuccess = Date() }
+            for result in applied.report.results where !result.ok {
+                logger.error("\(result.bot): \(result.kind.rawValue) failed: \(result.message ?? "")",
+                             metadata: ["bot": "\(result.bot)", "code": "\(result.code ?? "")"])
             }
+            if let error = applied.report.recordError {
+                logger.error("\(error.message)", metadata: ["code": "\(error.code)"])
+            }
+        } else if !reloadState() {
+            return
         }
+        finish(outcome.status, started: started)
     }
 
-    /// Restarts one crashed gateway when its backoff is over: the last round's rendering of it,
-    /// observed and planned alone (no fetch, no render, no probe of the other bots), so the time
-    /// to bring it back does not grow with the fleet. Anything unusual (no round yet, the bot no
-    /// longer wanted, a failed start) goes through a full round instead.
+    /// Restarts one crashed gateway when its backoff is over (see `DaemonRound.restart`).
+    /// Anything unusual (no round yet, the bot no longer wanted, a failed start) goes through a
+    /// full round instead.
     private func restart(_ name: String) async {
-        guard let round = lastRound, let desired = round.desired[name], desired.enabled, !desired.suspended,
-              failedStarts[name] == nil else {
+        guard let last = lastRound, let desired = last.desired[name], desired.enabled, !desired.suspended,
+              !policy.hasFailedStart(name) else {
             await reconcile(reason: "restart \(name)")
             return
         }
-        let lock: StateLock
-        do {
-            lock = try await StateLock(path: root + "/fleet.lock", timeout: .seconds(5), command: "fleet daemon")
-        } catch {
-            log("\(name): cannot restart now: \(error); the next round will")
-            return
+        defer { progress.restarts += 1 }
+        let holds = policy.backoffHolds(for: [name], at: clock.now)
+        guard let (report, newState) = await round.restart(desired, set: last.set, holds: holds,
+                                                           healthFailures: policy.healthFailures) else { return }
+        state = newState
+        policy.record(report, desired: [desired])
+        if policy.isCrashLooping(name), state.bots[name]?.phase == .Pending {
+            state.bots[name]?.phase = .CrashLoop
         }
-        defer { withExtendedLifetime(lock) {} }
-        state = (try? FleetState.load(from: Applier.statePath(root))) ?? state
-        let fleet = round.set.fleet
-        let host = HostSettings(fleet: fleet, stateRootFlag: root, environment: ProcessInfo.processInfo.environment)
-        let observer = Observer(root: host.stateRoot, probeTimeout: fleet.probeTimeout)
-        let observed = await observer.observe(state: state, names: [name], ports: [name: desired.rendered.launch.port], only: true)
-        let holds = backoffHolds(for: [name])
-        var plan = Planner.plan(
-            desired: [desired], observed: observed, commit: round.set.commit?.id, stateRoot: host.stateRoot,
-            fingerprint: Observer.fingerprint(observed),
-            options: PlanOptions(holds: holds, previousHealthFailures: healthFailures, failureThreshold: fleet.failureThreshold))
-        plan.actions = plan.actions.filter { $0.bot == name }
-        if !plan.changes.isEmpty {
-            var options = Reconciler.applyOptions(for: fleet)
-            options.parallelism = 1
-            let context = ReconcileContext(set: round.set, host: host, desired: [desired], state: state, observed: observed, plan: plan)
-            let (report, newState) = await Reconciler.apply(context, options: options) { [log] in log($0) }
-            state = newState
-            recordFailedStarts(report, desired: [desired])
-            if let tracker = trackers[name], tracker.isCrashLooping(config.policy), state.bots[name]?.phase == .Pending {
-                state.bots[name]?.phase = .CrashLoop
-            }
-        }
+        policy.annotate(&state, holds: holds, at: Date())
         finish(state.source ?? SourceStatus(phase: "Ready", url: config.location, ref: config.ref), started: nil)
     }
 
-    /// What makes a failed start worth retrying: the config, the launch, the binary.
-    static func identity(_ bot: DesiredBot) -> String {
-        var text = bot.rendered.configHash + "|" + bot.rendered.launch.arguments.joined(separator: " ")
-        if let exe = bot.rendered.launch.arguments.first.flatMap({ GatewayProcess.resolveExecutable($0) }),
-           let attrs = try? FileManager.default.attributesOfItem(atPath: exe) {
-            text += "|\((attrs[.modificationDate] as? Date)?.timeIntervalSince1970 ?? 0)|\((attrs[.size] as? Int) ?? (attrs[.size] as? UInt64).map(Int.init) ?? 0)"
-        }
-        return text
-    }
+    // MARK: - Record
 
-    /// Records the state file, watches every gateway's exit and publishes the metrics; `started`
-    /// (a full round) also records how long the round took.
+    /// Publishes the metrics, records the state file, and watches every gateway's exit; `started`
+    /// (a full round) also records how long the round took. The metrics come first, so whoever
+    /// sees the state file's new commit finds the metrics of it too.
     private func finish(_ status: SourceStatus, started: ContinuousClock.Instant?) {
         state.source = status
         if let fetchedCommit { state.fetchedCommit = fetchedCommit }
         state.daemonPid = getpid()
         if let started {
-            let elapsed = ContinuousClock.now - started
-            state.lastReconcileSeconds = Double(elapsed.components.seconds) + Double(elapsed.components.attoseconds) / 1e18
+            state.lastReconcileSeconds = Self.seconds(ContinuousClock.now - started)
         }
-        try? state.save(to: Applier.statePath(root))
+        publishMetrics()
+        save()
         var watch: [String: (pid: Int32, startTime: UInt64?)] = [:]
         for (name, bot) in state.bots {
             if let pid = bot.pid { watch[name] = (pid, bot.pidStartTime) }
         }
         watcher.sync(watch)
-        publishMetrics()
         fleet_malloc_trim()
+    }
+
+    /// Writes the state file; a failure is logged at error level with its code (R006).
+    private func save() {
+        do {
+            try state.save(to: Applier.statePath(root))
+        } catch {
+            logger.error("\(error.message)", metadata: ["code": "\(error.code)", "fix": "\(error.fix ?? "")"])
+        }
     }
 
     private func publishMetrics() {

@@ -1,5 +1,6 @@
 import CFleetSystem
 import FoundationEssentials
+import Synchronization
 #if canImport(Glibc)
 import Glibc
 #endif
@@ -16,17 +17,22 @@ public struct ExitEvent: Sendable, Hashable {
 
 /// Learns of gateway exits at once through pidfds (children and adopted processes alike), on
 /// one background thread that polls them all.
-public final class ExitWatcher: @unchecked Sendable {
+public final class ExitWatcher: Sendable {
     private struct Watched {
         var bot: String
         var pid: Int32
         var fd: Int32
     }
 
-    private let lock = Lock()
-    private var watched: [String: Watched] = [:]
-    private var wake: [Int32] = [-1, -1]
-    private var stopped = false
+    /// What the watcher thread and its callers share.
+    private struct Shared {
+        var watched: [String: Watched] = [:]
+        var stopped = false
+    }
+
+    private let shared = Mutex(Shared())
+    /// The self-pipe that wakes the thread's poll: read end, write end.
+    private let wake: (read: Int32, write: Int32)
     private let continuation: AsyncStream<ExitEvent>.Continuation
     /// The exits, as they happen.
     public let events: AsyncStream<ExitEvent>
@@ -34,8 +40,10 @@ public final class ExitWatcher: @unchecked Sendable {
     /// Starts the watcher thread.
     public init() {
         (events, continuation) = AsyncStream.makeStream(of: ExitEvent.self)
-        pipe(&wake)
-        _ = fcntl(wake[0], F_SETFL, O_NONBLOCK)
+        var fds: [Int32] = [-1, -1]
+        pipe(&fds)
+        wake = (fds[0], fds[1])
+        _ = fcntl(wake.read, F_SETFL, O_NONBLOCK)
         detachThread(name: "fleet-exits") { [weak self] in self?.loop() }
     }
 
@@ -45,25 +53,25 @@ public final class ExitWatcher: @unchecked Sendable {
 
     /// Stops the thread and closes every descriptor.
     public func stop() {
-        lock.withLock {
-            guard !stopped else { return }
-            stopped = true
-            for w in watched.values { close(w.fd) }
-            watched.removeAll()
+        shared.withLock { shared in
+            guard !shared.stopped else { return }
+            shared.stopped = true
+            for w in shared.watched.values { close(w.fd) }
+            shared.watched.removeAll()
         }
         var byte: UInt8 = 1
-        _ = write(wake[1], &byte, 1)
+        _ = write(wake.write, &byte, 1)
         continuation.finish()
     }
 
     /// Watches exactly these processes (bot → pid and start time); others are dropped.
     public func sync(_ processes: [String: (pid: Int32, startTime: UInt64?)]) {
-        lock.withLock {
-            for (bot, w) in watched where processes[bot]?.pid != w.pid {
+        shared.withLock { shared in
+            for (bot, w) in shared.watched where processes[bot]?.pid != w.pid {
                 close(w.fd)
-                watched[bot] = nil
+                shared.watched[bot] = nil
             }
-            for (bot, p) in processes where watched[bot] == nil {
+            for (bot, p) in processes where shared.watched[bot] == nil {
                 let fd = fleet_pidfd_open(p.pid)
                 guard fd >= 0 else { continue }
                 // The pid may have been reused between our look at /proc and the pidfd: check again.
@@ -72,31 +80,31 @@ public final class ExitWatcher: @unchecked Sendable {
                     continuation.yield(ExitEvent(bot: bot, pid: p.pid, exit: nil))
                     continue
                 }
-                watched[bot] = Watched(bot: bot, pid: p.pid, fd: fd)
+                shared.watched[bot] = Watched(bot: bot, pid: p.pid, fd: fd)
             }
         }
         var byte: UInt8 = 1
-        _ = write(wake[1], &byte, 1)
+        _ = write(wake.write, &byte, 1)
     }
 
     private func loop() {
         while true {
-            let snapshot: [Watched]? = lock.withLock { stopped ? nil : Array(watched.values) }
+            let snapshot: [Watched]? = shared.withLock { $0.stopped ? nil : Array($0.watched.values) }
             guard let snapshot else { return }
-            var fds = [pollfd(fd: wake[0], events: Int16(POLLIN), revents: 0)]
+            var fds = [pollfd(fd: wake.read, events: Int16(POLLIN), revents: 0)]
             fds += snapshot.map { pollfd(fd: $0.fd, events: Int16(POLLIN), revents: 0) }
             let n = poll(&fds, nfds_t(fds.count), 1000)
             if n <= 0 { continue }
             if fds[0].revents != 0 {
                 var buffer = [UInt8](repeating: 0, count: 64)
-                while read(wake[0], &buffer, buffer.count) > 0 {}
+                while read(wake.read, &buffer, buffer.count) > 0 {}
             }
             for (i, w) in snapshot.enumerated() where fds[i + 1].revents != 0 {
                 let exit = GatewayProcess.reap(w.pid)
-                let fire: Bool = lock.withLock {
-                    guard let current = watched[w.bot], current.pid == w.pid else { return false }
+                let fire: Bool = shared.withLock { shared in
+                    guard let current = shared.watched[w.bot], current.pid == w.pid else { return false }
                     close(current.fd)
-                    watched[w.bot] = nil
+                    shared.watched[w.bot] = nil
                     return true
                 }
                 if fire { continuation.yield(ExitEvent(bot: w.bot, pid: w.pid, exit: exit)) }

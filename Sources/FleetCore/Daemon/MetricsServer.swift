@@ -1,12 +1,12 @@
 import FoundationEssentials
+import Synchronization
 #if canImport(Glibc)
 import Glibc
 #endif
 
 /// Serves Prometheus' text format on `host:port` from a snapshot the daemon updates.
-public final class MetricsServer: @unchecked Sendable {
-    private let lock = Lock()
-    private var text = ""
+public final class MetricsServer: Sendable {
+    private let text = Mutex("")
     private let fd: Int32
     /// The port it listens on.
     public let port: Int
@@ -15,7 +15,7 @@ public final class MetricsServer: @unchecked Sendable {
     public init(address: String) throws {
         let parts = address.split(separator: ":")
         guard parts.count == 2, let port = Int(parts[1]), port >= 0, port < 65536 else {
-            throw ApplyError("--metrics-listen needs host:port, got '\(address)'")
+            throw ApplyError(.metricsListen, "--metrics-listen needs host:port, got '\(address)'")
         }
         let fd = socket(AF_INET, Int32(SOCK_STREAM.rawValue) | Int32(SOCK_CLOEXEC.rawValue), 0)
         var yes: Int32 = 1
@@ -30,7 +30,7 @@ public final class MetricsServer: @unchecked Sendable {
         guard fd >= 0, bound == 0, listen(fd, 16) == 0 else {
             let e = errno
             close(fd)
-            throw ApplyError("cannot listen on \(address) for metrics: \(String(cString: strerror(e)))")
+            throw ApplyError(.metricsListen, "cannot listen on \(address) for metrics: \(String(cString: strerror(e)))")
         }
         var len = socklen_t(MemoryLayout<sockaddr_in>.size)
         _ = withUnsafeMutablePointer(to: &addr) {
@@ -42,7 +42,7 @@ public final class MetricsServer: @unchecked Sendable {
     }
 
     /// Replaces the text served.
-    public func update(_ text: String) { lock.withLock { self.text = text } }
+    public func update(_ text: String) { self.text.withLock { $0 = text } }
 
     private func serve() {
         while true {
@@ -56,7 +56,7 @@ public final class MetricsServer: @unchecked Sendable {
             var buffer = [UInt8](repeating: 0, count: 2048)
             let n = recv(client, &buffer, buffer.count, 0)
             let request = n > 0 ? String(decoding: buffer[0..<n], as: UTF8.self) : ""
-            let body = lock.withLock { text }
+            let body = text.withLock { $0 }
             let response: String
             if request.hasPrefix("GET /metrics") || request.hasPrefix("GET / ") {
                 response = "HTTP/1.1 200 OK\r\nContent-Type: text/plain; version=0.0.4; charset=utf-8\r\nContent-Length: \(body.utf8.count)\r\nConnection: close\r\n\r\n\(body)"

@@ -1,6 +1,7 @@
 import FoundationEssentials
 import Glibc
 import OpenClawConfig
+import Synchronization
 
 /// Who fleet says it is in `connect` (`client: {id, version, platform, mode}`).
 public struct GatewayClientInfo: Sendable, Hashable {
@@ -38,9 +39,9 @@ public final class GatewaySession: @unchecked Sendable {
     public let hello: JSONValue
     /// The default timeout of a call.
     public let timeout: Duration
-    private let lock = Lock()
+    /// The next request id; held for the whole of a call, so calls run one at a time.
+    private let nextId = Mutex(1)
     private let socket: WebSocketClient
-    private var nextId = 1
 
     /// The protocol version fleet speaks.
     public static let protocolVersion: Int64 = 3
@@ -113,12 +114,16 @@ public final class GatewaySession: @unchecked Sendable {
     /// Sends `{type: "req", id, method, params}` and returns the answer's `payload`.
     /// Events and answers to other requests arriving meanwhile are skipped.
     public func callBlocking(_ method: String, _ params: JSONValue = .object([:]), timeout: Duration? = nil) throws(GatewayError) -> JSONValue {
-        lock.lock()
-        defer { lock.unlock() }
+        try nextId.withLock { (nextId: inout Int) throws(GatewayError) -> JSONValue in
+            let id = "req-\(nextId)"
+            nextId += 1
+            return try call(id: id, method, params, timeout: timeout)
+        }
+    }
+
+    private func call(id: String, _ method: String, _ params: JSONValue, timeout: Duration?) throws(GatewayError) -> JSONValue {
         let limit = timeout ?? self.timeout
         let deadline = Deadline(limit)
-        let id = "req-\(nextId)"
-        nextId += 1
         let response: JSONValue
         do throws(SessionFailure) {
             try Self.send(socket, Self.request(id: id, method: method, params: params), deadline: deadline)
@@ -144,9 +149,7 @@ public final class GatewaySession: @unchecked Sendable {
 
     /// Closes the connection (a close frame, then the socket).
     public func close() {
-        lock.lock()
-        defer { lock.unlock() }
-        socket.close()
+        nextId.withLock { _ in socket.close() }
     }
 
     // MARK: - Internals

@@ -29,6 +29,7 @@ public actor Applier {
     let author: String?
     let openclaw: OpenClawTarget?
     let progress: @Sendable (String) -> Void
+    let runtime: GatewayRuntime
     private(set) var state: FleetState
 
     /// `<root>/state.json`.
@@ -39,13 +40,15 @@ public actor Applier {
     /// Creates an applier over `state`.
     /// `openclaw` is the release the plan was made for, recorded in the state file.
     public init(root: String, state: FleetState, options: ApplyOptions, commit: String?, author: String?,
-                openclaw: OpenClawTarget? = nil, progress: @escaping @Sendable (String) -> Void) {
+                openclaw: OpenClawTarget? = nil, runtime: GatewayRuntime = .system,
+                progress: @escaping @Sendable (String) -> Void) {
         self.root = root
         self.state = state
         self.options = options
         self.commit = commit
         self.author = author
         self.openclaw = openclaw
+        self.runtime = runtime
         self.progress = progress
     }
 
@@ -80,81 +83,100 @@ public actor Applier {
         state.appliedCommit = commit ?? state.appliedCommit
         state.appliedAt = Date()
         if let openclaw { state.openclaw = openclaw }
-        saveState()
-        return ApplyReport(results: results.sorted { $0.bot < $1.bot })
+        var recordError: ApplyError?
+        do {
+            try saveState()
+        } catch {
+            recordError = error
+            progress("FAILED to record the apply: \(error.message)")
+        }
+        return ApplyReport(results: results.sorted { $0.bot < $1.bot }, recordError: recordError)
     }
 
     private func run(_ action: PlannedAction, _ bot: DesiredBot?, _ obs: ObservedBot?) async -> ActionResult {
         let clock = ContinuousClock()
         let started = clock.now
         var result: ActionResult
-        do {
-            let pid: Int32?
-            switch action.kind {
-            case .create, .start:
-                guard let bot else { throw ApplyError("no manifest for \(action.bot)") }
-                try await stopStrays(obs)
-                pid = try await start(bot, previous: obs)
-            case .restart:
-                guard let bot else { throw ApplyError("no manifest for \(action.bot)") }
-                try await stopAll(obs)
-                record(bot.name) { $0.restarts += 1 }
-                pid = try await start(bot, previous: obs)
-            case .reload:
-                guard let bot else { throw ApplyError("no manifest for \(action.bot)") }
-                try writeFiles(bot.rendered)
-                record(bot.name) {
-                    $0.applied = AppliedRecord(bot.rendered)
-                    $0.configHash = bot.rendered.configHash
-                    $0.appliedCommit = self.commit
-                    $0.manifest = bot.manifest
-                }
-                pid = obs?.process?.pid
-                progress("\(action.bot): config rewritten; the gateway applies it live (pid \(pid.map(String.init) ?? "?"))")
-            case .stop:
-                try await stopAll(obs)
-                record(action.bot) {
-                    $0.phase = .Stopped
-                    $0.pid = nil
-                    $0.pidStartTime = nil
-                    $0.startedAt = nil
-                }
-                pid = nil
-                progress("\(action.bot): stopped")
-            case .destroy:
-                try await stopAll(obs)
-                try moveAside(action.bot)
-                state.bots[action.bot] = nil
-                pid = nil
-                progress("\(action.bot): stopped; data moved to \(root)/attic")
-            case .noop:
-                pid = obs?.process?.pid
-            }
-            result = ActionResult(bot: action.bot, kind: action.kind, ok: true, pid: pid,
-                                  seconds: Self.seconds(clock.now - started))
-        } catch let error as ApplyError {
-            result = ActionResult(bot: action.bot, kind: action.kind, ok: false, message: error.message, fix: error.fix,
-                                  seconds: Self.seconds(clock.now - started))
+        do throws(ApplyError) {
+            let pid = try await perform(action, bot, obs)
+            result = .success(action.bot, action.kind, pid: pid, seconds: Self.seconds(clock.now - started))
+        } catch {
+            result = .failure(action.bot, action.kind, error, seconds: Self.seconds(clock.now - started))
             record(action.bot) {
                 $0.phase = .Failed
-                $0.lastError = BotError(message: error.message, fix: error.fix, at: Date())
+                $0.lastError = BotError(error, at: Date())
             }
             progress("\(action.bot): FAILED: \(error.message)")
-        } catch {
-            result = ActionResult(bot: action.bot, kind: action.kind, ok: false, message: "\(error)",
-                                  seconds: Self.seconds(clock.now - started))
-            record(action.bot) {
-                $0.phase = .Failed
-                $0.lastError = BotError(message: "\(error)", fix: nil, at: Date())
-            }
-            progress("\(action.bot): FAILED: \(error)")
         }
-        saveState()
+        // What was done is recorded before anything else happens; a record that cannot be
+        // written fails the action (the gateway may run, but fleet would forget it).
+        do throws(ApplyError) {
+            try saveState()
+        } catch {
+            progress("\(action.bot): FAILED to record: \(error.message)")
+            if result.ok { result = .failure(action.bot, action.kind, error, pid: result.pid, seconds: result.seconds) }
+        }
         let entry = JournalEntry(
             time: Date(), commit: commit, author: author, bot: action.bot, action: action.kind.rawValue,
             reasons: action.reasons, result: result.ok ? "ok" : "failed", error: result.message, pid: result.pid)
-        try? Journal.append([entry], to: Self.journalPath(root))
+        do throws(ApplyError) {
+            try Journal.append([entry], to: Self.journalPath(root))
+        } catch {
+            progress("\(action.bot): FAILED to journal: \(error.message)")
+            if result.ok { result = .failure(action.bot, action.kind, error, pid: result.pid, seconds: result.seconds) }
+        }
         return result
+    }
+
+    /// Carries out one action; returns the gateway's pid afterwards.
+    private func perform(_ action: PlannedAction, _ bot: DesiredBot?, _ obs: ObservedBot?) async throws(ApplyError) -> Int32? {
+        func wanted() throws(ApplyError) -> DesiredBot {
+            guard let bot else {
+                throw ApplyError(.noManifest, "no manifest for \(action.bot)", fix: "make the plan again (fleet plan) and apply it")
+            }
+            return bot
+        }
+        switch action.kind {
+        case .create, .start:
+            let bot = try wanted()
+            await stopStrays(obs)
+            return try await start(bot, previous: obs)
+        case .restart:
+            let bot = try wanted()
+            await stopAll(obs)
+            record(bot.name) { $0.restarts += 1 }
+            return try await start(bot, previous: obs)
+        case .reload:
+            let bot = try wanted()
+            try writeFiles(bot.rendered)
+            record(bot.name) {
+                $0.applied = AppliedRecord(bot.rendered)
+                $0.configHash = bot.rendered.configHash
+                $0.appliedCommit = self.commit
+                $0.manifest = bot.manifest
+            }
+            let pid = obs?.process?.pid
+            progress("\(action.bot): config rewritten; the gateway applies it live (pid \(pid.map(String.init) ?? "?"))")
+            return pid
+        case .stop:
+            await stopAll(obs)
+            record(action.bot) {
+                $0.phase = .Stopped
+                $0.pid = nil
+                $0.pidStartTime = nil
+                $0.startedAt = nil
+            }
+            progress("\(action.bot): stopped")
+            return nil
+        case .destroy:
+            await stopAll(obs)
+            try moveAside(action.bot)
+            state.bots[action.bot] = nil
+            progress("\(action.bot): stopped; data moved to \(root)/attic")
+            return nil
+        case .noop:
+            return obs?.process?.pid
+        }
     }
 
     static func seconds(_ d: Duration) -> Double {
@@ -167,8 +189,8 @@ public actor Applier {
         state.bots[name] = bot
     }
 
-    private func saveState() {
-        try? state.save(to: Self.statePath(root))
+    private func saveState() throws(ApplyError) {
+        try state.save(to: Self.statePath(root))
     }
 
     private func refresh(_ bot: DesiredBot, _ obs: ObservedBot) {
@@ -189,21 +211,26 @@ public actor Applier {
     }
 
     /// Writes every file of a rendering; unchanged files are left alone.
-    func writeFiles(_ rendered: RenderedBot) throws {
+    func writeFiles(_ rendered: RenderedBot) throws(ApplyError) {
         let paths = rendered.paths
-        for dir in [paths.directory, paths.secrets, paths.state, paths.workspace, paths.logs] {
-            try HostFiles.makeDirectory(dir)
+        do {
+            for dir in [paths.directory, paths.secrets, paths.state, paths.workspace, paths.logs] {
+                try HostFiles.makeDirectory(dir)
+            }
+            for secret in rendered.secretFiles {
+                try writeIfChanged(paths.secrets + "/" + secret.name, Array(secret.value.utf8))
+            }
+            for (name, bytes) in rendered.workspaceFiles {
+                try writeIfChanged(paths.workspace + "/" + name, bytes)
+            }
+            try writeIfChanged(paths.config, Array(rendered.fileText.utf8), compareBody: true)
+        } catch {
+            throw ApplyError(.fileWrite, "cannot write the files of bot '\(rendered.name)': \(error)",
+                             fix: "make \(paths.directory) writable (and its disk not full), then apply again")
         }
-        for secret in rendered.secretFiles {
-            try writeIfChanged(paths.secrets + "/" + secret.name, Array(secret.value.utf8))
-        }
-        for (name, bytes) in rendered.workspaceFiles {
-            try writeIfChanged(paths.workspace + "/" + name, bytes)
-        }
-        try writeIfChanged(paths.config, Array(rendered.fileText.utf8), compareBody: true)
     }
 
-    private func writeIfChanged(_ path: String, _ bytes: [UInt8], compareBody: Bool = false) throws {
+    private func writeIfChanged(_ path: String, _ bytes: [UInt8], compareBody: Bool = false) throws(FileError) {
         if let existing = HostFiles.read(path) {
             if existing == bytes { return }
             if compareBody {
@@ -215,14 +242,15 @@ public actor Applier {
         try HostFiles.writeAtomically(path, bytes, mode: 0o600)
     }
 
-    private func stopStrays(_ obs: ObservedBot?) async throws {
+    private func stopStrays(_ obs: ObservedBot?) async {
         guard let obs, !obs.strays.isEmpty else { return }
         let root = self.root
         let name = obs.name
         let primary = obs.process
+        let launcher = runtime.launcher
         // Strays only: the rescan leaves a running gateway's own session alone.
-        await GatewayProcess.stopTree(obs.strays, grace: options.stopGrace) {
-            let tree = GatewayProcess.botTree(root: root, name: name, leader: nil)
+        await launcher.stopTree(obs.strays, grace: options.stopGrace) {
+            let tree = launcher.botTree(root: root, name: name, leader: nil)
             let keep = primary.map { ProcessTable.sessionAndDescendants(session: $0.session == $0.pid ? $0.session : 0, of: $0.pid).map(\.pid) + [$0.pid] } ?? []
             return tree.filter { !keep.contains($0.pid) }
         }
@@ -230,36 +258,51 @@ public actor Applier {
 
     /// Ends the bot's gateway with its whole session (a re-launched child, exec commands, a
     /// browser) and any stray: SIGTERM, the grace period, then SIGKILL.
-    private func stopAll(_ obs: ObservedBot?) async throws {
+    private func stopAll(_ obs: ObservedBot?) async {
         guard let obs else { return }
         let root = self.root
         let name = obs.name
         let leader = obs.process
+        let launcher = runtime.launcher
         let targets = (leader.map { [$0] } ?? []) + obs.members + obs.strays
         if !targets.isEmpty {
-            let killed = await GatewayProcess.stopTree(targets, grace: options.stopGrace) {
-                GatewayProcess.botTree(root: root, name: name, leader: leader)
+            let killed = await launcher.stopTree(targets, grace: options.stopGrace) {
+                launcher.botTree(root: root, name: name, leader: leader)
             }
             if killed { progress("\(name): did not stop within the grace period; killed with SIGKILL") }
         }
         unlink(BotPaths(root: root, name: name).pidRecord)
     }
 
-    private func moveAside(_ name: String) throws {
+    private func moveAside(_ name: String) throws(ApplyError) {
         let paths = BotPaths(root: root, name: name)
         guard HostFiles.exists(paths.directory) else { return }
-        try HostFiles.makeDirectory(root + "/attic")
+        let fix = "make \(root)/attic writable, then apply again"
+        do {
+            try HostFiles.makeDirectory(root + "/attic")
+        } catch {
+            throw ApplyError(.moveAside, "cannot move \(paths.directory) aside: \(error)", fix: fix)
+        }
         let stamp = Date().formatted(.iso8601).replacing(":", with: "")
         let target = "\(root)/attic/\(name)-\(stamp)"
         guard rename(paths.directory, target) == 0 else {
-            throw ApplyError("cannot move \(paths.directory) aside: \(String(cString: strerror(errno)))")
+            throw ApplyError(.moveAside, "cannot move \(paths.directory) aside: \(String(cString: strerror(errno)))", fix: fix)
         }
         // The attic keeps a removed bot's data, not its decrypted credentials: plaintext tokens
-        // live only in the secrets/ files of bots that exist (git keeps them, encrypted).
-        try? FileManager.default.removeItem(atPath: target + "/secrets")
+        // live only in the secrets/ files of bots that exist (git keeps them, encrypted). A
+        // removal that fails leaves plaintext behind, so it fails the action.
+        let secrets = target + "/secrets"
+        if HostFiles.exists(secrets) {
+            do {
+                try FileManager.default.removeItem(atPath: secrets)
+            } catch {
+                throw ApplyError(.moveAside, "moved \(name)'s data to \(target) but cannot remove its secrets/ there: \(error)",
+                                 fix: "remove \(secrets) by hand")
+            }
+        }
     }
 
-    private func start(_ bot: DesiredBot, previous: ObservedBot?) async throws -> Int32 {
+    private func start(_ bot: DesiredBot, previous: ObservedBot?) async throws(ApplyError) -> Int32 {
         let rendered = bot.rendered
         let paths = rendered.paths
         let port = rendered.launch.port
@@ -271,45 +314,50 @@ public actor Applier {
         try writeFiles(rendered)
         // What an earlier session of this bot left (a command of a gateway that crashed) goes
         // first; an observation that scanned /proc found it already (its strays were stopped).
-        let leftovers = previous?.scanned == true ? [] : GatewayProcess.botTree(root: root, name: bot.name, leader: nil)
+        let launcher = runtime.launcher
+        let leftovers = previous?.scanned == true ? [] : launcher.botTree(root: root, name: bot.name, leader: nil)
         if !leftovers.isEmpty {
             let rootPath = root
-            await GatewayProcess.stopTree(leftovers, grace: options.stopGrace) {
-                GatewayProcess.botTree(root: rootPath, name: bot.name, leader: nil)
+            await launcher.stopTree(leftovers, grace: options.stopGrace) {
+                launcher.botTree(root: rootPath, name: bot.name, leader: nil)
             }
             progress("\(bot.name): ended \(leftovers.count) leftover process\(leftovers.count == 1 ? "" : "es") of an earlier session (\(leftovers.map { String($0.pid) }.joined(separator: ", ")))")
         }
         let listenHost = rendered.launch.listenHost
         let connectHost = rendered.launch.connectHost
-        if !ProcessTable.isPortFree(port, host: listenHost) {
-            let holder = ProcessTable.listener(on: port)
+        if let holder = launcher.portHolder(port, host: listenHost) {
             var who = "another program"
-            if let holder, holder.pid > 0 {
+            if holder.pid > 0 {
                 who = "pid \(holder.pid) (\(holder.commandLine.joined(separator: " ")))"
             }
             throw ApplyError(
-                "port \(port) is already in use by \(who)",
+                .portInUse, "port \(port) is already in use by \(who)",
                 fix: "stop that program, or give bot '\(bot.name)' another port (spec.gateway.port) and apply again")
         }
-        let token = try HostFiles.readOrCreateSecret(paths.gatewayToken) {
-            Array(Hex.encode(HostFiles.randomBytes(32)).utf8)
+        let token: [UInt8]
+        do {
+            token = try HostFiles.readOrCreateSecret(paths.gatewayToken) {
+                Array(Hex.encode(HostFiles.randomBytes(32)).utf8)
+            }
+        } catch {
+            throw ApplyError(.fileWrite, "cannot create the gateway token \(paths.gatewayToken): \(error)",
+                             fix: "make \(paths.directory) writable, then apply again")
         }
         var env = rendered.launch.environment
         env["OPENCLAW_GATEWAY_TOKEN"] = String(decoding: token, as: UTF8.self)
         env["PATH"] = ProcessInfo.processInfo.environment["PATH"] ?? "/usr/local/bin:/usr/bin:/bin"
         env["HOME"] = paths.state
         env["LANG"] = "C.UTF-8"
-        let pid: Int32
+        let process: LaunchedGateway
         do {
-            pid = try GatewayProcess.spawn(rendered.launch.arguments, environment: env, logFile: paths.consoleLog)
+            process = try runtime.launcher.launch(rendered.launch.arguments, environment: env, logFile: paths.consoleLog)
         } catch {
-            throw ApplyError(error.message, fix: "install OpenClaw (npm install -g openclaw) or set gatewayCommand in the Fleet manifest")
+            throw ApplyError(.spawnFailed, error.message,
+                             fix: "install OpenClaw (npm install -g openclaw) or set gatewayCommand in the Fleet manifest")
         }
-        let startTime = ProcessTable.process(pid)?.startTime ?? 0
+        let pid = process.pid
+        let startTime = process.startTime
         let pidRecord = PidRecord(pid: pid, startTime: startTime, bot: bot.name, port: port, startedAt: Date())
-        if let data = try? FleetState.encoder.encode(pidRecord) {
-            try HostFiles.writeAtomically(paths.pidRecord, [UInt8](data), mode: 0o600)
-        }
         record(bot.name) { s in
             s.pid = pid
             s.pidStartTime = startTime
@@ -319,12 +367,20 @@ public actor Applier {
             s.appliedCommit = self.commit
             s.lastError = nil
         }
-        saveState()
+        // The gateway runs: both records of it are written before anything else, and a failure to
+        // write either fails the start (fleet must never lose track of a process it started).
+        do {
+            let data = try FleetState.encoder.encode(pidRecord)
+            try HostFiles.writeAtomically(paths.pidRecord, [UInt8](data), mode: 0o600)
+        } catch {
+            throw ApplyError(.fileWrite, "started pid \(pid) but cannot write its pid record \(paths.pidRecord): \(error)",
+                             fix: "make \(paths.directory) writable; the next apply adopts or restarts the gateway")
+        }
+        try saveState()
         progress("\(bot.name): started pid \(pid) on port \(port); waiting for /healthz")
-        let clock = ContinuousClock()
-        let deadline = clock.now + options.startTimeout
-        while clock.now < deadline {
-            if let exit = GatewayProcess.reap(pid) ?? (ProcessTable.isAlive(pid, startTime: startTime) ? nil : ExitInfo(code: nil, signal: nil, at: Date())) {
+        let time = runtime.time()
+        while time.elapsed < options.startTimeout {
+            if let exit = runtime.launcher.exit(of: process) {
                 record(bot.name) { s in
                     s.lastExit = exit
                     s.pid = nil
@@ -339,16 +395,18 @@ public actor Applier {
                     // Retrying the same config cannot help; the planner holds the bot until the
                     // config, the launch or the gateway release changes.
                     throw ApplyError(
+                        .configRefused,
                         "gateway \(exit.summary) during start-up: OpenClaw refused its config\(lines)",
                         fix: "fix what the gateway names above in the manifest and commit; fleet does not retry this config until the config, the launch or the gateway release changes")
                 }
                 throw ApplyError(
+                    .startupExit,
                     "gateway \(exit.summary) during start-up\(lines)",
                     fix: "read \(paths.consoleLog); fix the manifest and apply again")
             }
-            let health = GatewayHealth.probe(host: connectHost, port: port, timeout: options.probeTimeout, readiness: false)
+            let health = await runtime.prober.probe(host: connectHost, port: port, timeout: options.probeTimeout, readiness: false)
             if health.live {
-                let full = GatewayHealth.probe(host: connectHost, port: port, timeout: options.probeTimeout)
+                let full = await runtime.prober.probe(host: connectHost, port: port, timeout: options.probeTimeout, readiness: true)
                 record(bot.name) { s in
                     s.health = HealthRecord(live: true, ready: full.ready, failing: full.failing, at: Date())
                     s.phase = full.ready == false ? .Degraded : .Running
@@ -356,9 +414,13 @@ public actor Applier {
                 progress("\(bot.name): healthy (pid \(pid), port \(port))")
                 return pid
             }
-            try? await Task.sleep(for: .milliseconds(25))
+            do {
+                try await time.sleep(for: .milliseconds(25))
+            } catch {
+                break  // cancelled: report what is known
+            }
         }
-        throw ApplyError("gateway did not answer /healthz on \(connectHost):\(port) within \(options.startTimeout)",
+        throw ApplyError(.startTimeout, "gateway did not answer /healthz on \(connectHost):\(port) within \(options.startTimeout)",
                          fix: "read \(paths.consoleLog); raise spec.health.startTimeout in the Fleet manifest if it is only slow")
     }
 
@@ -366,16 +428,5 @@ public actor Applier {
     static func tail(_ path: String, lines: Int) -> [String] {
         guard let bytes = HostFiles.read(path) else { return [] }
         return Array(String(decoding: bytes.suffix(8192), as: UTF8.self).split(separator: "\n").suffix(lines).map(String.init))
-    }
-}
-
-/// A per-bot apply failure with its fix.
-struct ApplyError: Error {
-    var message: String
-    var fix: String?
-
-    init(_ message: String, fix: String? = nil) {
-        self.message = message
-        self.fix = fix
     }
 }

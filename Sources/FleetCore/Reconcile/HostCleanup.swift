@@ -7,8 +7,11 @@ import Glibc
 public enum HostCleanup {
     /// Stops every gateway fleet started under `root` (pid records and a /proc scan), marks the
     /// bots Stopped in the state file and journals it. Returns how many were stopped.
-    public static func stopAll(root: String, grace: Duration, progress: @Sendable (String) -> Void) async -> Int {
-        var state = (try? FleetState.load(from: Applier.statePath(root))) ?? FleetState()
+    ///
+    /// A state file that cannot be read stops nothing (R010); a state file or journal that cannot
+    /// be written is reported after the gateways are stopped (R006, R007).
+    public static func stopAll(root: String, grace: Duration, progress: @Sendable (String) -> Void) async throws(ApplyError) -> Int {
+        var state = try FleetState.load(from: Applier.statePath(root))
         var targets: [String: [ProcessInfoRecord]] = ProcessTable.gateways(under: root)
         for name in state.bots.keys {
             if let record = Observer.pidRecord(BotPaths(root: root, name: name)),
@@ -44,8 +47,10 @@ public enum HostCleanup {
             state.bots[name]?.pid = nil
             state.bots[name]?.pidStartTime = nil
         }
-        try? state.save(to: Applier.statePath(root))
-        try? Journal.append(entries, to: Applier.journalPath(root))
+        var failure: ApplyError?
+        do { try state.save(to: Applier.statePath(root)) } catch { failure = error }
+        do { try Journal.append(entries, to: Applier.journalPath(root)) } catch { failure = failure ?? error }
+        if let failure { throw failure }
         return stopped
     }
 }

@@ -9,6 +9,8 @@ public struct Observer: Sendable {
     public var root: String
     /// One probe's timeout.
     public var probeTimeout: Duration
+    /// How gateways are probed.
+    public var prober: any GatewayProber = LoopbackProber()
 
     /// Creates an observer.
     public init(root: String, probeTimeout: Duration) {
@@ -79,7 +81,8 @@ public struct Observer: Sendable {
                 guard obs.process != nil, let port = obs.record?.port ?? ports[name] else { continue }
                 let timeout = probeTimeout
                 let host = (obs.record?.applied?.launch ?? launches[name])?.connectHost ?? "127.0.0.1"
-                group.addTask { (name, GatewayHealth.probe(host: host, port: port, timeout: timeout)) }
+                let prober = self.prober
+                group.addTask { (name, await prober.probe(host: host, port: port, timeout: timeout, readiness: true)) }
             }
             for await (name, health) in group { result[name]?.health = health }
         }

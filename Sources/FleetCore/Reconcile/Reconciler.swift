@@ -27,12 +27,15 @@ public enum ReconcileError: Error, Sendable, CustomStringConvertible {
     case invalid(ManifestSet)
     /// Rendering failed (a secret could not be opened...).
     case render(String)
+    /// The state file cannot be read (R010); nothing was changed.
+    case state(ApplyError)
 
     public var description: String {
         switch self {
         case .source(let e): return e.description
         case .invalid(let set): return "the manifests are invalid (\(DiagnosticRenderer.summary(set.diagnostics))); nothing was changed"
         case .render(let m): return m
+        case .state(let e): return e.description
         }
     }
 }
@@ -65,9 +68,13 @@ public enum Reconciler {
     }
 
     /// Plans already-loaded manifests.
+    ///
+    /// `holds` adds holds for the rendered bots (the daemon's healing policy: backoff, failed
+    /// starts) to `options.holds` before planning, so the planner alone decides every action.
     public static func prepare(
         set: ManifestSet, source: ManifestSource, stateRootFlag: String?, options: PlanOptions = PlanOptions(),
-        environment: [String: String] = ProcessInfo.processInfo.environment, createKey: Bool = false
+        environment: [String: String] = ProcessInfo.processInfo.environment, createKey: Bool = false,
+        prober: any GatewayProber = LoopbackProber(), holds: (@Sendable ([DesiredBot]) -> [String: String])? = nil
     ) async throws(ReconcileError) -> ReconcileContext {
         guard set.isValid else { throw .invalid(set) }
         let host = HostSettings(fleet: set.fleet, stateRootFlag: stateRootFlag, environment: environment)
@@ -75,7 +82,12 @@ public enum Reconciler {
         if enabled > host.maxBots {
             throw .render("the manifests enable \(enabled) bots but this host allows \(host.maxBots) (OPENCLAW_MAX_BOTS or the Fleet's maxBots); nothing was changed")
         }
-        let state = (try? FleetState.load(from: Applier.statePath(host.stateRoot))) ?? FleetState()
+        let state: FleetState
+        do {
+            state = try FleetState.load(from: Applier.statePath(host.stateRoot))
+        } catch {
+            throw .state(error)
+        }
         let previous = state.bots.mapValues(\.port)
         let ports = FleetSession.ports(for: set, host: host, previous: previous)
         // Each gateway uses ports up to base+derivedPortSpan; past 65535 there are none (a fleet
@@ -125,9 +137,12 @@ public enum Reconciler {
             case .failure(let error): throw error
             }
         }
-        let observer = Observer(root: host.stateRoot, probeTimeout: set.fleet.probeTimeout)
+        var observer = Observer(root: host.stateRoot, probeTimeout: set.fleet.probeTimeout)
+        observer.prober = prober
         let launches = Dictionary(desired.map { ($0.name, $0.rendered.launch) }, uniquingKeysWith: { a, _ in a })
         let observed = await observer.observe(state: state, names: desired.map(\.name), ports: ports, launches: launches)
+        var options = options
+        if let holds { options.holds.merge(holds(desired)) { first, _ in first } }
         var plan = Planner.plan(
             desired: desired, observed: observed, commit: set.commit?.id, stateRoot: host.stateRoot,
             fingerprint: Observer.fingerprint(observed), options: options)
@@ -137,12 +152,12 @@ public enum Reconciler {
 
     /// Applies the context's plan; returns the report and the state as recorded.
     @discardableResult
-    public static func apply(_ context: ReconcileContext, options: ApplyOptions,
+    public static func apply(_ context: ReconcileContext, options: ApplyOptions, runtime: GatewayRuntime = .system,
                              progress: @escaping @Sendable (String) -> Void) async -> (report: ApplyReport, state: FleetState) {
         let applier = Applier(
             root: context.host.stateRoot, state: context.state, options: options, commit: context.set.commit?.id,
             author: context.set.commit.map { "\($0.author.name) <\($0.author.email)>" }, openclaw: context.plan.openclaw,
-            progress: progress)
+            runtime: runtime, progress: progress)
         let report = await applier.apply(context.plan, desired: context.desired, observed: context.observed)
         return (report, await applier.state)
     }

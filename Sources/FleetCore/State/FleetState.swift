@@ -1,5 +1,6 @@
 import FoundationEssentials
 import Glibc
+import OpenClawConfig
 
 /// The phase of one bot, as `fleet status` and the state file show it.
 public enum BotPhase: String, Sendable, Codable, CaseIterable {
@@ -44,6 +45,21 @@ public struct BotError: Sendable, Codable, Hashable {
     public var fix: String?
     /// When.
     public var at: Date
+    /// The stable code of a runtime error (`R002`...), when it was one.
+    public var code: String?
+
+    /// Creates an error record.
+    public init(message: String, fix: String?, at: Date, code: String? = nil) {
+        self.message = message
+        self.fix = fix
+        self.at = at
+        self.code = code
+    }
+
+    /// The record of an apply failure.
+    public init(_ error: ApplyError, at: Date) {
+        self.init(message: error.message, fix: error.fix, at: at, code: error.code)
+    }
 }
 
 /// The last health probe.
@@ -161,15 +177,67 @@ extension FleetState {
         return d
     }()
 
-    /// Reads the state file; a missing file is an empty state.
-    public static func load(from path: String) throws -> FleetState {
-        guard let bytes = HostFiles.read(path) else { return FleetState() }
-        return try decoder.decode(FleetState.self, from: Data(bytes))
+    /// Reads the state file; a missing file is an empty state. A file that exists but cannot be
+    /// read or parsed is an error (never an empty state: that would forget every running
+    /// gateway): it names the file, keeps a copy of it beside it, and says how to recover.
+    public static func load(from path: String) throws(ApplyError) -> FleetState {
+        guard let bytes = HostFiles.read(path) else {
+            guard HostFiles.exists(path) else { return FleetState() }
+            throw ApplyError(
+                .stateCorrupt, "the state file \(path) exists but cannot be read",
+                fix: "check what \(path) is (it must be a regular file fleet can read), or move it aside and run `fleet state rebuild --state-root \(path.deletingLastPathComponent)`")
+        }
+        do {
+            return try decoder.decode(FleetState.self, from: Data(bytes))
+        } catch {
+            let kept = keepCopy(of: path, bytes)
+            throw ApplyError(
+                .stateCorrupt,
+                "the state file \(path) is not valid fleet state (\(Self.reason(error))); \(kept); nothing was changed",
+                fix: "run `fleet state rebuild --state-root \(path.deletingLastPathComponent)`: it rebuilds the file from the running gateways (/proc) and their pid records, then `fleet plan` shows what apply would do")
+        }
     }
 
     /// Writes the state file atomically (0600).
-    public func save(to path: String) throws {
-        let data = try Self.encoder.encode(self)
-        try HostFiles.writeAtomically(path, [UInt8](data) + [0x0A], mode: 0o600)
+    public func save(to path: String) throws(ApplyError) {
+        do {
+            let data = try Self.encoder.encode(self)
+            try HostFiles.writeAtomically(path, [UInt8](data) + [0x0A], mode: 0o600)
+        } catch {
+            throw ApplyError(.stateWrite, "cannot write the state file \(path): \(error)",
+                             fix: "make \(path.deletingLastPathComponent) writable (and not full), then apply again")
+        }
+    }
+
+    /// Copies an unreadable state file to `<path>.corrupt-<hash>` (the same bytes keep one copy);
+    /// says where, for the error message.
+    static func keepCopy(of path: String, _ bytes: [UInt8]) -> String {
+        let copy = path + ".corrupt-" + String(ConfigDigest.sha256Hex(bytes).prefix(12))
+        if HostFiles.exists(copy) { return "a copy is kept at \(copy)" }
+        do {
+            try HostFiles.writeAtomically(copy, bytes, mode: 0o600)
+            return "a copy is kept at \(copy)"
+        } catch {
+            return "no copy could be kept (\(error))"
+        }
+    }
+
+    /// The decoder's complaint, short.
+    static func reason(_ error: any Error) -> String {
+        if let decoding = error as? DecodingError {
+            switch decoding {
+            case .dataCorrupted(let context): return "not JSON: " + context.debugDescription.prefix(120)
+            case .keyNotFound(let key, let context):
+                return "missing '\(key.stringValue)' at \(Self.path(context.codingPath))"
+            case .typeMismatch(_, let context), .valueNotFound(_, let context):
+                return "wrong value at \(Self.path(context.codingPath))"
+            @unknown default: return "\(error)"
+            }
+        }
+        return "\(error)"
+    }
+
+    private static func path(_ keys: [any CodingKey]) -> String {
+        keys.isEmpty ? "the top level" : keys.map(\.stringValue).joined(separator: ".")
     }
 }

@@ -3,38 +3,6 @@ import CFleetSystem
 import Glibc
 #endif
 
-/// A mutual-exclusion lock over `pthread_mutex_t`, for state shared with plain threads (socket
-/// readers, the exit watcher) where an actor would need a hop the caller cannot wait for.
-package final class Lock: @unchecked Sendable {
-    private let mutex: UnsafeMutablePointer<pthread_mutex_t>
-
-    /// A new, unlocked lock.
-    package init() {
-        mutex = .allocate(capacity: 1)
-        mutex.initialize(to: pthread_mutex_t())
-        pthread_mutex_init(mutex, nil)
-    }
-
-    deinit {
-        pthread_mutex_destroy(mutex)
-        mutex.deinitialize(count: 1)
-        mutex.deallocate()
-    }
-
-    /// Takes the lock, waiting for it.
-    package func lock() { pthread_mutex_lock(mutex) }
-
-    /// Releases the lock.
-    package func unlock() { pthread_mutex_unlock(mutex) }
-
-    /// Runs `body` holding the lock.
-    package func withLock<T>(_ body: () throws -> T) rethrows -> T {
-        lock()
-        defer { unlock() }
-        return try body()
-    }
-}
-
 /// The closure a thread created by `detachThread` runs.
 private final class ThreadBody {
     let body: @Sendable () -> Void
@@ -63,4 +31,33 @@ package func detachThread(name: String? = nil, _ body: @escaping @Sendable () ->
     }, context)
     if result != 0 { Unmanaged<ThreadBody>.fromOpaque(context).release() }
     return result == 0
+}
+
+/// Blocking work (a git fetch, a signature check, a `waitpid`) run on a dedicated thread, so it
+/// never holds a thread of Swift's cooperative pool nor the actor that awaits it, the way
+/// swift-subprocess runs its blocking I/O. The caller suspends until the work returns.
+package enum Blocking {
+    /// Runs `work` on a new thread named `name` and returns its result.
+    package static func run<T: Sendable, E: Error>(
+        _ name: String, _ work: @escaping @Sendable () throws(E) -> T
+    ) async throws(E) -> T {
+        let result: Result<T, E> = await withCheckedContinuation { continuation in
+            let started = detachThread(name: name) {
+                do throws(E) {
+                    continuation.resume(returning: .success(try work()))
+                } catch {
+                    continuation.resume(returning: .failure(error))
+                }
+            }
+            // No thread (the process is out of them): do the work here rather than never.
+            if !started {
+                do throws(E) {
+                    continuation.resume(returning: .success(try work()))
+                } catch {
+                    continuation.resume(returning: .failure(error))
+                }
+            }
+        }
+        return try result.get()
+    }
 }
