@@ -1,4 +1,4 @@
-// swift-tools-version: 6.0
+// swift-tools-version: 6.1
 import PackageDescription
 
 let package = Package(
@@ -7,9 +7,15 @@ let package = Package(
     products: [
         .executable(name: "fleet", targets: ["FleetCLI"]),
         .executable(name: "openclaw-sim", targets: ["OpenClawSim"]),
+        .executable(name: "fleet-console", targets: ["FleetConsoleMain"]),
     ],
     dependencies: [
         .package(url: "https://github.com/apple/swift-argument-parser", from: "1.5.0"),
+        // The web console only (never linked into `fleet`): no default traits, so no
+        // swift-configuration and FoundationEssentials for its form decoding.
+        .package(url: "https://github.com/hummingbird-project/hummingbird", from: "2.28.1", traits: []),
+        .package(url: "https://github.com/apple/swift-nio", from: "2.101.0"),
+        .package(url: "https://github.com/swift-server/swift-service-lifecycle", from: "2.6.0"),
     ],
     targets: [
         // C libraries from the system, each behind a thin prefixed shim.
@@ -42,7 +48,27 @@ let package = Package(
         .executableTarget(
             name: "FleetCLI",
             dependencies: [
+                "FleetCore", "FleetConsoleOptions",
+                .product(name: "ArgumentParser", package: "swift-argument-parser"),
+            ]),
+
+        // The web console (`fleet serve` execs `fleet-console`): Hummingbird stays out of `fleet`.
+        // `fleet serve`'s options, shared by `fleet` (which execs `fleet-console`) and `fleet-console`.
+        .target(
+            name: "FleetConsoleOptions",
+            dependencies: [.product(name: "ArgumentParser", package: "swift-argument-parser")]),
+        .target(
+            name: "FleetConsole",
+            dependencies: [
                 "FleetCore",
+                .product(name: "Hummingbird", package: "hummingbird"),
+                .product(name: "NIOCore", package: "swift-nio"),
+                .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
+            ]),
+        .executableTarget(
+            name: "FleetConsoleMain",
+            dependencies: [
+                "FleetConsole", "FleetConsoleOptions",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
             ]),
 
@@ -63,6 +89,12 @@ let package = Package(
         .testTarget(
             name: "FleetCoreTests", dependencies: ["FleetCore", "FleetTestSupport"],
             resources: [.copy("Fixtures")]),
+        .testTarget(
+            name: "FleetConsoleTests",
+            dependencies: [
+                "FleetConsole", "FleetCore", "FleetTestSupport",
+                .product(name: "HummingbirdTesting", package: "hummingbird"),
+            ]),
         .testTarget(
             name: "FleetCLITests", dependencies: ["FleetCore", "FleetCLI", "OpenClawSim", "FleetTestSupport"]),
     ],

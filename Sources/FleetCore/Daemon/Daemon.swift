@@ -190,6 +190,7 @@ public actor Daemon<C: Clock> where C.Duration == Duration, C.Instant: Sendable 
         var source: ManifestSource
         var status = state.source ?? SourceStatus(phase: "Ready", url: config.location, ref: config.ref)
         status.lastFetchAt = Date()
+        status.path = config.path
         do {
             let fetched = try follower.fetch()
             source = fetched.source
@@ -230,6 +231,7 @@ public actor Daemon<C: Clock> where C.Duration == Duration, C.Instant: Sendable 
             }
         }
         if !set.isValid {
+            status.phase = SourceStatus.Phase.invalid
             untrusted = "commit \(set.commit?.shortId ?? "?") has invalid manifests (\(DiagnosticRenderer.summary(set.diagnostics))); run fleet validate --ref \(set.commit?.shortId ?? "HEAD")"
         }
         if let untrusted {

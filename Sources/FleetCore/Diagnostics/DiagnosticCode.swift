@@ -80,6 +80,10 @@ public enum DiagnosticCode: String, Sendable, Codable, CaseIterable {
     /// One credential used by two bots.
     case secretReused = "E053"
 
+    // Web console access
+    /// The same user and bot selector twice in `spec.access`.
+    case duplicateAccess = "E060"
+
     // Warnings
     /// A bind beyond loopback.
     case exposedBind = "W001"

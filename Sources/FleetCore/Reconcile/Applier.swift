@@ -14,6 +14,8 @@ public struct ApplyOptions: Sendable {
     public var stopGrace: Duration = .seconds(10)
     /// One probe's timeout.
     public var probeTimeout: Duration = .seconds(2)
+    /// Who asked for this apply (a web console user), recorded in each journal entry.
+    public var user: String?
 
     /// Creates options.
     public init() {}
@@ -145,9 +147,10 @@ public actor Applier {
             progress("\(action.bot): FAILED: \(error)")
         }
         saveState()
-        let entry = JournalEntry(
+        var entry = JournalEntry(
             time: Date(), commit: commit, author: author, bot: action.bot, action: action.kind.rawValue,
             reasons: action.reasons, result: result.ok ? "ok" : "failed", error: result.message, pid: result.pid)
+        entry.user = options.user
         try? Journal.append([entry], to: Self.journalPath(root))
         return result
     }

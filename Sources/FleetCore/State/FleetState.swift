@@ -108,7 +108,8 @@ public struct BotState: Sendable, Codable, Hashable {
 /// Where the daemon's manifests come from, and how the last fetch went.
 public struct SourceStatus: Sendable, Codable, Hashable {
     /// `Ready` (last fetch worked), `Failing` (the last fetch failed; the last applied commit keeps
-    /// running), or `Untrusted` (the newest commit is not signed by an allowed signer).
+    /// running), `Untrusted` (the newest commit is not signed by an allowed signer) or `Invalid`
+    /// (the newest commit's manifests are invalid).
     public var phase: String
     /// The repository path or URL.
     public var url: String
@@ -120,6 +121,20 @@ public struct SourceStatus: Sendable, Codable, Hashable {
     public var lastFetchAt: Date?
     /// When a fetch last worked.
     public var lastSuccessAt: Date?
+    /// The directory of manifests inside the repository (older state files lack it).
+    public var path: String?
+
+    /// The values of `phase`.
+    public enum Phase {
+        /// The last fetch worked.
+        public static let ready = "Ready"
+        /// The last fetch failed.
+        public static let failing = "Failing"
+        /// The fetched commit is not signed by an allowed signer.
+        public static let untrusted = "Untrusted"
+        /// The fetched commit's manifests are invalid.
+        public static let invalid = "Invalid"
+    }
 }
 
 /// The state file: what fleet last observed and applied, per bot and for the fleet.

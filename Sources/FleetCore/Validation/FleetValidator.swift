@@ -36,6 +36,7 @@ struct FleetValidator {
         out += portClashes()
         out += portRangeProblems()
         out += hostSelectorProblems()
+        out += accessProblems()
         if let node = fleet.node, let origin = fleet.origin {
             if let model = node["spec"]?["defaults"]?["model"] {
                 out += modelProblems(model.string ?? "", at: SourceLocation(file: origin.file, mark: model.mark), bot: nil)
