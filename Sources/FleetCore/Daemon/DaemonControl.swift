@@ -20,4 +20,18 @@ public enum DaemonControl {
         guard let pid = runningPid(root: root) else { return nil }
         return kill(pid, SIGHUP) == 0 ? pid : nil
     }
+
+    /// Asks the daemon to reconcile now for a person (the web console) and records it in the
+    /// journal (bot `*`, action `reconcile`) with their name. Returns the daemon's pid, nil when
+    /// none runs (nothing is journaled then); throws when the journal cannot be written (the
+    /// daemon has been asked all the same).
+    public static func requestReconcile(root: String, askedBy user: String) throws -> Int32? {
+        guard let pid = requestReconcile(root: root) else { return nil }
+        let state = try? FleetState.load(from: Applier.statePath(root))
+        var entry = JournalEntry(time: Date(), commit: state?.appliedCommit, author: nil, bot: "*", action: "reconcile",
+                                 reasons: ["reconcile now asked by \(user)"], result: "ok", error: nil, pid: pid)
+        entry.user = user
+        try Journal.append([entry], to: Applier.journalPath(root))
+        return pid
+    }
 }

@@ -44,6 +44,13 @@ public struct BotError: Sendable, Codable, Hashable {
     public var fix: String?
     /// When.
     public var at: Date
+
+    /// Creates an error record.
+    public init(message: String, fix: String?, at: Date) {
+        self.message = message
+        self.fix = fix
+        self.at = at
+    }
 }
 
 /// The last health probe.
