@@ -94,8 +94,9 @@ let package = Package(
         .testTarget(
             name: "FleetConsoleTests",
             dependencies: [
-                "FleetConsole", "FleetCore", "FleetTestSupport",
+                "FleetConsole", "FleetCore", "FleetCrypto", "FleetTestSupport",
                 .product(name: "HummingbirdTesting", package: "hummingbird"),
+                .product(name: "HTTPTypes", package: "swift-http-types"),
             ]),
         .testTarget(
             name: "FleetCLITests", dependencies: ["FleetCore", "FleetCLI", "OpenClawSim", "FleetTestSupport"]),

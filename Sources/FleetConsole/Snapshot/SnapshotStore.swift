@@ -16,7 +16,7 @@ public actor SnapshotStore: Service {
     private var details: [String: Detail] = [:]
     private var stateStamp: FileStamp?
     private var cachedState: FleetState?
-    private var users: Set<String> = []
+    private var users: Set<String>?
     private var manifestKey: String?
     private var manifestCache: (set: ManifestSet?, error: String?) = (nil, nil)
     private var lastFull: ContinuousClock.Instant?
