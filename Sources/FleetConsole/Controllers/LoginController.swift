@@ -24,7 +24,11 @@ struct LoginController {
 
     func form(_ request: Request, _ context: ConsoleContext, error: String?, status: HTTPResponse.Status) async throws -> Response {
         if context.user != nil, error == nil { return redirect(to: "/") }
-        let nonce = Hex.encode(try SecureRandom.bytes(16))
+        // Keep the nonce a browser already has: a second login page (another tab, a redirected
+        // sub-resource) must not invalidate the form of the first.
+        let existing = request.cookies[AuthMiddleware.loginCookie]?.value
+        let fresh = Hex.encode(try SecureRandom.bytes(16))
+        let nonce = existing.flatMap { $0.utf8.count == 32 && Hex.decode($0) != nil ? $0 : nil } ?? fresh
         let next = Self.safeNext(FormData.parse(request.uri.query ?? "")["next"] ?? context.form["next"])
         let page = LoginPage.render(csrf: services.csrfToken(for: "login:" + nonce), next: next, error: error,
                                     proxyHeader: services.config.authHeader, warning: plainHTTPWarning)

@@ -11,7 +11,7 @@ struct AuthMiddleware: RouterMiddleware {
 
     /// Paths anyone may fetch.
     static func isPublic(_ path: String) -> Bool {
-        path == "/login" || path == "/healthz" || path.hasPrefix("/assets/")
+        path == "/login" || path == "/healthz" || path == "/favicon.ico" || path.hasPrefix("/assets/")
     }
 
     static let sessionCookie = "fleet_session"
