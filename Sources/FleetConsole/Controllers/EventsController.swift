@@ -76,12 +76,22 @@ struct EventsController {
             encoder.outputFormatting = [.sortedKeys]
             var previous: [String: BotPhase] = [:]
             try await writer.write(ByteBuffer(string: "retry: 2000\n\n"))
-            // The store ends the stream on graceful shutdown, which ends this response.
-            for await snapshot in stream {
-                let policy = services.policy(user, snapshot)
-                let update = Self.update(snapshot, policy: policy, bot: bot, previous: &previous)
-                let data = String(decoding: try encoder.encode(update), as: UTF8.self)
-                try await writer.write(ByteBuffer(string: "event: update\ndata: \(data)\n\n"))
+            // On graceful shutdown the store ends every stream, which ends this response (the
+            // server waits for open responses before it stops).
+            try await withGracefulShutdownHandler {
+                for await event in stream {
+                    switch event {
+                    case .heartbeat:
+                        try await writer.write(ByteBuffer(string: ": heartbeat\n\n"))
+                    case .snapshot(let snapshot):
+                        let policy = services.policy(user, snapshot)
+                        let update = Self.update(snapshot, policy: policy, bot: bot, previous: &previous)
+                        let data = String(decoding: try encoder.encode(update), as: UTF8.self)
+                        try await writer.write(ByteBuffer(string: "event: update\ndata: \(data)\n\n"))
+                    }
+                }
+            } onGracefulShutdown: {
+                Task { await services.store.stop() }
             }
             try await writer.finish(nil)
         })
@@ -105,11 +115,18 @@ struct EventsController {
             // Lines written since the page was made (after its last line), then new ones.
             var pending = await Blocking.run { follower.backlog() }.filter { ($0.time ?? .distantFuture) > after }
             let stopping = StopFlag()
+            var lastWrite = ContinuousClock.now
             try await withGracefulShutdownHandler {
                 while !Task.isCancelled, !stopping.isSet {
                     for entry in pending where LogTail.matches(entry, minimum: minimum, text: text) {
                         let payload = "{\"html\":" + JSONText.quote(BotPage.logLine(entry)) + "}"
                         try await writer.write(ByteBuffer(string: "event: line\ndata: \(payload)\n\n"))
+                        lastWrite = .now
+                    }
+                    if ContinuousClock.now - lastWrite >= .seconds(15) {
+                        // Tells whether the client is still there (a failed write ends this).
+                        try await writer.write(ByteBuffer(string: ": heartbeat\n\n"))
+                        lastWrite = .now
                     }
                     try? await Task.sleep(for: interval)
                     pending = await Blocking.run { follower.poll() }

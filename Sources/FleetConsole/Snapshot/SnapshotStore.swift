@@ -3,6 +3,15 @@ import FoundationEssentials
 import Glibc
 import ServiceLifecycle
 
+/// What a subscriber hears.
+public enum SnapshotEvent: Sendable {
+    /// What pages show changed.
+    case snapshot(FleetSnapshot)
+    /// Nothing changed for a while (streams write a comment, which also tells them whether the
+    /// client is still there).
+    case heartbeat
+}
+
 /// Keeps the console's snapshot fresh: looks at `state.json` and the gateways' processes a few
 /// times a second (cheap), asks the gateways for channels and sessions on an interval (at most
 /// `gatewayConcurrency` at once), and tells subscribers (the SSE streams) when what a page shows
@@ -11,7 +20,10 @@ public actor SnapshotStore: Service {
     let config: ConsoleConfiguration
     /// The current snapshot.
     public private(set) var snapshot: FleetSnapshot = .empty
-    private var subscribers: [Int: AsyncStream<FleetSnapshot>.Continuation] = [:]
+    private var subscribers: [Int: AsyncStream<SnapshotEvent>.Continuation] = [:]
+    private var lastBroadcast = ContinuousClock.now
+    /// How often an idle stream hears a heartbeat (so a client that went away is noticed).
+    let heartbeat: Duration = .seconds(15)
     private var nextSubscriber = 0
     private var details: [String: Detail] = [:]
     private var stateStamp: FileStamp?
@@ -66,9 +78,10 @@ public actor SnapshotStore: Service {
         subscribers = [:]
     }
 
-    /// A stream of snapshots: the current one first, then one per visible change.
-    public func subscribe() -> AsyncStream<FleetSnapshot> {
-        let (stream, continuation) = AsyncStream.makeStream(of: FleetSnapshot.self, bufferingPolicy: .bufferingNewest(1))
+    /// A stream of snapshots: the current one first, then one per visible change, and a
+    /// heartbeat when nothing changed for a while.
+    public func subscribe() -> AsyncStream<SnapshotEvent> {
+        let (stream, continuation) = AsyncStream.makeStream(of: SnapshotEvent.self, bufferingPolicy: .bufferingNewest(1))
         guard !stopped else {
             continuation.finish()
             return stream
@@ -76,7 +89,7 @@ public actor SnapshotStore: Service {
         let id = nextSubscriber
         nextSubscriber += 1
         subscribers[id] = continuation
-        continuation.yield(snapshot)
+        continuation.yield(.snapshot(snapshot))
         continuation.onTermination = { [weak self] _ in
             Task { await self?.unsubscribe(id) }
         }
@@ -166,7 +179,11 @@ public actor SnapshotStore: Service {
             daemonPid: daemonPid, bots: out, manifests: manifestCache.set, access: manifestCache.set?.fleet.access ?? [],
             passwordUsers: users, manifestError: manifestCache.error)
         if changed {
-            for continuation in subscribers.values { continuation.yield(snapshot) }
+            lastBroadcast = .now
+            for continuation in subscribers.values { continuation.yield(.snapshot(snapshot)) }
+        } else if ContinuousClock.now - lastBroadcast >= heartbeat {
+            lastBroadcast = .now
+            for continuation in subscribers.values { continuation.yield(.heartbeat) }
         }
     }
 
