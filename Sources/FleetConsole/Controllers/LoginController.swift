@@ -41,7 +41,14 @@ struct LoginController {
         guard services.config.authHeader == nil else { return redirect(to: "/") }
         let name = context.form["user"] ?? ""
         let password = context.form["password"] ?? ""
-        let keys = ["user:" + name, "addr:" + context.clientKey]
+        // Behind a reverse proxy on loopback every client has the proxy's address: the proxy's
+        // X-Forwarded-For (its last entry, the one it added) tells them apart.
+        var client = context.clientKey
+        if context.isLoopbackClient, let forwarded = request.headers[HTTPField.Name("X-Forwarded-For")!]?
+            .split(separator: ",").last.map({ String($0).trimmed }), !forwarded.isEmpty {
+            client = forwarded
+        }
+        let keys = ["user:" + name, "addr:" + client]
         if let wait = await services.limiter.retryAfter(keys) {
             let seconds = max(1, Int(wait.components.seconds) + 1)
             var response = try await form(request, context, error: "Too many failed logins. Wait \(seconds) seconds and try again.", status: .tooManyRequests)
@@ -59,7 +66,7 @@ struct LoginController {
         }
         guard ok else {
             await services.limiter.fail(keys)
-            context.logger.notice("failed console login", metadata: ["user": .string(name), "client": .string(context.clientKey)])
+            context.logger.notice("failed console login", metadata: ["user": .string(name), "client": .string(client)])
             return try await form(request, context, error: "Wrong user name or password.", status: .unauthorized)
         }
         await services.limiter.succeed("user:" + name)
