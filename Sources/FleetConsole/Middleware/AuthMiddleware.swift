@@ -32,7 +32,9 @@ struct AuthMiddleware: RouterMiddleware {
                 context.user = user
                 context.sessionToken = token
                 context.csrfToken = services.csrfToken(for: "session:" + token)
-            } else {
+            } else if snapshot.version > 0 {
+                // The password was removed (fleet users remove): the session ends. (Before the
+                // first refresh nothing is known yet, and nothing is ended.)
                 await services.sessions.end(token)
             }
         }

@@ -61,6 +61,8 @@ public actor SnapshotStore: Service {
 
     /// Refreshes until the service group shuts down, then ends every subscription.
     public func run() async throws {
+        // The state file, users and manifests first (fast), then the gateways.
+        await refresh(full: false)
         await refresh(full: true)
         try? await cancelWhenGracefulShutdown {
             while !Task.isCancelled {
