@@ -99,7 +99,7 @@ let package = Package(
                 .product(name: "HTTPTypes", package: "swift-http-types"),
             ]),
         .testTarget(
-            name: "FleetCLITests", dependencies: ["FleetCore", "FleetCLI", "OpenClawSim", "FleetTestSupport"]),
+            name: "FleetCLITests", dependencies: ["FleetCore", "FleetCLI", "FleetConsoleMain", "OpenClawSim", "FleetTestSupport"]),
     ],
     swiftLanguageModes: [.v6]
 )
