@@ -15,6 +15,7 @@ public func buildConsoleRouter(_ services: ConsoleServices) -> Router<ConsoleCon
     BotController(services: services).register(on: router)
     ActionController(services: services).register(on: router)
     EventsController(services: services).register(on: router)
+    PairingController(services: services).register(on: router)
     return router
 }
 

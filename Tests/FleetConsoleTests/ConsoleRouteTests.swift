@@ -250,4 +250,30 @@ import Testing
             #expect(anonymous.status == .seeOther)
         }
     }
+
+    @Test func whatsAppPairingStreamsTheGatewaysLoginToTheOperator() async throws {
+        let world = try await ConsoleWorld()
+        try await world.app().test(.router) { client in
+            let (_, vera) = try await Browser.login(client, user: "vera", password: "vera-password")
+            let veraPage = String(buffer: try await vera.get(client, "/bots/wa/channels").body)
+            #expect(!veraPage.contains("Pair WhatsApp"))
+            let refused = try await vera.post(client, "/bots/wa/pair", ["csrf": Browser.csrf(veraPage) ?? "", "channel": "whatsapp", "account": "default"])
+            #expect(refused.status == .forbidden)
+            let (_, alice) = try await Browser.login(client, user: "alice", password: "alice-password")
+            let page = String(buffer: try await alice.get(client, "/bots/wa/channels").body)
+            #expect(page.contains("Pair WhatsApp"))
+            let token = Browser.csrf(page) ?? ""
+            let wrong = try await alice.post(client, "/bots/support/pair", ["csrf": token, "channel": "whatsapp", "account": "default"])
+            #expect(wrong.status == .badRequest)
+            let paired = try await alice.post(client, "/bots/wa/pair", ["csrf": token, "channel": "whatsapp", "account": "default"])
+            #expect(paired.status == .ok)
+            let text = String(buffer: paired.body)
+            #expect(text.contains("Pairing WhatsApp account &quot;default&quot;."), "\(text)")
+            #expect(text.contains("enter code: "))
+            #expect(text.contains("Paired."))
+        }
+        let state = BotPaths(root: world.root, name: "wa").state
+        let found = FileManager.default.enumerator(atPath: state)?.contains { ($0 as? String)?.hasSuffix("creds.json") == true } ?? false
+        #expect(found, "the credentials land in the bot's state directory")
+    }
 }

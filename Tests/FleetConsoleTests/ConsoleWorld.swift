@@ -32,18 +32,27 @@ final class ConsoleWorld: @unchecked Sendable {
             metadata: {name: test}
             spec:
               secrets: {allowPlaintext: true}
+              gatewayCommand: [openclaw-sim, gateway, run]
             \(Self.access)
             """)
         try git.write("r", "fleet/bots/support.yaml", ManifestText.bot("support", spec: "  displayName: \"Support <b>&</b> Care\"").replacingOccurrences(
             of: "  name: support", with: "  name: support\n  labels: {team: customer-care}"))
         try git.write("r", "fleet/bots/ops.yaml", ManifestText.bot("ops").replacingOccurrences(
             of: "  name: ops", with: "  name: ops\n  labels: {team: platform}"))
+        try git.write("r", "fleet/bots/wa.yaml", """
+            apiVersion: fleet/v1
+            kind: Bot
+            metadata: {name: wa}
+            spec:
+              channels:
+                - {type: whatsapp, dmPolicy: pairing}
+            """)
         commit = try git.commitAll("r", "two bots")
         root = git.path("state")
         try FileManager.default.createDirectory(atPath: root, withIntermediateDirectories: true)
         var state = FleetState()
         state.appliedCommit = commit
-        for (i, name) in ["ops", "support"].enumerated() {
+        for (i, name) in ["ops", "support", "wa"].enumerated() {
             var bot = BotState(port: 28_000 + 20 * i)
             bot.phase = .Stopped
             bot.appliedCommit = commit
@@ -51,6 +60,9 @@ final class ConsoleWorld: @unchecked Sendable {
             state.bots[name] = bot
         }
         try state.save(to: Applier.statePath(root))
+        let wa = BotPaths(root: root, name: "wa")
+        try FileManager.default.createDirectory(atPath: wa.state, withIntermediateDirectories: true)
+        try "{}\n".write(toFile: wa.config, atomically: true, encoding: .utf8)
         var users = try ConsoleUsers.load(root: root)
         // A low scrypt cost keeps the tests quick; the file format is the real one.
         for name in ["alice", "vera", "carl", "adele"] {

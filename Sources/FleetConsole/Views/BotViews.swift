@@ -103,7 +103,10 @@ enum BotPage {
             out += "<td>\(c?.lastError.map { esc($0) + (c?.fix.map { "<br>Fix: <code>\(esc($0))</code>" } ?? "") } ?? "–")</td>"
             out += "<td>\(timeTag(c?.lastInboundAt))</td><td>"
             if channel == "whatsapp" {
-                out += "Pair on the host: <code>fleet login \(esc(bot.name)) whatsapp --account \(esc(account))</code> shows the QR code"
+                if role >= .operator {
+                    out += "<form method=\"post\" action=\"/bots/\(urlPart(bot.name))/pair\"><input type=\"hidden\" name=\"csrf\" value=\"\(esc(csrf))\"><input type=\"hidden\" name=\"channel\" value=\"whatsapp\"><input type=\"hidden\" name=\"account\" value=\"\(esc(account))\"><button type=\"submit\">Pair WhatsApp</button></form>"
+                }
+                out += "<span class=\"muted\">or on the host: <code>fleet login \(esc(bot.name)) whatsapp --account \(esc(account))</code></span>"
             } else if role >= .operator, declared.contains(where: { $0.type == channel && $0.accountId == account }) {
                 out += "<form method=\"post\" action=\"/bots/\(urlPart(bot.name))/check\"><input type=\"hidden\" name=\"csrf\" value=\"\(esc(csrf))\"><input type=\"hidden\" name=\"channel\" value=\"\(esc(channel))\"><input type=\"hidden\" name=\"account\" value=\"\(esc(account))\"><button type=\"submit\">Test connection</button></form>"
             } else {
