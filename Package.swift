@@ -61,7 +61,7 @@ let package = Package(
         .target(
             name: "FleetConsole",
             dependencies: [
-                "FleetCore", "FleetGit", "FleetCrypto",
+                "FleetCore", "FleetGit", "FleetCrypto", "OpenClawConfig",
                 .product(name: "Hummingbird", package: "hummingbird"),
                 .product(name: "NIOCore", package: "swift-nio"),
                 .product(name: "HTTPTypes", package: "swift-http-types"),

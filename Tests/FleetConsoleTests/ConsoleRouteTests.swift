@@ -276,4 +276,31 @@ import Testing
         let found = FileManager.default.enumerator(atPath: state)?.contains { ($0 as? String)?.hasSuffix("creds.json") == true } ?? false
         #expect(found, "the credentials land in the bot's state directory")
     }
+
+    @Test func anOperatorOpensASessionAViewerSeesNoMessageText() async throws {
+        let world = try await ConsoleWorld()
+        let dir = SessionStoreReader.directory(BotPaths(root: world.root, name: "support"))
+        try FileManager.default.createDirectory(atPath: dir, withIntermediateDirectories: true)
+        let now = Int64(Date().timeIntervalSince1970 * 1000)
+        try #"{"telegram:direct:42": {"sessionId": "s1", "updatedAt": \#(now), "channel": "telegram", "displayName": "Ada"}}"#
+            .write(toFile: dir + "/sessions.json", atomically: true, encoding: .utf8)
+        try #"{"type":"message","timestamp":"2026-11-30T10:00:00Z","message":{"role":"user","content":[{"type":"text","text":"my <secret> question"}]}}"#
+            .appending("\n").write(toFile: dir + "/s1.jsonl", atomically: true, encoding: .utf8)
+        await world.services.store.refresh(full: true)
+        try await world.app().test(.router) { client in
+            let (_, vera) = try await Browser.login(client, user: "vera", password: "vera-password")
+            let list = String(buffer: try await vera.get(client, "/bots/support/sessions").body)
+            #expect(list.contains("telegram:direct:42"))
+            #expect(!list.contains("question"))
+            #expect(!list.contains("/sessions/s1"))
+            #expect(try await vera.get(client, "/bots/support/sessions/s1").status == .forbidden)
+            let (_, alice) = try await Browser.login(client, user: "alice", password: "alice-password")
+            #expect(String(buffer: try await alice.get(client, "/bots/support/sessions").body).contains("/bots/support/sessions/s1"))
+            let opened = try await alice.get(client, "/bots/support/sessions/s1")
+            #expect(opened.status == .ok)
+            #expect(String(buffer: opened.body).contains("my &lt;secret&gt; question"))
+            #expect(try await alice.get(client, "/bots/support/sessions/..%2Fsessions").status == .notFound)
+            #expect(try await alice.get(client, "/bots/support/sessions/nope").status == .notFound)
+        }
+    }
 }

@@ -96,6 +96,9 @@ pre.diff ins { color: var(--ok); text-decoration: none; } pre.diff del { color: 
 .login button { margin-top: .6em; }
 .crumbs { font-size: .9em; margin-bottom: .4em; }
 .check { padding: .5em .8em; border-radius: 4px; }
+.transcript { list-style: none; padding: 0; }
+.transcript li { border-bottom: 1px solid var(--line); padding: .5em 0; }
+.msg { white-space: pre-wrap; margin-top: .2em; }
 .check-ok { background: var(--ok-bg); color: var(--ok); } .check-bad { background: var(--bad-bg); color: var(--bad); }
 """#
 }

@@ -14,6 +14,7 @@ struct BotController {
         }
         router.get("/bots/:name/logs/download") { request, context in try await self.download(request, context) }
         router.post("/bots/:name/check") { request, context in try await self.check(request, context) }
+        router.get("/bots/:name/sessions/:session") { request, context in try await self.session(context) }
     }
 
     /// The bot and the user's role for it, or the page to answer instead (404 for a bot the
@@ -45,7 +46,7 @@ struct BotController {
         case .channels:
             content = BotPage.channels(bot, manifest: snapshot.manifest(bot.name), role: role, csrf: context.csrfToken, results: checks)
         case .sessions:
-            content = BotPage.sessions(bot)
+            content = BotPage.sessions(bot, role: role)
         case .config:
             content = BotPage.config(await configView(bot, snapshot: snapshot))
         case .logs:
@@ -108,6 +109,21 @@ struct BotController {
             }
             return view
         }
+    }
+
+    /// One session's messages: operators only (the Sessions tab never shows message text).
+    func session(_ context: ConsoleContext) async throws -> Response {
+        guard let (_, bot, role, policy) = try await lookup(context) else { return notFound(context) }
+        guard role >= .operator else {
+            return htmlResponse(ErrorPage.forbidden(action: "read a session's messages", bot: bot.name, policy: policy, role: role, needed: .operator, csrf: context.csrfToken), status: .forbidden)
+        }
+        let id = try context.parameters.require("session")
+        let paths = BotPaths(root: services.config.root, name: bot.name)
+        guard let messages = await Blocking.run({ SessionTranscript.messages(paths, id: id) }) else {
+            return htmlResponse(ErrorPage.render(title: "No such session", status: 404, message: "Bot '\(bot.name)' has no session '\(id)' on disk.", user: context.user, csrf: context.csrfToken), status: .notFound)
+        }
+        context.logger.notice("session opened", metadata: ["user": .string(context.user ?? ""), "bot": .string(bot.name), "session": .string(id)])
+        return htmlResponse(Layout(title: "\(bot.name): session", user: context.user, csrf: context.csrfToken).render(SessionTranscript.render(bot, id: id, messages: messages)))
     }
 
     func download(_ request: Request, _ context: ConsoleContext) async throws -> Response {

@@ -122,13 +122,19 @@ enum BotPage {
         return out
     }
 
-    static func sessions(_ bot: BotSnapshot) -> String {
+    static func sessions(_ bot: BotSnapshot, role: ConsoleRole) -> String {
         guard !bot.sessions.isEmpty else { return "<p class=\"muted\">No sessions.</p>" }
         var out = "<p class=\"muted\">From \(esc(bot.state.observedVia == "gateway" ? "the gateway (sessions.list)" : "the session store on disk")). Message text is never shown here.</p>"
-        out += "<table><thead><tr><th scope=\"col\">Key</th><th scope=\"col\">Peer</th><th scope=\"col\">Channel</th><th scope=\"col\">Last activity</th><th scope=\"col\">Tokens in / out</th></tr></thead><tbody>"
+        out += "<table><thead><tr><th scope=\"col\">Key</th><th scope=\"col\">Peer</th><th scope=\"col\">Channel</th><th scope=\"col\">Last activity</th><th scope=\"col\">Tokens in / out</th><th scope=\"col\">Messages</th></tr></thead><tbody>"
         for e in bot.sessions {
             let updated = e.updatedAt.map { Date(timeIntervalSince1970: Double($0) / 1000) }
-            out += "<tr><td><code>\(esc(e.key))</code></td><td>\(esc(e.displayName ?? "–"))</td><td>\(esc(e.channel ?? "–"))</td><td>\(timeTag(updated))</td><td>\(e.inputTokens.map(String.init) ?? "–") / \(e.outputTokens.map(String.init) ?? "–")</td></tr>"
+            out += "<tr><td><code>\(esc(e.key))</code></td><td>\(esc(e.displayName ?? "–"))</td><td>\(esc(e.channel ?? "–"))</td><td>\(timeTag(updated))</td><td>\(e.inputTokens.map(String.init) ?? "–") / \(e.outputTokens.map(String.init) ?? "–")</td><td>"
+            if role >= .operator, let id = e.sessionId, SessionTranscript.isSafeId(id) {
+                out += "<a href=\"/bots/\(urlPart(bot.name))/sessions/\(urlPart(id))\">Open</a>"
+            } else {
+                out += "<span class=\"muted\">operators can open</span>"
+            }
+            out += "</td></tr>"
         }
         return out + "</tbody></table>"
     }
@@ -245,5 +251,48 @@ enum LineDiff {
             }
         }
         return out
+    }
+}
+
+/// One session's messages, for an operator who opens it (never shown in lists).
+enum SessionTranscript {
+    struct Message {
+        var role: String
+        var time: Date?
+        var text: String
+    }
+
+    /// Session ids are file names in the store: no path separators, no dot files.
+    static func isSafeId(_ id: String) -> Bool {
+        !id.isEmpty && id.count <= 200 && !id.hasPrefix(".") && !id.contains("/") && !id.contains("\0")
+    }
+
+    /// The messages of `<sessions>/<id>.jsonl`, oldest first (at most the last 500).
+    static func messages(_ paths: BotPaths, id: String) -> [Message]? {
+        guard isSafeId(id), let bytes = HostFiles.read(SessionStoreReader.directory(paths) + "/\(id).jsonl") else { return nil }
+        var out: [Message] = []
+        for line in bytes.split(separator: 0x0A) {
+            guard let object = try? JSON5.parse(String(decoding: line, as: UTF8.self)), object["type"]?.stringValue == "message",
+                  let message = object["message"] else { continue }
+            let text: String
+            if let s = message["content"]?.stringValue {
+                text = s
+            } else {
+                text = (message["content"]?.arrayValue ?? []).compactMap { $0["text"]?.stringValue }.joined(separator: "\n")
+            }
+            out.append(Message(role: message["role"]?.stringValue ?? "?", time: object["timestamp"]?.stringValue.flatMap(ISOTime.parse), text: text))
+        }
+        return Array(out.suffix(500))
+    }
+
+    static func render(_ bot: BotSnapshot, id: String, messages: [Message]) -> String {
+        var out = "<nav class=\"crumbs\" aria-label=\"Breadcrumb\"><a href=\"/\">Dashboard</a> › <a href=\"/bots/\(urlPart(bot.name))/sessions\">\(esc(bot.name))</a> › <span aria-current=\"page\">session</span></nav>"
+        out += "<h1>Session <code>\(esc(id))</code> of \(esc(bot.name))</h1><p class=\"muted\">Opened by an operator; the console stores nothing.</p>"
+        guard !messages.isEmpty else { return out + "<p class=\"muted\">No messages.</p>" }
+        out += "<ol class=\"transcript\">"
+        for m in messages {
+            out += "<li><strong>\(esc(m.role))</strong> \(timeTag(m.time))<div class=\"msg\">\(esc(m.text))</div></li>"
+        }
+        return out + "</ol>"
     }
 }
