@@ -91,4 +91,16 @@ import Testing
         let read = Journal.read(path)
         #expect(read.map(\.user) == [nil, "alice"])
     }
+
+    @Test func theStateSchemaKnowsEveryConditionKindAndSourcePhase() throws {
+        let data = try Data(contentsOf: URL(fileURLWithPath: Repo.root + "/schemas/state.schema.json"))
+        let schema = try #require(try JSONSerialization.jsonObject(with: data) as? [String: Any])
+        let properties = try #require(schema["properties"] as? [String: Any])
+        let condition = try #require((properties["condition"] as? [String: Any])?["items"] as? [String: Any])
+        let kinds = try #require(((condition["properties"] as? [String: Any])?["kind"] as? [String: Any])?["enum"] as? [String])
+        #expect(kinds == SourceCondition.Kind.allCases.map(\.rawValue))
+        let source = try #require((properties["source"] as? [String: Any])?["properties"] as? [String: Any])
+        let phases = try #require((source["phase"] as? [String: Any])?["enum"] as? [String])
+        #expect(Set(phases) == [SourceStatus.Phase.ready, SourceStatus.Phase.failing, SourceStatus.Phase.untrusted, SourceStatus.Phase.invalid])
+    }
 }
