@@ -32,7 +32,7 @@ public struct ConsoleConfiguration: Sendable {
     /// Creates a configuration.
     public init(host: String = "127.0.0.1", port: Int = 8790, root: String, source: ManifestSource,
                 keyFiles: [String] = [], authHeader: String? = nil, refreshInterval: Duration = .seconds(10),
-                pollInterval: Duration = .milliseconds(250), gatewayConcurrency: Int = 16,
+                pollInterval: Duration = .milliseconds(250), gatewayConcurrency: Int = 4,
                 sessionIdleTimeout: Duration = .seconds(12 * 3600), loginAttempts: Int = 5, loginWindow: Duration = .seconds(60)) {
         self.host = host
         self.port = port

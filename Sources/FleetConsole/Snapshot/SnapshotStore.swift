@@ -201,16 +201,19 @@ public actor SnapshotStore: Service {
                 guard next < names.count else { return }
                 let name = names[next]
                 next += 1
-                var one = FleetState()
-                one.bots[name] = state.bots[name]
+                let record = state.bots[name]
                 group.addTask {
-                    // FleetCore's own status code: /proc, /healthz, /readyz, then the gateway's
-                    // channels.status and sessions.list (else the log and the session store).
-                    let live = await StatusReport.refresh(one, root: root, probeTimeout: .seconds(1), detail: .health)
-                    let b = live.bots[name]
+                    // FleetCore's probes: /proc, /healthz and /readyz (blocking, so on a thread of
+                    // their own), then the gateway's channels.status and sessions.list (else the
+                    // log and the session store).
+                    let health = await Blocking.run { () -> HealthRecord? in
+                        guard let record, let pid = record.pid, ProcessTable.isAlive(pid, startTime: record.pidStartTime) else { return nil }
+                        let h = GatewayHealth.probe(port: record.port, timeout: .seconds(1))
+                        return HealthRecord(live: h.live, ready: h.ready, failing: h.failing, at: Date())
+                    }
                     let paths = BotPaths(root: root, name: name)
-                    let running = b?.pid != nil && b?.health?.live == true
-                    let insight = await BotInsight.gather(paths, port: b?.port ?? 0, running: running, timeout: .milliseconds(1500))
+                    let running = health?.live == true
+                    let insight = await BotInsight.gather(paths, port: record?.port ?? 0, running: running, timeout: .milliseconds(1500))
                     let activity = await Blocking.run { BotActivity.hourly(paths) }
                     let summary = SessionStoreReader.summary(insight.sessions)
                     let figures = BotFigures(
@@ -218,7 +221,7 @@ public actor SnapshotStore: Service {
                         activeSessions: summary.active, errorsLastHour: activity.errors.last ?? 0)
                     let recent = insight.sessions.sorted { ($0.updatedAt ?? 0) > ($1.updatedAt ?? 0) }.prefix(200)
                     return (name, Detail(channels: insight.channels, sessions: summary, sessionList: Array(recent), figures: figures,
-                                         health: b?.health, observedVia: insight.via,
+                                         health: health, observedVia: insight.via,
                                          messages: activity.messages, errors: activity.errors))
                 }
             }

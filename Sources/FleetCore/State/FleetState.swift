@@ -63,6 +63,14 @@ public struct HealthRecord: Sendable, Codable, Hashable {
     public var failing: [String]
     /// When.
     public var at: Date
+
+    /// Creates a probe record.
+    public init(live: Bool, ready: Bool?, failing: [String], at: Date) {
+        self.live = live
+        self.ready = ready
+        self.failing = failing
+        self.at = at
+    }
 }
 
 /// What fleet knows about one bot on this host.
