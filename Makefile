@@ -9,8 +9,11 @@ setup:
 build: setup
 	swift build
 
+# The Swift suite, then the console's browser tests (real processes, headless chromium).
 test: setup
+	swift build
 	swift test
+	python3 -m pytest -q Tests/Browser
 
 demo: setup
 	@bash scripts/demo.sh
@@ -29,3 +32,4 @@ install: setup
 	swift build -c release --static-swift-stdlib --build-path .build/static
 	install -d $(DESTDIR)$(PREFIX)/bin
 	install -m 0755 .build/static/release/fleet $(DESTDIR)$(PREFIX)/bin/fleet
+	install -m 0755 .build/static/release/fleet-console $(DESTDIR)$(PREFIX)/bin/fleet-console

@@ -49,26 +49,13 @@ struct LoginCommand: ParsableCommand {
         guard HostFiles.exists(paths.config) else {
             CLIError(message: "\(bot) has no rendered config under \(host.root) yet; run fleet apply first", exitCode: 1).exit()
         }
-        let command = Self.pairingCommand(gateway: set?.fleet.gatewayCommand ?? host.state.bots[bot]?.applied?.launch.arguments
-                                          ?? FleetSettings().gatewayCommand, channel: channel, account: account)
-        var environment = host.state.bots[bot]?.applied?.launch.environment ?? [:]
-        environment["OPENCLAW_CONFIG_PATH"] = paths.config
-        environment["OPENCLAW_STATE_DIR"] = paths.state
+        let command = ChannelPairing.command(gateway: set?.fleet.gatewayCommand ?? host.state.bots[bot]?.applied?.launch.arguments
+                                             ?? FleetSettings().gatewayCommand, channel: channel, account: account)
+        let environment = ChannelPairing.environment(paths, launch: host.state.bots[bot]?.applied?.launch.environment ?? [:])
         for (k, v) in environment { setenv(k, v, 1) }
         Output.err("fleet: running \(command.joined(separator: " ")) for \(bot) (state: \(paths.state))\n")
         let argv: [UnsafeMutablePointer<CChar>?] = command.map { strdup($0) } + [nil]
         execvp(command[0], argv)
         CLIError(message: "cannot run \(command[0]): \(String(cString: strerror(errno))); is it on PATH?", exitCode: 1).exit()
-    }
-
-    /// The gateway command up to its `gateway` word, then `channels login --channel C --account A`.
-    static func pairingCommand(gateway: [String], channel: String, account: String) -> [String] {
-        let prefix: [String]
-        if let index = gateway.lastIndex(of: "gateway"), index > 0 {
-            prefix = Array(gateway[..<index])
-        } else {
-            prefix = Array(gateway.prefix(1))
-        }
-        return (prefix.isEmpty ? ["openclaw"] : prefix) + ["channels", "login", "--channel", channel, "--account", account]
     }
 }

@@ -53,6 +53,7 @@ struct DaemonRound: Sendable {
              healthFailures: [String: Int]) async -> Outcome {
         var status = state.source ?? SourceStatus(phase: "Ready", url: config.location, ref: config.ref)
         status.lastFetchAt = Date()
+        status.path = config.path
         var outcome = Outcome(status: status)
         // 1. The source, on a dedicated thread: a fetch of a slow remote holds nothing else.
         let follower = self.follower
@@ -104,6 +105,7 @@ struct DaemonRound: Sendable {
             }
         }
         if !set.isValid {
+            outcome.status.phase = SourceStatus.Phase.invalid
             untrusted = "commit \(set.commit?.shortId ?? "?") has invalid manifests (\(DiagnosticRenderer.summary(set.diagnostics))); run fleet validate --ref \(set.commit?.shortId ?? "HEAD")"
         }
         if let untrusted {

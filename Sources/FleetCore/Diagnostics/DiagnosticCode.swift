@@ -86,6 +86,10 @@ public enum DiagnosticCode: String, Sendable, Codable, CaseIterable {
     /// A raw key (`spec.openclaw`) the target OpenClaw release refuses as legacy.
     case openclawLegacyKey = "E061"
 
+    // Web console access
+    /// The same user and bot selector twice in `spec.access`.
+    case duplicateAccess = "E070"
+
     // Warnings
     /// A bind beyond loopback.
     case exposedBind = "W001"
