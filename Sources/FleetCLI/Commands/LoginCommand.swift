@@ -11,7 +11,10 @@ struct LoginCommand: ParsableCommand {
         discussion: """
             Runs `<gateway executable> channels login --channel whatsapp --account ID` on this terminal with \
             the bot's OPENCLAW_CONFIG_PATH and OPENCLAW_STATE_DIR, so the QR code (or pairing code) shows here \
-            and the credentials land in that bot's state directory. A running gateway notices the pairing.
+            and the credentials land in that bot's state directory. OpenClaw 2026.8 and later then ask the \
+            running gateway (over its authenticated protocol, channels.start) to start the account: fleet \
+            gives the command the bot's gateway port and token (OPENCLAW_GATEWAY_PORT, OPENCLAW_GATEWAY_TOKEN \
+            from the bot's 0600 secrets/gateway-token) so it can.
 
             Examples:
               fleet login support whatsapp
@@ -51,9 +54,16 @@ struct LoginCommand: ParsableCommand {
         }
         let command = Self.pairingCommand(gateway: set?.fleet.gatewayCommand ?? host.state.bots[bot]?.applied?.launch.arguments
                                           ?? FleetSettings().gatewayCommand, channel: channel, account: account)
-        var environment = host.state.bots[bot]?.applied?.launch.environment ?? [:]
+        let record = host.state.bots[bot]
+        var environment = record?.applied?.launch.environment ?? [:]
         environment["OPENCLAW_CONFIG_PATH"] = paths.config
         environment["OPENCLAW_STATE_DIR"] = paths.state
+        // What the login command of OpenClaw 2026.8+ needs to reach the running gateway (OpenClaw:
+        // reconcileGatewayRuntimeAfterLocalLogin calls channels.start with the gateway token).
+        if let port = record?.port { environment["OPENCLAW_GATEWAY_PORT"] = String(port) }
+        if let token = HostFiles.read(paths.gatewayToken) {
+            environment["OPENCLAW_GATEWAY_TOKEN"] = String(decoding: token, as: UTF8.self).trimmed
+        }
         for (k, v) in environment { setenv(k, v, 1) }
         Output.err("fleet: running \(command.joined(separator: " ")) for \(bot) (state: \(paths.state))\n")
         let argv: [UnsafeMutablePointer<CChar>?] = command.map { strdup($0) } + [nil]
