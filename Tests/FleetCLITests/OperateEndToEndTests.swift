@@ -106,6 +106,27 @@ import Testing
         #expect(after.bots["good"]?.channels?.first.map { !$0.connected && $0.channel == "telegram" && $0.fromLog == true } == true)
     }
 
+    /// A bot whose log file is not on this host: `fleet logs` reads it from the gateway (`logs.tail`).
+    @Test func logsOfAGatewayWhoseFileIsElsewhereComeOverItsProtocol() throws {
+        let w = try FleetWorld()
+        try w.bot("remote")
+        try w.commit("one bot")
+        #expect(try w.fleet("apply").status == 0)
+        // The gateway moves its log elsewhere (a hot-reloaded logging.file) and the file fleet
+        // knows disappears: from fleet's side the log is not on this host.
+        let config = w.root + "/bots/remote/config.json5"
+        let elsewhere = w.root + "/elsewhere/gateway.log"
+        let text = try String(contentsOfFile: config, encoding: .utf8)
+        try Data(text.replacingOccurrences(of: w.root + "/bots/remote/logs/openclaw.log", with: elsewhere).utf8)
+            .write(to: URL(fileURLWithPath: config))
+        #expect(waitUntil(seconds: 20) { FileManager.default.fileExists(atPath: elsewhere) })
+        try FileManager.default.removeItem(atPath: w.root + "/bots/remote/logs/openclaw.log")
+        let logs = try w.fleet("logs", "remote", "-n", "0")
+        #expect(logs.status == 0, "\(logs.stderr)")
+        #expect(logs.stderr.contains("reading the gateway's log over its protocol (logs.tail)"), "\(logs.stderr)")
+        #expect(logs.stdout.contains("gateway/reload | config hot reload applied (logging.file)"), "\(logs.stdout)")
+    }
+
     @Test func loginPairsWhatsAppIntoTheBotsStateDirectory() throws {
         let w = try FleetWorld(gatewayCommand: "[env, OPENCLAW_SIM_LOGIN_DELAY_MS=0, openclaw-sim, gateway, run]")
         try w.git.write("repo", "fleet/bots/chat.yaml", """
