@@ -30,7 +30,11 @@ final class Logger {
         self.flatLines = flatLines
         rotateAtBytes = shape.rotateAtBytes.map { rotateOverride ?? $0 }
         var name = [CChar](repeating: 0, count: 256)
-        hostname = gethostname(&name, name.count) == 0 ? String(cString: name) : "unknown"
+        if gethostname(&name, name.count) == 0 {
+            hostname = String(decoding: name.prefix { $0 != 0 }.map { UInt8(bitPattern: $0) }, as: UTF8.self)
+        } else {
+            hostname = "unknown"
+        }
         FileSystem.makeDirectories(FileSystem.dirname(filePath))
     }
 
