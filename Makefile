@@ -1,5 +1,5 @@
 # The two commands of the README: `make demo` and `make test`. Both install what is missing first.
-.PHONY: setup build test demo schemas bench install
+.PHONY: setup build test demo schemas bench install conformance
 
 PREFIX ?= /usr/local
 
@@ -17,6 +17,11 @@ test: setup
 
 demo: setup
 	@bash scripts/demo.sh
+
+# fleet's contract with a gateway binary: the stand-in's every release persona, or a real install
+# with FLEET_CONFORMANCE_GATEWAY=/path/to/openclaw (docs/compatibility.md).
+conformance: build
+	@bash scripts/conformance.sh
 
 schemas: build
 	.build/debug/fleet schema --out schemas

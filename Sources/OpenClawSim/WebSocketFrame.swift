@@ -19,15 +19,19 @@ struct WebSocketFrame {
         case invalid(code: UInt16, reason: String)
     }
 
-    /// Parses one client frame; client frames must be masked (RFC 6455 §5.1).
-    static func parse(_ bytes: [UInt8], maxPayload: Int) -> ParseResult {
+    /// Parses one client frame; client frames must be masked (RFC 6455 §5.1). `fromServer` parses
+    /// a server's unmasked frame instead (the `channels login` client of later releases).
+    static func parse(_ bytes: [UInt8], maxPayload: Int, fromServer: Bool = false) -> ParseResult {
         guard bytes.count >= 2 else { return .needMore }
         let fin = bytes[0] & 0x80 != 0
         guard bytes[0] & 0x70 == 0 else { return .invalid(code: 1002, reason: "reserved bits set") }
         guard let opcode = Opcode(rawValue: bytes[0] & 0x0F) else {
             return .invalid(code: 1002, reason: "unknown opcode \(bytes[0] & 0x0F)")
         }
-        guard bytes[1] & 0x80 != 0 else { return .invalid(code: 1002, reason: "client frames must be masked") }
+        let masked = bytes[1] & 0x80 != 0
+        guard masked != fromServer else {
+            return .invalid(code: 1002, reason: fromServer ? "server frames must not be masked" : "client frames must be masked")
+        }
         var length = Int(bytes[1] & 0x7F)
         var offset = 2
         if length == 126 {
@@ -47,26 +51,29 @@ struct WebSocketFrame {
             guard length <= 125 else { return .invalid(code: 1002, reason: "control frame payload over 125 bytes") }
         }
         guard length <= maxPayload else { return .invalid(code: 1009, reason: "message too big") }
-        guard bytes.count >= offset + 4 + length else { return .needMore }
-        let mask = Array(bytes[offset..<offset + 4])
-        offset += 4
+        let maskBytes = masked ? 4 : 0
+        guard bytes.count >= offset + maskBytes + length else { return .needMore }
+        let mask = Array(bytes[offset..<offset + maskBytes])
+        offset += maskBytes
         var payload = Array(bytes[offset..<offset + length])
-        for i in payload.indices { payload[i] ^= mask[i & 3] }
+        if masked { for i in payload.indices { payload[i] ^= mask[i & 3] } }
         return .frame(WebSocketFrame(fin: fin, opcode: opcode, payload: payload), consumed: offset + length)
     }
 
-    /// The bytes of an unmasked server frame.
-    static func encode(_ opcode: Opcode, _ payload: [UInt8], fin: Bool = true) -> [UInt8] {
+    /// The bytes of an unmasked server frame, or with `mask` (4 bytes) a masked client frame.
+    static func encode(_ opcode: Opcode, _ payload: [UInt8], fin: Bool = true, mask: [UInt8]? = nil) -> [UInt8] {
         var out: [UInt8] = [(fin ? 0x80 : 0) | opcode.rawValue]
+        let maskBit: UInt8 = mask == nil ? 0 : 0x80
         if payload.count < 126 {
-            out.append(UInt8(payload.count))
+            out.append(maskBit | UInt8(payload.count))
         } else if payload.count <= 0xFFFF {
-            out += [126, UInt8(payload.count >> 8), UInt8(payload.count & 0xFF)]
+            out += [maskBit | 126, UInt8(payload.count >> 8), UInt8(payload.count & 0xFF)]
         } else {
-            out.append(127)
+            out.append(maskBit | 127)
             for shift in stride(from: 56, through: 0, by: -8) { out.append(UInt8(truncatingIfNeeded: payload.count >> shift)) }
         }
-        return out + payload
+        guard let mask, mask.count == 4 else { return out + payload }
+        return out + mask + payload.enumerated().map { $0.element ^ mask[$0.offset & 3] }
     }
 
     /// A close frame payload: the status code, then the UTF-8 reason (cut to fit 125 bytes).

@@ -15,38 +15,45 @@ final class SimGateway: @unchecked Sendable {
 
     var stateDir: String { dir.file("state") }
 
-    /// Starts the gateway with `channels` spliced into a standard config, and waits (off the
+    /// The persona's release.
+    let release: String
+
+    /// Starts the gateway (OpenClaw `release`, 2026.4.27 unless said) with `channels` spliced into
+    /// a standard config of that release (`sessions` seeds the 2026.4 store), and waits (off the
     /// cooperative pool) until it answers `/healthz`.
-    static func start(channels: String = "", extraEnv: [String: String] = [:], sessions: JSONValue? = nil) async throws -> SimGateway {
-        let gateway = try SimGateway(channels: channels, extraEnv: extraEnv, sessions: sessions)
+    static func start(channels: String = "", extraEnv: [String: String] = [:], sessions: JSONValue? = nil,
+                      release: String = "2026.4.27") async throws -> SimGateway {
+        let gateway = try SimGateway(channels: channels, extraEnv: extraEnv, sessions: sessions, release: release)
         let port = gateway.port
         guard await eventually({ HTTPProbe.get(port: port, path: "/healthz")?.status == 200 }) else { throw GatewayStartFailed() }
         return gateway
     }
 
     /// Starts the gateway process (without waiting for it).
-    private init(channels: String, extraEnv: [String: String], sessions: JSONValue?) throws {
+    private init(channels: String, extraEnv: [String: String], sessions: JSONValue?, release: String) throws {
+        self.release = release
         dir = try TempDirectory(prefix: "fleet-gw")
         try FileManager.default.createDirectory(atPath: dir.file("state/agents/support/sessions"), withIntermediateDirectories: true)
         if let sessions {
             try Data(sessions.json(pretty: true).utf8).write(to: URL(fileURLWithPath: dir.file("state/agents/support/sessions/sessions.json")))
         }
+        let newer = (OpenClawRelease(release) ?? OpenClawReleaseTable.newestKnown) >= OpenClawRelease(year: 2026, month: 8)
+        let agents = newer ? #"{ entries: { support: { name: "Support" } } }"# : #"{ list: [{ id: "support", default: true }] }"#
         let config = """
             {
               // written by the protocol tests
               gateway: { mode: "local", port: \(port), auth: { mode: "token" } },
               logging: { file: "\(dir.file("gateway.log"))" },
-              agents: { list: [{ id: "support", default: true }] },
+              agents: \(agents),
               channels: { \(channels) },
             }
             """
         try Data(config.utf8).write(to: URL(fileURLWithPath: dir.file("config.json5")))
         process.executableURL = URL(fileURLWithPath: TestPaths.executable("openclaw-sim"))
         process.arguments = ["gateway", "run"]
-        // The config below is the 2026.4 form (agents.list): the stand-in plays that release.
         var env = ["HOME": dir.path, "PATH": "/usr/bin:/bin", "OPENCLAW_STATE_DIR": stateDir,
                    "OPENCLAW_CONFIG_PATH": dir.file("config.json5"), "OPENCLAW_GATEWAY_TOKEN": token,
-                   "OPENCLAW_SIM_VERSION": "2026.4.27", "OPENCLAW_NO_RESPAWN": "1"]
+                   "OPENCLAW_SIM_VERSION": release, "OPENCLAW_NO_RESPAWN": "1"]
         env.merge(extraEnv) { $1 }
         process.environment = env
         process.standardOutput = FileHandle.nullDevice
@@ -73,7 +80,13 @@ final class ScriptedServer: @unchecked Sendable {
     var log: [String] { lock.withLock { _log } }
 
     /// Listens on a free port and runs `script` with the first accepted connection.
-    init(_ script: @escaping @Sendable (ScriptedServer, Connection) -> Void) {
+    convenience init(_ script: @escaping @Sendable (ScriptedServer, Connection) -> Void) {
+        self.init(connections: 1) { server, connection, _ in script(server, connection) }
+    }
+
+    /// Listens on a free port and runs `script` with each of the first `connections` accepted
+    /// connections, one after the other, with its index.
+    init(connections: Int, _ script: @escaping @Sendable (ScriptedServer, Connection, Int) -> Void) {
         let fd = socket(AF_INET, Int32(SOCK_STREAM.rawValue), 0)
         listenFD = fd
         var one: Int32 = 1
@@ -91,11 +104,13 @@ final class ScriptedServer: @unchecked Sendable {
         }
         port = Int(UInt16(bigEndian: addr.sin_port))
         Thread.detachNewThread { [self] in
-            let client = accept(fd, nil, nil)
-            guard client >= 0 else { return }
-            let connection = Connection(fd: client)
-            script(self, connection)
-            close(client)
+            for index in 0..<connections {
+                let client = accept(fd, nil, nil)
+                guard client >= 0 else { return }
+                let connection = Connection(fd: client)
+                script(self, connection, index)
+                close(client)
+            }
         }
     }
 

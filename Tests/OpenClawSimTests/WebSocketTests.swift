@@ -83,10 +83,14 @@ final class RawWebSocket {
         return try? JSON5.parse(String(decoding: f.payload, as: UTF8.self))
     }
 
-    static func connectRequest(token: String?) -> [UInt8] {
+    static func connectRequest(token: String?, id: String = "test", mode: String = "cli", min: Int = 3, max: Int = 4,
+                               extra: String = "") -> [UInt8] {
         let auth = token.map { #"{"token":"\#($0)"}"# } ?? "{}"
-        return Array(#"{"type":"req","id":"c1","method":"connect","params":{"minProtocol":3,"maxProtocol":3,"client":{"id":"test","version":"1","platform":"linux","mode":"cli"},"role":"operator","scopes":["operator.read"],"auth":\#(auth)}}"#.utf8)
+        return Array(#"{"type":"req","id":"c1","method":"connect","params":{"minProtocol":\#(min),"maxProtocol":\#(max),"client":{"id":"\#(id)","version":"1","platform":"linux","mode":"\#(mode)"},"role":"operator","scopes":["operator.read"],"auth":\#(auth)\#(extra)}}"#.utf8)
     }
+
+    /// A masked text frame carrying `json`.
+    func sendText(_ json: String) { write(Self.frame(0x1, Array(json.utf8))) }
 }
 
 /// The stand-in's WebSocket server: RFC 6455 handshake and framing on the gateway port.

@@ -11,7 +11,10 @@ struct LoginCommand: ParsableCommand {
         discussion: """
             Runs `<gateway executable> channels login --channel whatsapp --account ID` on this terminal with \
             the bot's OPENCLAW_CONFIG_PATH and OPENCLAW_STATE_DIR, so the QR code (or pairing code) shows here \
-            and the credentials land in that bot's state directory. A running gateway notices the pairing.
+            and the credentials land in that bot's state directory. OpenClaw 2026.8 and later then ask the \
+            running gateway (over its authenticated protocol, channels.start) to start the account: fleet \
+            gives the command the bot's gateway port and token (OPENCLAW_GATEWAY_PORT, OPENCLAW_GATEWAY_TOKEN \
+            from the bot's 0600 secrets/gateway-token) so it can.
 
             Examples:
               fleet login support whatsapp
@@ -51,7 +54,8 @@ struct LoginCommand: ParsableCommand {
         }
         let command = ChannelPairing.command(gateway: set?.fleet.gatewayCommand ?? host.state.bots[bot]?.applied?.launch.arguments
                                              ?? FleetSettings().gatewayCommand, channel: channel, account: account)
-        let environment = ChannelPairing.environment(paths, launch: host.state.bots[bot]?.applied?.launch.environment ?? [:])
+        let environment = ChannelPairing.environment(paths, launch: host.state.bots[bot]?.applied?.launch.environment ?? [:],
+                                                     port: host.state.bots[bot]?.port)
         for (k, v) in environment { setenv(k, v, 1) }
         Output.err("fleet: running \(command.joined(separator: " ")) for \(bot) (state: \(paths.state))\n")
         let argv: [UnsafeMutablePointer<CChar>?] = command.map { strdup($0) } + [nil]

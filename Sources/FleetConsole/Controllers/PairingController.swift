@@ -37,6 +37,7 @@ struct PairingController {
         let paths = BotPaths(root: services.config.root, name: name)
         let gateway = snapshot.manifests?.fleet.gatewayCommand ?? bot.state.applied?.launch.arguments ?? FleetSettings().gatewayCommand
         let launch = bot.state.applied?.launch.environment ?? [:]
+        let port = bot.state.port
         let user = context.user ?? "unknown"
         context.logger.notice("pairing asked", metadata: ["user": .string(user), "bot": .string(name), "account": .string(account)])
         let marker = "<!--pairing-output-->"
@@ -53,7 +54,7 @@ struct PairingController {
             return htmlResponse(ErrorPage.render(title: "Not applied yet", status: 409, message: "Bot '\(name)' has no rendered config on this host yet; apply it first.", user: context.user, csrf: context.csrfToken), status: .conflict)
         }
         Blocking.queue.async {
-            let status = ChannelPairing.run(paths, gateway: gateway, channel: channel, account: account, launch: launch, timeout: timeout) {
+            let status = ChannelPairing.run(paths, gateway: gateway, channel: channel, account: account, launch: launch, port: port, timeout: timeout) {
                 continuation.yield(.line($0))
             }
             continuation.yield(.exit(status))

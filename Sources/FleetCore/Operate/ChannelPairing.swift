@@ -22,11 +22,18 @@ public enum ChannelPairing {
         return (prefix.isEmpty ? ["openclaw"] : prefix) + ["channels", "login", "--channel", channel, "--account", account]
     }
 
-    /// The environment of the pairing: the bot's launch environment, its config and its state directory.
-    public static func environment(_ paths: BotPaths, launch: [String: String]) -> [String: String] {
+    /// The environment of the pairing: the bot's launch environment, its config and its state
+    /// directory, and the running gateway's port and token: the login command of OpenClaw 2026.8+
+    /// asks the running gateway to start the account over authenticated RPC (OpenClaw:
+    /// reconcileGatewayRuntimeAfterLocalLogin calls `channels.start` with the gateway token).
+    public static func environment(_ paths: BotPaths, launch: [String: String], port: Int?) -> [String: String] {
         var environment = launch
         environment["OPENCLAW_CONFIG_PATH"] = paths.config
         environment["OPENCLAW_STATE_DIR"] = paths.state
+        if let port { environment["OPENCLAW_GATEWAY_PORT"] = String(port) }
+        if let token = HostFiles.read(paths.gatewayToken) {
+            environment["OPENCLAW_GATEWAY_TOKEN"] = String(decoding: token, as: UTF8.self).trimmed
+        }
         return environment
     }
 
@@ -34,14 +41,14 @@ public enum ChannelPairing {
     /// it prints to `line` as it comes; returns its exit code (124 on timeout, 127 when it cannot
     /// start). Blocking: call it off the cooperative pool.
     public static func run(_ paths: BotPaths, gateway: [String], channel: String, account: String,
-                           launch: [String: String], timeout: Duration, line: (String) -> Void) -> Int32 {
+                           launch: [String: String], port: Int?, timeout: Duration, line: (String) -> Void) -> Int32 {
         let arguments = command(gateway: gateway, channel: channel, account: account)
         guard let executable = GatewayProcess.resolveExecutable(arguments[0]) else {
             line("\(arguments[0]) not found beside fleet or on PATH")
             return 127
         }
         var base = ProcessInfo.processInfo.environment
-        for (k, v) in environment(paths, launch: launch) { base[k] = v }
+        for (k, v) in environment(paths, launch: launch, port: port) { base[k] = v }
         let envp = base.map { strdup("\($0.key)=\($0.value)") } + [nil]
         let argv = ([executable] + arguments.dropFirst()).map { strdup($0) } + [nil]
         defer { (envp + argv).forEach { free($0) } }

@@ -1,5 +1,6 @@
 import FoundationEssentials
 import Glibc
+import OpenClawConfig
 
 /// How much `StatusReport.refresh` looks at.
 public enum StatusDetail: Sendable {
@@ -41,10 +42,13 @@ public enum StatusReport {
                     let paths = BotPaths(root: root, name: name)
                     let running = b.pid != nil && b.health?.live == true
                     let insight = await BotInsight.gather(paths, host: b.applied?.launch.connectHost ?? "127.0.0.1", port: b.port,
-                                                          running: running, timeout: gatewayTimeout)
+                                                          running: running, timeout: gatewayTimeout,
+                                                          release: b.applied?.launch.release.flatMap(OpenClawRelease.init))
                     b.channels = insight.channels
                     b.sessions = SessionStoreReader.summary(insight.sessions)
                     b.observedVia = insight.via
+                    b.gatewayError = insight.problem
+                    b.sessionsNote = insight.sessionsNote
                     if detail == .full { b.figures = BotFigureCounter.figures(paths, sessions: insight.sessions) }
                     return (name, b)
                 }
@@ -101,7 +105,7 @@ public enum StatusReport {
             guard let b = state.bots[name] else { continue }
             let health: String
             if let h = b.health, b.pid != nil {
-                health = !h.live ? "down" : (h.ready == false ? "unready: \(h.failing.joined(separator: ","))" : "ok")
+                health = !h.live ? "down" : (h.ready == false ? "unready: \(GatewayReadiness.failingText(h.failing))" : "ok")
             } else {
                 health = "-"
             }
@@ -132,6 +136,16 @@ public enum StatusReport {
             guard let b = state.bots[name], let error = b.lastError, b.phase == .Failed || b.phase == .CrashLoop else { continue }
             out += "\n\(style.bold(name)): \(error.message)\n"
             if let fix = error.fix { out += "  \(style.cyan("fix:")) \(fix)\n" }
+        }
+        for name in state.bots.keys.sorted() {
+            guard let b = state.bots[name], b.pid != nil else { continue }
+            if let h = b.health, h.live, h.ready == false {
+                out += "\n\(style.bold(name)): \(GatewayReadiness.explain(failing: h.failing, channels: b.channels))\n"
+            }
+            if let problem = b.gatewayError {
+                out += "\n\(style.bold(name)): \(style.yellow("[\(problem.code)]")) \(problem.message)\n"
+                if let fix = problem.fix { out += "  \(style.cyan("fix:")) \(fix)\n" }
+            }
         }
         for name in state.bots.keys.sorted() {
             for c in state.bots[name]?.channels ?? [] {

@@ -120,6 +120,10 @@ public struct BotState: Sendable, Codable, Hashable {
     public var figures: BotFigures?
     /// Where channels and sessions came from: `gateway` (it answered) or `disk` (store and log).
     public var observedVia: String?
+    /// Why the gateway did not answer fleet's protocol client, when it was asked and failed.
+    public var gatewayError: GatewayProblem?
+    /// Why the sessions shown may be incomplete (a release whose store fleet does not read).
+    public var sessionsNote: String?
 
     /// A new bot on `port`.
     public init(port: Int) {
