@@ -40,21 +40,25 @@ let package = Package(
         .target(name: "FleetYAML", dependencies: ["CYAML"]),
         .target(name: "FleetCrypto", dependencies: ["CCrypto"]),
 
+        // The wire protocols, one codec each for both ends: WebSocket frames and handshake keys,
+        // HTTP/1 heads, SHA-1 and SHA-256. The standard library only.
+        .target(name: "OpenClawWire"),
+
         // Facts about OpenClaw's config: JSON values, JSON5, the config-path table, reload rules.
-        .target(name: "OpenClawConfig"),
+        .target(name: "OpenClawConfig", dependencies: ["OpenClawWire"]),
 
         // The core: manifests, validation, rendering, planning.
         .target(
             name: "FleetCore",
             dependencies: [
-                "FleetGit", "FleetYAML", "FleetCrypto", "OpenClawConfig", "CFleetSystem",
+                "FleetGit", "FleetYAML", "FleetCrypto", "OpenClawConfig", "OpenClawWire", "CFleetSystem",
                 .product(name: "Logging", package: "swift-log"),
             ]),
 
         .executableTarget(
             name: "FleetCLI",
             dependencies: [
-                "FleetCore", "FleetConsoleOptions",
+                "FleetCore", "FleetConsoleOptions", "CFleetSystem",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
             ]),
 
@@ -81,22 +85,23 @@ let package = Package(
             ]),
 
         // The stand-in OpenClaw gateway.
-        .executableTarget(name: "OpenClawSim", dependencies: ["OpenClawConfig"]),
+        .executableTarget(name: "OpenClawSim", dependencies: ["OpenClawConfig", "OpenClawWire"]),
 
         // In-process benchmarks of the pure stages (Benchmarks/README.md).
         .executableTarget(name: "fleet-bench", dependencies: ["FleetCore"], path: "Benchmarks/FleetBench"),
 
         // Shared by the test targets: temp dirs, real git repositories, processes, free ports.
-        .target(name: "FleetTestSupport", path: "Tests/FleetTestSupport"),
+        .target(name: "FleetTestSupport", dependencies: ["OpenClawWire"], path: "Tests/FleetTestSupport"),
 
         .testTarget(name: "FleetGitTests", dependencies: ["FleetGit", "FleetTestSupport"]),
         .testTarget(name: "FleetYAMLTests", dependencies: ["FleetYAML"]),
         .testTarget(name: "FleetCryptoTests", dependencies: ["FleetCrypto", "FleetTestSupport"]),
+        .testTarget(name: "OpenClawWireTests", dependencies: ["OpenClawWire"]),
         .testTarget(name: "OpenClawConfigTests", dependencies: ["OpenClawConfig"]),
-        .testTarget(name: "OpenClawSimTests", dependencies: ["OpenClawConfig", "OpenClawSim"]),
+        .testTarget(name: "OpenClawSimTests", dependencies: ["OpenClawConfig", "OpenClawWire", "OpenClawSim"]),
         .testTarget(
             name: "FleetCoreTests",
-            dependencies: ["FleetCore", "FleetTestSupport", .product(name: "Logging", package: "swift-log")],
+            dependencies: ["FleetCore", "OpenClawWire", "FleetTestSupport", .product(name: "Logging", package: "swift-log")],
             resources: [.copy("Fixtures")]),
         .testTarget(
             name: "FleetConsoleTests",
@@ -106,7 +111,8 @@ let package = Package(
                 .product(name: "HTTPTypes", package: "swift-http-types"),
             ]),
         .testTarget(
-            name: "FleetCLITests", dependencies: ["FleetCore", "FleetCLI", "FleetConsoleMain", "OpenClawSim", "FleetTestSupport"]),
+            name: "FleetCLITests",
+            dependencies: ["FleetCore", "FleetCLI", "FleetConsoleMain", "OpenClawSim", "OpenClawWire", "FleetTestSupport"]),
     ],
     swiftLanguageModes: [.v6]
 )

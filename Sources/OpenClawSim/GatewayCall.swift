@@ -1,5 +1,6 @@
 import Glibc
 import OpenClawConfig
+import OpenClawWire
 
 /// One RPC to the running gateway on loopback, as the CLI of later releases makes after
 /// `channels login`: connect as `gateway-client`/`backend` without a device identity, with the
@@ -22,7 +23,7 @@ enum GatewayCall {
             $0.withMemoryRebound(to: sockaddr.self, capacity: 1) { connect(fd, $0, socklen_t(MemoryLayout<sockaddr_in>.size)) }
         }
         guard connected == 0 else { throw Failure(message: "connect ECONNREFUSED 127.0.0.1:\(port)") }
-        let key = WebSocketSHA1.base64((0..<16).map { _ in UInt8.random(in: 0...255) })
+        let key = WebSocketKey.random()
         write(fd, Array("GET / HTTP/1.1\r\nHost: 127.0.0.1:\(port)\r\nUpgrade: websocket\r\nConnection: Upgrade\r\nSec-WebSocket-Key: \(key)\r\nSec-WebSocket-Version: 13\r\n\r\n".utf8))
         var buffer: [UInt8] = []
         while !containsHeadEnd(buffer) {
@@ -33,19 +34,19 @@ enum GatewayCall {
             throw Failure(message: "gateway refused the WebSocket upgrade")
         }
         buffer.removeFirst(end + 4)
+        let decoder = WebSocketFrameDecoder(sender: .server, maxPayload: 16 << 20)
         func next() throws(Failure) -> JSONValue {
             while true {
-                switch WebSocketFrame.parse(buffer, maxPayload: 16 << 20, fromServer: true) {
+                switch decoder.decode(buffer) {
                 case .frame(let frame, let consumed):
                     buffer.removeFirst(consumed)
                     if frame.opcode == .close {
-                        let reason = frame.payload.count > 2 ? String(decoding: frame.payload[2...], as: UTF8.self) : ""
-                        throw Failure(message: "gateway closed (\(reason))")
+                        throw Failure(message: "gateway closed (\(frame.closeReason))")
                     }
                     guard frame.opcode == .text, let value = try? JSON5.parse(String(decoding: frame.payload, as: UTF8.self)) else { continue }
                     return value
-                case .invalid(_, let reason):
-                    throw Failure(message: reason)
+                case .invalid(let violation):
+                    throw Failure(message: violation.description)
                 case .needMore:
                     guard let chunk = read(fd) else { throw Failure(message: "gateway closed the connection") }
                     buffer += chunk
@@ -53,8 +54,7 @@ enum GatewayCall {
             }
         }
         func send(_ value: JSONValue) {
-            let mask = (0..<4).map { _ in UInt8.random(in: 0...255) }
-            write(fd, WebSocketFrame.encode(.text, Array(value.json(pretty: false).utf8), mask: mask))
+            write(fd, WebSocketFrame(opcode: .text, payload: Array(value.json(pretty: false).utf8)).encode(maskingKey: .random()))
         }
         func request(_ id: String, _ method: String, _ params: JSONValue) throws(Failure) -> JSONValue {
             send(.object(["type": .string("req"), "id": .string(id), "method": .string(method), "params": params]))

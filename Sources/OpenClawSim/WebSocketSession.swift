@@ -1,4 +1,5 @@
 import OpenClawConfig
+import OpenClawWire
 
 /// One upgraded connection speaking the gateway protocol: JSON text frames carrying
 /// `req`/`res`/`event` messages, the `connect.challenge` then `connect` handshake, and the
@@ -23,6 +24,9 @@ final class WebSocketSession {
     /// The largest message accepted (the real gateway's `policy.maxPayload` is larger).
     static let maxPayload = 1 << 20
 
+    /// Reads the client's frames (masked, as clients send them).
+    private static let decoder = WebSocketFrameDecoder(sender: .client, maxPayload: maxPayload)
+
     init(connection: HTTPConnection, gateway: Gateway, hasOrigin: Bool) {
         self.connection = connection
         self.gateway = gateway
@@ -37,11 +41,11 @@ final class WebSocketSession {
     /// Consumes every complete frame in the connection's input buffer.
     func receive() {
         while phase != .closing {
-            switch WebSocketFrame.parse(connection.input, maxPayload: Self.maxPayload) {
+            switch Self.decoder.decode(connection.input) {
             case .needMore:
                 return
-            case .invalid(let code, let reason):
-                close(code: code, reason: reason)
+            case .invalid(let violation):
+                close(code: violation.closeCode, reason: violation.description)
                 return
             case .frame(let frame, let consumed):
                 connection.consumeInput(consumed)
@@ -53,11 +57,11 @@ final class WebSocketSession {
     private func handle(_ frame: WebSocketFrame) {
         switch frame.opcode {
         case .ping:
-            connection.enqueue(WebSocketFrame.encode(.pong, frame.payload))
+            connection.enqueue(WebSocketFrame(opcode: .pong, payload: frame.payload).encode())
         case .pong:
             break
         case .close:
-            let code: UInt16 = frame.payload.count >= 2 ? UInt16(frame.payload[0]) << 8 | UInt16(frame.payload[1]) : 1000
+            let code = frame.closeCode ?? 1000
             close(code: code == 1005 ? 1000 : code, reason: "")
         case .text, .binary:
             guard fragmentOpcode == nil else {
@@ -209,14 +213,14 @@ final class WebSocketSession {
     }
 
     private func send(_ value: JSONValue) {
-        connection.enqueue(WebSocketFrame.encode(.text, Array(value.json(pretty: false).utf8)))
+        connection.enqueue(WebSocketFrame(opcode: .text, payload: Array(value.json(pretty: false).utf8)).encode())
     }
 
     /// Sends a close frame and closes the socket once it is written.
     func close(code: UInt16, reason: String) {
         guard phase != .closing else { return }
         phase = .closing
-        connection.enqueue(WebSocketFrame.encode(.close, WebSocketFrame.closePayload(code: code, reason: reason)))
+        connection.enqueue(WebSocketFrame(opcode: .close, payload: WebSocketFrame.closePayload(code: code, reason: reason)).encode())
         connection.closeAfterFlush = true
     }
 

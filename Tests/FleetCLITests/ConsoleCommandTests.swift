@@ -52,12 +52,43 @@ import Testing
         #expect(bad.stderr.contains("--listen must be HOST:PORT"))
         let port = w.ports.base + w.ports.span - 10
         let serve = try w.start("serve", "--listen", "127.0.0.1:\(port)")
-        #expect(HTTPProbe.waitFor(port: port, within: 30))
+        #expect(await eventually { HTTPProbe.get(port: port, path: "/login")?.status == 200 })
         let login = HTTPProbe.get(port: port, path: "/login")
         #expect(login?.status == 200)
         #expect(login?.body.contains("Log in") == true)
         kill(serve.processIdentifier, SIGTERM)
-        serve.waitUntilExit()
+        await serve.exited()
         #expect(serve.terminationReason == .exit && serve.terminationStatus == 0)
+    }
+
+    /// The console runs for days: it keeps none of the descriptors it was started with. (A
+    /// shell's or a test runner's pipe held open by a background console made whoever waited for
+    /// that shell wait as long as the console ran.)
+    @Test func theConsoleKeepsNoneOfTheDescriptorsItWasStartedWith() async throws {
+        let w = try await FleetWorld()
+        try w.bot("a")
+        try w.commit()
+        let port = w.ports.base + w.ports.span - 11
+        let inherited = w.git.path("inherited-descriptor")
+        let shell = Process()
+        shell.executableURL = URL(fileURLWithPath: "/bin/sh")
+        // Descriptor 7, opened without close-on-exec, as a shell's redirection leaves it.
+        shell.arguments = ["-c", #"exec 7>>"$0"; exec "$1" serve --listen "$2" --state-root "$3" --repo "$4""#,
+                           inherited, w.fleetBinary, "127.0.0.1:\(port)", w.root, w.repo]
+        shell.environment = w.env()
+        shell.standardOutput = FileHandle.nullDevice
+        shell.standardError = FileHandle.nullDevice
+        try shell.run()
+        #expect(await eventually { HTTPProbe.get(port: port, path: "/login")?.status == 200 })
+        let pid = shell.processIdentifier
+        let program = (try? FileManager.default.destinationOfSymbolicLink(atPath: "/proc/\(pid)/exe")) ?? ""
+        #expect(program.hasSuffix("fleet-console"), "\(program)")
+        let open = ((try? FileManager.default.contentsOfDirectory(atPath: "/proc/\(pid)/fd")) ?? []).compactMap {
+            try? FileManager.default.destinationOfSymbolicLink(atPath: "/proc/\(pid)/fd/\($0)")
+        }
+        #expect(!open.isEmpty, "the console's descriptors cannot be read")
+        #expect(!open.contains(inherited), "the console holds its launcher's descriptor: \(open)")
+        kill(pid, SIGTERM)
+        await shell.exited()
     }
 }

@@ -2,6 +2,7 @@
 import FleetTestSupport
 import Foundation
 import OpenClawConfig
+import OpenClawWire
 #if canImport(Glibc)
 import Glibc
 #endif
@@ -146,48 +147,46 @@ final class ScriptedServer: @unchecked Sendable {
 
         /// Reads the upgrade request and answers 101 with the right accept key.
         func acceptUpgrade() {
-            var head = ""
-            while true {
-                let text = String(decoding: buffer, as: UTF8.self)
-                if let end = text.range(of: "\r\n\r\n") {
-                    head = String(text[..<end.lowerBound])
-                    buffer.removeFirst(head.utf8.count + 4)
-                    break
+            var request: HTTPRequestHead?
+            while request == nil {
+                switch HTTPParser.parseRequest(buffer) {
+                case .request(let head, _, let consumed):
+                    buffer.removeFirst(consumed)
+                    request = head
+                case .invalid:
+                    return
+                case .needMore:
+                    guard fill() else { return }
                 }
-                guard fill() else { return }
             }
-            let key = head.split(separator: "\r\n").first { $0.lowercased().hasPrefix("sec-websocket-key:") }
-                .map { $0.dropFirst("sec-websocket-key:".count).trimmingCharacters(in: .whitespaces) } ?? ""
-            write(Array("HTTP/1.1 101 Switching Protocols\r\nUpgrade: websocket\r\nConnection: Upgrade\r\nSec-WebSocket-Accept: \(WebSocketSHA1.acceptKey(for: key))\r\n\r\n".utf8))
+            let key = request?.headers["sec-websocket-key"] ?? ""
+            write(HTTPResponseHead(status: 101, headers: [
+                ("Upgrade", "websocket"), ("Connection", "Upgrade"), ("Sec-WebSocket-Accept", WebSocketKey.accept(for: key)),
+            ]).encode())
         }
 
-        /// An unmasked server frame.
+        /// An unmasked server frame (OpenClawWire's encoder, as the stand-in writes them).
         static func frame(_ opcode: UInt8, _ payload: [UInt8], fin: Bool = true) -> [UInt8] {
-            var out: [UInt8] = [(fin ? 0x80 : 0) | opcode]
-            if payload.count < 126 { out.append(UInt8(payload.count)) } else {
-                out += [126, UInt8(payload.count >> 8), UInt8(payload.count & 0xFF)]
-            }
-            return out + payload
+            guard let code = WebSocketFrame.Opcode(rawValue: opcode) else { return [] }
+            return WebSocketFrame(fin: fin, opcode: code, payload: payload).encode()
         }
 
         func sendText(_ text: String) { write(Self.frame(0x1, Array(text.utf8))) }
 
-        /// The next client frame, unmasked.
+        private static let decoder = WebSocketFrameDecoder(sender: .client, maxPayload: 1 << 20)
+
+        /// The next client frame, unmasked (nil at the end of the stream or on a protocol violation).
         func readFrame() -> (opcode: UInt8, payload: [UInt8])? {
             while true {
-                if buffer.count >= 2 {
-                    var length = Int(buffer[1] & 0x7F)
-                    var offset = 2
-                    if length == 126, buffer.count >= 4 { length = Int(buffer[2]) << 8 | Int(buffer[3]); offset = 4 }
-                    if (length < 126 || offset == 4), buffer[1] & 0x80 != 0, buffer.count >= offset + 4 + length {
-                        let mask = Array(buffer[offset..<offset + 4])
-                        let payload = buffer[offset + 4..<offset + 4 + length].enumerated().map { $0.element ^ mask[$0.offset & 3] }
-                        let opcode = buffer[0] & 0x0F
-                        buffer.removeFirst(offset + 4 + length)
-                        return (opcode, payload)
-                    }
+                switch Self.decoder.decode(buffer) {
+                case .frame(let frame, let consumed):
+                    buffer.removeFirst(consumed)
+                    return (frame.opcode.rawValue, frame.payload)
+                case .invalid:
+                    return nil
+                case .needMore:
+                    guard fill() else { return nil }
                 }
-                guard fill() else { return nil }
             }
         }
 

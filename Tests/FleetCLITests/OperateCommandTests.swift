@@ -99,7 +99,7 @@ func logLine(_ message: String, level: String = "INFO") -> String {
 
     /// OpenClaw 2026.8+ renames its log to `<name>.1.log` at 100 MB: `--since` reads that one first,
     /// and `--subsystem` keeps one subsystem (tslog lines, the logger's name in "0").
-    @Test func logsReadTheRotatedFileAndFilterBySubsystem() throws {
+    @Test func logsReadTheRotatedFileAndFilterBySubsystem() async throws {
         let dir = try TempDirectory(prefix: "fleet-logs")
         let root = dir.file("state")
         let logs = root + "/bots/alpha/logs"
@@ -111,12 +111,12 @@ func logLine(_ message: String, level: String = "INFO") -> String {
             .write(to: URL(fileURLWithPath: logs + "/openclaw.1.log"))
         try Data(tslog("gateway/reload", "config hot reload applied (session)").utf8).write(to: URL(fileURLWithPath: logs + "/openclaw.log"))
         let env = testEnv()
-        let all = try runProcess(TestPaths.executable("fleet"), ["logs", "alpha", "--since", "1h", "--state-root", root, "--repo", dir.path], env: env)
+        let all = try await runProcess(TestPaths.executable("fleet"), ["logs", "alpha", "--since", "1h", "--state-root", root, "--repo", dir.path], env: env)
         let lines = all.stdout.split(separator: "\n").map(String.init)
         #expect(lines.count == 3, "\(all.stdout)")
         #expect(lines.first?.hasSuffix("INFO  gateway | listening on ws://127.0.0.1:1 (PID 1)") == true, "\(all.stdout)")
         #expect(lines.last?.hasSuffix("INFO  gateway/reload | config hot reload applied (session)") == true, "\(all.stdout)")
-        let channels = try runProcess(TestPaths.executable("fleet"), ["logs", "alpha", "--since", "1h", "--subsystem", "gateway/channels",
+        let channels = try await runProcess(TestPaths.executable("fleet"), ["logs", "alpha", "--since", "1h", "--subsystem", "gateway/channels",
                                                                       "--json", "--state-root", root, "--repo", dir.path], env: env)
         let only = channels.stdout.split(separator: "\n")
         #expect(only.count == 1 && only[0].contains(#""subsystem":"gateway\/channels\/telegram""#), "\(channels.stdout)")

@@ -1,4 +1,5 @@
 import ArgumentParser
+import CFleetSystem
 import FleetConsoleOptions
 import FleetCore
 import FoundationEssentials
@@ -29,6 +30,9 @@ struct ServeCommand: ParsableCommand {
         }
         let argv = [executable] + options.arguments
         var cargs = argv.map { strdup($0) } + [nil]
+        // The console runs for days: it keeps none of the descriptors `fleet serve` was started
+        // with (a shell's or a test runner's pipes and sockets would stay open as long as it runs).
+        fleet_cloexec_from(3)
         execv(executable, &cargs)
         CLIError(message: "cannot run \(executable): \(String(cString: strerror(errno)))", exitCode: 2).exit()
     }

@@ -203,13 +203,18 @@ public actor SnapshotStore: Service {
                 next += 1
                 let record = state.bots[name]
                 group.addTask {
-                    // FleetCore's probes: /proc, /healthz and /readyz (blocking, so on a thread of
-                    // their own), then the gateway's channels.status and sessions.list (else the
-                    // log and the session store).
-                    let health = await Blocking.run { () -> HealthRecord? in
-                        guard let record, let pid = record.pid, ProcessTable.isAlive(pid, startTime: record.pidStartTime) else { return nil }
-                        let h = GatewayHealth.probe(port: record.port, timeout: .seconds(1))
-                        return HealthRecord(live: h.live, ready: h.ready, failing: h.failing, at: Date())
+                    // FleetCore's probes: /proc (a blocking read, on a thread of its own), /healthz
+                    // and /readyz at the address the gateway listens on (non-blocking), then the
+                    // gateway's channels.status and sessions.list (else the log and the session store).
+                    let alive = await Blocking.run { () -> Bool in
+                        guard let record, let pid = record.pid else { return false }
+                        return ProcessTable.isAlive(pid, startTime: record.pidStartTime)
+                    }
+                    var health: HealthRecord?
+                    if alive, let record {
+                        let host = record.applied?.launch.connectHost ?? "127.0.0.1"
+                        let h = await GatewayHealth.probe(host: host, port: record.port, timeout: .seconds(1))
+                        health = HealthRecord(live: h.live, ready: h.ready, failing: h.failing, at: Date())
                     }
                     let paths = BotPaths(root: root, name: name)
                     let running = health?.live == true

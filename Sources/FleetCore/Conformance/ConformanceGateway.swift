@@ -123,7 +123,8 @@ final class ConformanceGateway {
         let deadline = Deadline(timeout)
         while !deadline.passed {
             if exited() != nil { return false }
-            if GatewayHealth.probe(host: rendered.launch.connectHost, port: port, timeout: .seconds(1), readiness: false).live {
+            let host = rendered.launch.connectHost, port = self.port
+            if Blocking.wait({ await GatewayHealth.probe(host: host, port: port, timeout: .seconds(1), readiness: false) }).live {
                 return true
             }
             usleep(50_000)

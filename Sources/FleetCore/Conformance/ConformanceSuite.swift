@@ -148,7 +148,7 @@ private final class Run {
         let host = gateway.rendered.launch.connectHost
         let port = gateway.port
         check("health", "GET /healthz answers 200 {\"ok\":true}", source: "src/gateway/server-http.ts (REFERENCE §5)") {
-            guard let reply = LoopbackHTTP.get(host: host, port: port, path: "/healthz", timeout: .seconds(3)) else { throw Failed("no answer") }
+            guard let reply = Blocking.wait({ await LoopbackHTTP.get(host: host, port: port, path: "/healthz", timeout: .seconds(3)) }) else { throw Failed("no answer") }
             let body = String(decoding: reply.body, as: UTF8.self)
             guard reply.status == 200, (try? JSON5.parse(body))?["ok"]?.boolValue == true else {
                 throw Failed("expected 200 {\"ok\":true}, got \(reply.status) \(body.prefix(120))")
@@ -158,7 +158,7 @@ private final class Run {
         let rule = OpenClawReleaseTable.value(.readiness, for: release)
         check("readiness.failing", "/readyz answers 200 or 503 with ready and failing[] of channel ids (or startup-sidecars)",
               source: "src/gateway/server/readiness.ts") {
-            guard let reply = LoopbackHTTP.get(host: host, port: port, path: "/readyz", timeout: .seconds(3)) else { throw Failed("no answer") }
+            guard let reply = Blocking.wait({ await LoopbackHTTP.get(host: host, port: port, path: "/readyz", timeout: .seconds(3)) }) else { throw Failed("no answer") }
             let body = (try? JSON5.parse(String(decoding: reply.body, as: UTF8.self))) ?? .null
             guard [200, 503].contains(reply.status), let ready = body["ready"]?.boolValue, ready == (reply.status == 200),
                   let failing = body["failing"]?.arrayValue?.compactMap(\.stringValue) else {
@@ -176,7 +176,7 @@ private final class Run {
         check("readiness.startupz", "/startupz exists from the 2026.8 line (200 once start-up sidecars are done)",
               source: "src/gateway/server/readiness.ts (2026.8)") {
             guard rule.startupProbe else { throw Skip(reason: "OpenClaw \(release) has no /startupz") }
-            guard let reply = LoopbackHTTP.get(host: host, port: port, path: "/startupz", timeout: .seconds(3)) else { throw Failed("no answer") }
+            guard let reply = Blocking.wait({ await LoopbackHTTP.get(host: host, port: port, path: "/startupz", timeout: .seconds(3)) }) else { throw Failed("no answer") }
             guard [200, 503].contains(reply.status) else { throw Failed("expected 200 or 503, got \(reply.status)") }
             return "\(reply.status)"
         }

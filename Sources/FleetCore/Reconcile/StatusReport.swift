@@ -28,7 +28,7 @@ public enum StatusReport {
                     var b = bot
                     if b.phase != .Stopped, b.phase != .Failed || b.pid != nil {
                         if let pid = b.pid, ProcessTable.isAlive(pid, startTime: b.pidStartTime) {
-                            let h = GatewayHealth.probe(host: b.applied?.launch.connectHost ?? "127.0.0.1", port: b.port, timeout: probeTimeout)
+                            let h = await GatewayHealth.probe(host: b.applied?.launch.connectHost ?? "127.0.0.1", port: b.port, timeout: probeTimeout)
                             b.health = HealthRecord(live: h.live, ready: h.ready, failing: h.failing, at: Date())
                             b.phase = !h.live ? .Failed : (h.ready == false ? .Degraded : .Running)
                             if !h.live { b.lastError = BotError(message: "not answering /healthz on port \(b.port)", fix: "fleet restart \(name)", at: Date()) }
