@@ -228,3 +228,15 @@ extension GitError {
     /// A push was refused because the remote branch moved.
     public var isNotFastForward: Bool { code == GIT_ENONFASTFORWARD.rawValue }
 }
+
+extension GitRepository {
+    /// Points the reference `name` at commit `id`, whatever it pointed at before (a ref only this
+    /// process uses, such as the console's outgoing commit).
+    public func forceReference(_ name: String, to id: String, message: String) throws(GitError) {
+        let operation = "moving '\(name)' to \(id.prefix(12))"
+        var newId = try commitOid(id, operation: operation)
+        var reference: OpaquePointer?
+        try gitCheck(git_reference_create(&reference, pointer, name, &newId, 1, message), operation)
+        if let reference { git_reference_free(reference) }
+    }
+}

@@ -16,7 +16,7 @@ struct CSRFMiddleware: RouterMiddleware {
         do {
             body = try await request.collectBody(upTo: context.maxUploadSize)
         } catch {
-            return htmlResponse(ErrorPage.render(title: "Form too large", status: 413, message: "Forms here are small; this one was over 64 KiB.", user: context.user), status: .contentTooLarge)
+            return htmlResponse(ErrorPage.render(title: "Form too large", status: 413, message: "Forms here are small; this one was over 3 MiB.", user: context.user), status: .contentTooLarge)
         }
         context.form = FormData.parse(String(buffer: body))
         let expected: String

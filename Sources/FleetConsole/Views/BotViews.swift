@@ -157,7 +157,8 @@ enum BotPage {
         "<li class=\"lv-\(esc(e.level.lowercased()))\"><time>\(esc(e.time.map { ISOTime.utc($0) } ?? ""))</time> <span class=\"lv\">\(esc(e.level))</span> \(esc(e.message))</li>"
     }
 
-    static func history(_ bot: BotSnapshot, journal: [JournalEntry], commits: [GitCommitInfo], commitsError: String?) -> String {
+    static func history(_ bot: BotSnapshot, journal: [JournalEntry], commits: [(GitCommitInfo, [GitChangedFile])], diffs: [String: HistoryView.FileChange],
+                        commitsError: String?, rollback: ((GitCommitInfo) -> String)?) -> String {
         var out = "<h3>Journal</h3>"
         if journal.isEmpty {
             out += "<p class=\"muted\">No journal entries.</p>"
@@ -174,13 +175,12 @@ enum BotPage {
         if let commitsError { out += "<p class=\"muted\">\(esc(commitsError))</p>" }
         if commits.isEmpty, commitsError == nil { out += "<p class=\"muted\">None found.</p>" }
         if !commits.isEmpty {
-            out += "<table><thead><tr><th scope=\"col\">Commit</th><th scope=\"col\">Author</th><th scope=\"col\">When</th><th scope=\"col\">Message</th><th scope=\"col\">Result here</th></tr></thead><tbody>"
-            for c in commits {
-                let results = journal.filter { $0.commit == c.id }
-                let result = results.isEmpty ? "not applied here" : results.map { "\($0.action) \($0.result)" }.joined(separator: ", ")
-                out += "<tr><td><code>\(esc(c.shortId))</code></td><td>\(esc(c.author.name))</td><td>\(timeTag(c.author.time))</td><td>\(esc(c.summary))</td><td>\(esc(result))</td></tr>"
+            var results: [String: String] = [:]
+            for (c, _) in commits {
+                let entries = journal.filter { $0.commit == c.id }
+                results[c.id] = entries.isEmpty ? "not applied here" : entries.map { "\($0.action) \($0.result)" }.joined(separator: ", ")
             }
-            out += "</tbody></table>"
+            out += HistoryView.commits(commits, diffs: diffs, results: results, rollback: rollback)
         }
         return out
     }
