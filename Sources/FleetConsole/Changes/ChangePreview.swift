@@ -43,7 +43,7 @@ struct ChangePreview: Sendable {
 /// Makes previews.
 enum ChangePreviewer {
     /// Checks `change` against `upstream` in the console's repository (fetched before).
-    static func preview(_ change: ManifestChange, services: ConsoleServices, upstream: Upstream) async -> Result<ChangePreview, ChangeFailure> {
+    static func preview(_ change: ManifestChange, services: ConsoleServices, upstream: Upstream, plan: Bool = true) async -> Result<ChangePreview, ChangeFailure> {
         for path in change.files.keys where !isInside(path, upstream.path) {
             return .failure(.refused("'\(path)' is not a manifest file under \(upstream.path)/"))
         }
@@ -92,7 +92,7 @@ enum ChangePreviewer {
         var preview = ChangePreview(change: change, base: base, before: before, diagnostics: afterSet.diagnostics, texts: afterSet.texts,
                                     plan: nil, planError: keyError.map { "the fleet's keys cannot be loaded: \($0)" },
                                     beforeSet: beforeSet, afterSet: afterSet)
-        guard preview.errors.isEmpty, keyError == nil else { return .success(preview) }
+        guard plan, preview.errors.isEmpty, keyError == nil else { return .success(preview) }
         do {
             let context = try await Reconciler.prepare(set: afterSet, source: source, stateRootFlag: services.config.root)
             preview.plan = PlanPrinter.human(context.plan, commit: nil, style: .plain)

@@ -68,11 +68,21 @@ public struct NewBotAnswers: Sendable {
 
 /// What `fleet new bot` offers and how it writes the manifest.
 public enum NewBot {
-    /// The models offered (any `provider/model` may be typed instead).
-    public static let models = [
-        "anthropic/claude-sonnet-4-5", "anthropic/claude-haiku-4-5", "anthropic/claude-opus-4-1",
-        "openai/gpt-4.1", "openai/gpt-4o-mini", "google/gemini-2.5-pro",
+    /// The models offered, each with one line for people choosing (any `provider/model` may be
+    /// typed instead). The ids are OpenClaw's `provider/model` references of the built-in catalog
+    /// it ships (pi-mono: packages/ai/src/models.generated.ts; OpenClaw: docs/help/faq.md uses the
+    /// Anthropic ones as its model alias example); the providers are ``ModelProviders``'.
+    public static let modelChoices: [(id: String, description: String)] = [
+        ("anthropic/claude-sonnet-4-5", "Anthropic's balanced model: quick and capable, a good default for most bots"),
+        ("anthropic/claude-haiku-4-5", "Anthropic's fastest and cheapest: short answers at high volume"),
+        ("anthropic/claude-opus-4-1", "Anthropic's most capable: slower and dearer, for hard questions"),
+        ("openai/gpt-4.1", "OpenAI's general model with a long context"),
+        ("openai/gpt-4o-mini", "OpenAI's small, cheap model for simple chats"),
+        ("google/gemini-2.5-pro", "Google's most capable Gemini model"),
     ]
+
+    /// The ids of ``modelChoices``.
+    public static var models: [String] { modelChoices.map(\.id) }
 
     /// The channels the wizard sets up.
     public static let channels = ["telegram", "discord", "slack", "whatsapp"]
