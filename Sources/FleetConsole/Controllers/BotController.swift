@@ -89,7 +89,7 @@ struct BotController {
                 + BotPage.history(bot, journal: history.0, commits: history.1, diffs: history.2, commitsError: history.3, rollback: rollback)
         }
         let notice = Notices.text(query["done"])
-        let body = BotPage.render(bot, tab: tab, role: role, content: content)
+        let body = BotPage.render(bot, tab: tab, role: role, content: content, csrf: context.csrfToken)
         return htmlResponse(Layout(title: "\(bot.name): \(tab.title)", user: context.user, csrf: context.csrfToken,
                                    events: "/events?bot=\(urlPart(bot.name))", notice: notice).render(body))
     }

@@ -23,13 +23,23 @@ enum BotTab: String, CaseIterable, Sendable {
 
 /// The bot page's frame: heading, live status, actions and the tab navigation.
 enum BotPage {
-    static func render(_ bot: BotSnapshot, tab: BotTab, role: ConsoleRole, content: String) -> String {
+    static func lifecycleButton(_ bot: String, _ action: String, _ label: String, csrf: String) -> String {
+        "<form method=\"post\" action=\"/bots/\(urlPart(bot))/lifecycle\" class=\"inline\"><input type=\"hidden\" name=\"csrf\" value=\"\(esc(csrf))\"><input type=\"hidden\" name=\"action\" value=\"\(action)\"><button type=\"submit\" class=\"secondary\">\(esc(label))</button></form> "
+    }
+
+    static func render(_ bot: BotSnapshot, tab: BotTab, role: ConsoleRole, content: String, csrf: String? = nil) -> String {
         let s = bot.state
         var out = "<nav class=\"crumbs\" aria-label=\"Breadcrumb\"><a href=\"/\">Dashboard</a> › <span aria-current=\"page\">\(esc(bot.name))</span></nav>"
         out += "<h1>\(esc(bot.name))\(bot.displayName.map { " <span class=\"muted\">\(esc($0))</span>" } ?? "")</h1>"
         out += "<div class=\"bot-status\" data-live=\"status:\(esc(bot.name))\">" + status(bot) + "</div>"
         out += "<p class=\"actions\">"
         if role >= .operator { out += "<a class=\"button\" href=\"/bots/\(urlPart(bot.name))/restart\">Restart…</a> " }
+        out += "<a class=\"button\" href=\"/bots/\(urlPart(bot.name))/edit\">\(role == .admin ? "Edit…" : "Settings")</a> "
+        if role == .admin, let csrf {
+            let enabled = s.phase != .Stopped || s.pid != nil
+            out += lifecycleButton(bot.name, enabled ? "disable" : "enable", enabled ? "Disable…" : "Enable…", csrf: csrf)
+            out += lifecycleButton(bot.name, s.suspended == true ? "resume" : "suspend", s.suspended == true ? "Resume…" : "Suspend…", csrf: csrf)
+        }
         if s.pid != nil, s.health?.live == true {
             out += "<a href=\"http://127.0.0.1:\(s.port)/\" rel=\"noopener\">Open the gateway's Control UI (port \(s.port))</a>"
         }
