@@ -113,11 +113,17 @@ extension GitRepository {
                 try gitCheck(git_index_remove_bypath(index, relative), "\(operation): removing '\(relative)'")
                 continue
             }
+            // The blob first, then its entry (an in-memory index cannot write blobs itself).
+            var blobId = git_oid()
+            try gitCheck(bytes.withUnsafeBytes { git_blob_create_from_buffer(&blobId, pointer, $0.baseAddress, $0.count) },
+                         "\(operation): writing '\(relative)'")
             var entry = git_index_entry()
             entry.mode = GIT_FILEMODE_BLOB.rawValue
+            entry.id = blobId
+            entry.file_size = UInt32(truncatingIfNeeded: bytes.count)
             let code = relative.withCString { cPath -> Int32 in
                 entry.path = cPath
-                return bytes.withUnsafeBytes { git_index_add_from_buffer(index, &entry, $0.baseAddress, $0.count) }
+                return git_index_add(index, &entry)
             }
             try gitCheck(code, "\(operation): adding '\(relative)'")
         }

@@ -151,7 +151,7 @@ final class ConsoleRepository: Sendable {
                     }
                     let parent = newBranch == nil ? tip.id : change.base
                     var bytes: [String: [UInt8]?] = [:]
-                    for (path, text) in change.files { bytes[path] = text.map { Array($0.utf8) } }
+                    for (path, text) in change.files { bytes.updateValue(text.map { Array($0.utf8) }, forKey: path) }
                     let id = try repo.commit(changes: bytes, parent: parent, author: author, message: message)
                     let local = "refs/heads/fleet-console-outgoing"
                     try repo.forceReference(local, to: id, message: "fleet-console: \(change.title)")
