@@ -61,6 +61,10 @@ class World:
         with open(fleet_yaml) as f:
             text = f.read()
         text = text.replace("basePort: 18789", f"basePort: {self.ports.base}")
+        traffic = os.environ.get("OPENCLAW_SIM_TRAFFIC_PER_MIN")
+        if traffic:
+            # Simulated chat traffic for the screenshots (fleet gives gateways a clean environment).
+            text = text.replace("gatewayCommand: [openclaw-sim,", f"gatewayCommand: [env, OPENCLAW_SIM_TRAFFIC_PER_MIN={int(traffic)}, openclaw-sim,")
         if editable:
             text = text.replace("- {user: admin, role: admin}",
                                 '- {user: admin, role: admin, name: "Ada Admin", email: ada@example.com}\n'

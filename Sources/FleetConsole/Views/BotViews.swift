@@ -32,7 +32,7 @@ enum BotPage {
         var out = "<nav class=\"crumbs\" aria-label=\"Breadcrumb\"><a href=\"/\">Dashboard</a> › <span aria-current=\"page\">\(esc(bot.name))</span></nav>"
         out += "<h1>\(esc(bot.name))\(bot.displayName.map { " <span class=\"muted\">\(esc($0))</span>" } ?? "")</h1>"
         out += "<div class=\"bot-status\" data-live=\"status:\(esc(bot.name))\">" + status(bot) + "</div>"
-        out += "<p class=\"actions\">"
+        out += "<div class=\"actions\">"
         if role >= .operator { out += "<a class=\"button\" href=\"/bots/\(urlPart(bot.name))/restart\">Restart…</a> " }
         out += "<a class=\"button\" href=\"/bots/\(urlPart(bot.name))/edit\">\(role == .admin ? "Edit…" : "Settings")</a> "
         if role == .admin, let csrf {
@@ -43,7 +43,7 @@ enum BotPage {
         if s.pid != nil, s.health?.live == true {
             out += "<a href=\"http://127.0.0.1:\(s.port)/\" rel=\"noopener\">Open the gateway's Control UI (port \(s.port))</a>"
         }
-        out += "</p>"
+        out += "</div>"
         out += "<nav class=\"tabs\" aria-label=\"Bot sections\"><ul>"
         for t in BotTab.allCases {
             out += "<li><a href=\"/bots/\(urlPart(bot.name))\(t.path)\"\(t == tab ? " aria-current=\"page\"" : "")>\(t.title)</a></li>"
