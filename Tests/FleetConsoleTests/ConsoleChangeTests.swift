@@ -284,6 +284,24 @@ func unescape(_ s: String) -> String {
         }
     }
 
+    @Test func aTokenInTheWhyIsRefusedAndAPagesSlugCannotNameARef() async throws {
+        let world = try await ConsoleWorld(editable: true)
+        let upstream = try #require(world.upstream)
+        let before = try world.git.git("--git-dir", upstream, "rev-parse", "main")
+        try await world.app().test(.router) { client in
+            let (_, sam) = try await Browser.login(client, user: "sam", password: "sam-password")
+            let bot = String(buffer: try await sam.get(client, "/bots/ops").body)
+            let review = String(buffer: try await sam.post(client, "/bots/ops/lifecycle", ["csrf": Browser.csrf(bot) ?? "", "action": "suspend"]).body)
+            let refused = try await Self.commit(client, sam, review: review, why: "token is xoxb-1234567890-abcdefghij for the record")
+            #expect(refused.status == .badRequest)
+            #expect(String(buffer: refused.body).contains("looks like a Slack token"))
+        }
+        #expect(try world.git.git("--git-dir", upstream, "rev-parse", "main") == before)
+        let change = try #require(ManifestChange(form: ["title": "a\nb", "slug": "../../x y", "base": "abc", "file.0.path": "fleet/a.yaml", "file.0.text": "x"]))
+        #expect(change.slug == "x-y")
+        #expect(change.title == "a b")
+    }
+
     @Test func forgeLinksForABranch() {
         #expect(ChangeViews.reviewLink(remote: "git@github.com:acme/bots.git", branch: "fleet/sam/add-x", base: "main")
             == "https://github.com/acme/bots/compare/main...fleet/sam/add-x?expand=1")

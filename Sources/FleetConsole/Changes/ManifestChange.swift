@@ -50,7 +50,9 @@ struct ManifestChange: Sendable {
             i += 1
         }
         guard !files.isEmpty else { return nil }
-        self.init(title: title, slug: form["slug"] ?? "change", base: base, files: files,
+        // Both come from the page: one line of text, and a slug fit for a branch name.
+        let line = title.split(whereSeparator: \.isNewline).joined(separator: " ")
+        self.init(title: String(line.prefix(200)), slug: Self.slug(form["slug"] ?? "change"), base: base, files: files,
                   bot: form["bot"].flatMap { $0.isEmpty ? nil : $0 }, returnTo: LoginController.safeNext(form["return"]))
     }
 

@@ -116,6 +116,9 @@ struct ChangeController {
         let user = context.user ?? "unknown"
         let author = services.author(user, proxyEmail: context.proxyEmail, start.snapshot)
         let why = (context.form["why"] ?? "").trimmed
+        if let shape = SecretLeakCheck.tokenShape(in: why + " " + change.title) {
+            return flow.failure(.refused("The commit message would hold what looks like \(shape); git keeps messages forever. Remove it and commit again."), context)
+        }
         var message = change.title + "\n"
         if !why.isEmpty { message += "\n" + why + "\n" }
         message += "\nMade in the fleet web console by \(user).\n"
