@@ -19,6 +19,8 @@ public struct ConsoleContext: RequestContext {
     public var csrfToken: String = ""
     /// A POST's form fields.
     public var form: [String: String] = [:]
+    /// Files sent with a multipart form.
+    var uploads: [String: Upload] = [:]
 
     /// Creates the context of a request.
     public init(source: ApplicationRequestContextSource) {

@@ -32,12 +32,16 @@ func unescape(_ s: String) -> String {
 
     /// Walks the wizard for `name` as `browser`; returns the last page.
     static func wizard(_ client: some TestClientProtocol, _ browser: Browser, name: String, labels: String = "team=sales",
-                       prompt: String = "You sell things.") async throws -> String {
+                       prompt: String = "You sell things.", avatar: [UInt8]? = nil) async throws -> String {
         var page = String(buffer: try await browser.get(client, "/bots/new").body)
         var fields = hiddenFields(page, after: "class=\"wizard\"")
         fields.merge(["csrf": Browser.csrf(page) ?? "", "go": "next", "displayName": "Sales Bot", "name": name, "systemPrompt": prompt,
                       "model": "anthropic/claude-sonnet-4-5", "labels": labels]) { $1 }
-        page = String(buffer: try await browser.post(client, "/bots/new", fields).body)
+        if let avatar {
+            page = String(buffer: try await multipart(client, browser, "/bots/new", fields, file: ("avatar", "me.png", avatar)).body)
+        } else {
+            page = String(buffer: try await browser.post(client, "/bots/new", fields).body)
+        }
         guard page.contains("New bot: Model provider key") else { return page }
         fields = hiddenFields(page, after: "class=\"wizard\"")
         fields.merge(["csrf": Browser.csrf(page) ?? "", "go": "skipKey"]) { $1 }
@@ -54,6 +58,22 @@ func unescape(_ s: String) -> String {
         fields = hiddenFields(page, after: "class=\"wizard\"")
         fields.merge(["csrf": Browser.csrf(page) ?? "", "go": "next", "bind": "loopback"]) { $1 }
         return String(buffer: try await browser.post(client, "/bots/new", fields).body)
+    }
+
+    /// A multipart POST with one file, as a browser sends a form with a file input.
+    static func multipart(_ client: some TestClientProtocol, _ browser: Browser, _ uri: String, _ fields: [String: String],
+                          file: (name: String, filename: String, data: [UInt8])) async throws -> TestResponse {
+        let boundary = "----fleet-test-boundary"
+        var body: [UInt8] = []
+        for (k, v) in fields {
+            body += Array("--\(boundary)\r\nContent-Disposition: form-data; name=\"\(k)\"\r\n\r\n\(v)\r\n".utf8)
+        }
+        body += Array("--\(boundary)\r\nContent-Disposition: form-data; name=\"\(file.name)\"; filename=\"\(file.filename)\"\r\nContent-Type: image/png\r\n\r\n".utf8)
+        body += file.data + Array("\r\n--\(boundary)--\r\n".utf8)
+        var h = HTTPFields()
+        h[.contentType] = "multipart/form-data; boundary=\(boundary)"
+        h[.cookie] = browser.cookie
+        return try await client.execute(uri: uri, method: .post, headers: h, body: ByteBuffer(bytes: body))
     }
 
     /// Posts the review page's commit form.
@@ -96,6 +116,27 @@ func unescape(_ s: String) -> String {
         // The console's own clone never had it either.
         let own = try world.git.run("git", ["--git-dir", world.root + "/console/repo.git", "cat-file", "--batch-all-objects", "--batch"])
         #expect(!own.contains(Self.token))
+    }
+
+    @Test func anAvatarIsStoredNextToTheManifest() async throws {
+        let world = try await ConsoleWorld(editable: true)
+        let upstream = try #require(world.upstream)
+        let png: [UInt8] = [0x89, 0x50, 0x4E, 0x47, 0x0D, 0x0A, 0x1A, 0x0A] + Array(repeating: 7, count: 64)
+        try await world.app().test(.router) { client in
+            let (_, sam) = try await Browser.login(client, user: "sam", password: "sam-password")
+            let review = try await Self.wizard(client, sam, name: "pictured", avatar: png)
+            #expect(review.contains("fleet/bots/pictured.png"), "\(review)")
+            #expect(try await Self.commit(client, sam, review: review).status == .ok)
+            // Not an image: refused at the field, whatever its name says.
+            var fields = hiddenFields(String(buffer: try await sam.get(client, "/bots/new").body), after: "class=\"wizard\"")
+            fields.merge(["csrf": Browser.csrf(review) ?? "", "go": "next", "displayName": "X", "name": "fake-image", "labels": "team=sales"]) { $1 }
+            let page = String(buffer: try await Self.multipart(client, sam, "/bots/new", fields, file: ("avatar", "evil.png", Array("<script>".utf8))).body)
+            #expect(page.contains("New bot: Basics"))
+            #expect(page.contains("&#39;evil.png&#39; is not a PNG, JPEG, WebP or GIF image"))
+        }
+        #expect(try world.git.git("--git-dir", upstream, "show", "main:fleet/bots/pictured.yaml").contains("avatar: fleet/bots/pictured.png"))
+        let stored = try world.git.run("sh", ["-c", "git --git-dir '\(upstream)' cat-file blob main:fleet/bots/pictured.png | od -An -tx1 | head -1"])
+        #expect(stored.hasPrefix("89 50 4e 47"))
     }
 
     @Test func aBadNameShowsTheValidatorsDiagnosticAtTheFieldAndCommitsNothing() async throws {

@@ -33,10 +33,14 @@ struct ChangePreview: Sendable {
         return (beforeSet.bots + afterSet.bots).filter { paths.contains($0.origin.file) }.map { ($0.name, $0.labels) }
     }
 
-    /// Whether the change touches a file that holds no Bot manifest (the Fleet manifest, ...).
+    /// Whether the change touches a file that holds no Bot manifest (the Fleet manifest, ...),
+    /// or an image that is not the avatar of a bot it changes.
     var touchesFleetFiles: Bool {
         let botFiles = Set((beforeSet.bots + afterSet.bots).map(\.origin.file))
+        let paths = Set(change.files.keys)
+        let avatars = Set(afterSet.bots.filter { paths.contains($0.origin.file) }.compactMap(\.avatar))
         return change.files.keys.contains { !botFiles.contains($0) || (beforeSet.fleet.origin?.file == $0) || (afterSet.fleet.origin?.file == $0) }
+            || change.binaries.keys.contains { !avatars.contains($0) }
     }
 }
 
@@ -46,6 +50,11 @@ enum ChangePreviewer {
     static func preview(_ change: ManifestChange, services: ConsoleServices, upstream: Upstream, plan: Bool = true) async -> Result<ChangePreview, ChangeFailure> {
         for path in change.files.keys where !isInside(path, upstream.path) {
             return .failure(.refused("'\(path)' is not a manifest file under \(upstream.path)/"))
+        }
+        for (path, data) in change.binaries {
+            guard ManifestChange.isImagePath(path, under: upstream.path), data.count <= AvatarImage.maxBytes, AvatarImage.kind(data) != nil else {
+                return .failure(.refused("'\(path)' is not an image (PNG, JPEG, WebP or GIF, at most \(AvatarImage.maxBytes / 1024) KiB) under \(upstream.path)/"))
+            }
         }
         let git = services.git
         let directory = git.directory
@@ -74,7 +83,7 @@ enum ChangePreviewer {
         let source = ManifestSource(repository: directory, ref: base.id, path: upstream.path)
         let keyFiles = services.config.keyFiles
         let keySource = services.config.source
-        let overlay = Set(after.keys)
+        let overlay = Set(after.keys).union(change.binaries.keys)
         let (beforeSet, afterSet, keyError) = await Blocking.run { () -> (ManifestSet, ManifestSet, String?) in
             func snapshot(_ files: [String: String]) -> SourceSnapshot {
                 SourceSnapshot(commit: base, files: files.keys.sorted().map { SourceFile(path: $0, bytes: Array(files[$0]?.utf8 ?? "".utf8)) },
@@ -180,5 +189,19 @@ enum FieldLocator {
             out[field, default: []].append(d)
         }
         return out
+    }
+}
+
+/// Avatar images: what the wizard accepts, told by their first bytes (never by the file name).
+enum AvatarImage {
+    static let maxBytes = 512 << 10
+
+    /// The file extension of an image's format, nil when the bytes are none of PNG, JPEG, WebP, GIF.
+    static func kind(_ data: [UInt8]) -> String? {
+        if data.starts(with: [0x89, 0x50, 0x4E, 0x47, 0x0D, 0x0A, 0x1A, 0x0A]) { return "png" }
+        if data.starts(with: [0xFF, 0xD8, 0xFF]) { return "jpg" }
+        if data.count >= 12, data.starts(with: Array("RIFF".utf8)), Array(data[8..<12]) == Array("WEBP".utf8) { return "webp" }
+        if data.starts(with: Array("GIF87a".utf8)) || data.starts(with: Array("GIF89a".utf8)) { return "gif" }
+        return nil
     }
 }

@@ -108,6 +108,12 @@ final class ConsoleRepository: Sendable {
         }
     }
 
+    /// Whether a file exists at `commit`.
+    func exists(_ path: String, at commit: String) async -> Bool {
+        let directory = self.directory
+        return await run { ((try? GitRepository(path: directory).blob(at: commit, path: path)) ?? nil) != nil }
+    }
+
     /// The manifest files (`*.yaml`, `*.yml`) under `path` at `commit`, by repository path.
     func files(at commit: String, under path: String) async -> Result<[String: String], GitError> {
         let directory = self.directory
@@ -152,6 +158,7 @@ final class ConsoleRepository: Sendable {
                     let parent = newBranch == nil ? tip.id : change.base
                     var bytes: [String: [UInt8]?] = [:]
                     for (path, text) in change.files { bytes.updateValue(text.map { Array($0.utf8) }, forKey: path) }
+                    for (path, data) in change.binaries { bytes.updateValue(data, forKey: path) }
                     let id = try repo.commit(changes: bytes, parent: parent, author: author, message: message)
                     let local = "refs/heads/fleet-console-outgoing"
                     try repo.forceReference(local, to: id, message: "fleet-console: \(change.title)")
@@ -185,7 +192,7 @@ final class ConsoleRepository: Sendable {
     /// The files `change` writes that also changed between its base and `tip`.
     private static func conflicts(_ change: ManifestChange, repo: GitRepository, tip: String) throws(GitError) -> [FileConflict] {
         var out: [FileConflict] = []
-        for path in change.files.keys.sorted() {
+        for path in Set(change.files.keys).union(change.binaries.keys).sorted() {
             let before = try repo.blob(at: change.base, path: path)
             let now = try repo.blob(at: tip, path: path)
             guard before != now else { continue }
@@ -195,7 +202,7 @@ final class ConsoleRepository: Sendable {
                 if try repo.isAncestor(c.id, of: change.base) { break }
                 commits.append(c)
             }
-            out.append(FileConflict(path: path, mine: change.files[path] ?? nil,
+            out.append(FileConflict(path: path, mine: change.files[path] ?? change.binaries[path].map { "(an image of \($0.count) bytes)" },
                                     theirs: now.map { String(decoding: $0, as: UTF8.self) }, commits: commits, tip: tip))
         }
         return out

@@ -12,6 +12,8 @@ struct ManifestChange: Sendable {
     var base: String
     /// New texts by repository path; nil deletes the file.
     var files: [String: String?]
+    /// New binary files (a bot's avatar next to its manifest) by repository path.
+    var binaries: [String: [UInt8]] = [:]
     /// The bot the change is about (nil: the fleet).
     var bot: String?
     /// Where to go after it is committed.
@@ -20,6 +22,9 @@ struct ManifestChange: Sendable {
     /// The hidden fields that carry the change from the preview page to the commit.
     func hiddenFields() -> String {
         var out = hidden("title", title) + hidden("slug", slug) + hidden("base", base) + hidden("bot", bot ?? "") + hidden("return", returnTo)
+        for (i, path) in binaries.keys.sorted().enumerated() {
+            out += hidden("bin.\(i).path", path) + hidden("bin.\(i).base64", Data(binaries[path] ?? []).base64EncodedString())
+        }
         for (i, path) in files.keys.sorted().enumerated() {
             out += hidden("file.\(i).path", path)
             if let text = files[path] ?? nil {
@@ -49,12 +54,28 @@ struct ManifestChange: Sendable {
             }
             i += 1
         }
+        var binaries: [String: [UInt8]] = [:]
+        var j = 0
+        while let path = form["bin.\(j).path"] {
+            guard let data = form["bin.\(j).base64"].flatMap({ Data(base64Encoded: $0) }) else { return nil }
+            binaries[path] = [UInt8](data)
+            j += 1
+        }
         guard !files.isEmpty else { return nil }
         // Both come from the page: one line of text, and a slug fit for a branch name.
         let line = title.split(whereSeparator: \.isNewline).joined(separator: " ")
         self.init(title: String(line.prefix(200)), slug: Self.slug(form["slug"] ?? "change"), base: base, files: files,
                   bot: form["bot"].flatMap { $0.isEmpty ? nil : $0 }, returnTo: LoginController.safeNext(form["return"]))
+        self.binaries = binaries
     }
+
+    /// Whether `path` may be one of a change's binary files: an image under `dir`.
+    static func isImagePath(_ path: String, under dir: String) -> Bool {
+        let lower = path.lowercased()
+        guard let dot = lower.lastIndex(of: "."), [".png", ".jpg", ".jpeg", ".webp", ".gif"].contains(String(lower[dot...])) else { return false }
+        return ChangePreviewer.isInside(String(lower[..<dot]) + ".yaml", dir)
+    }
+
 
     init(title: String, slug: String, base: String, files: [String: String?], bot: String?, returnTo: String) {
         self.title = title

@@ -30,6 +30,9 @@ struct WizardState: Sendable {
     var browser = false
     var port = ""
     var bind = "loopback"
+    /// An uploaded avatar (base64) and its format's extension.
+    var avatarData = ""
+    var avatarExt = ""
 
     /// Every carried field by name (checkboxes as `yes` or empty).
     var fields: [(String, String)] {
@@ -38,7 +41,7 @@ struct WizardState: Sendable {
          ("channel", channel), ("tokenEnc", tokenEnc), ("tokenFor", tokenFor), ("appTokenEnc", appTokenEnc), ("appTokenFor", appTokenFor),
          ("dmPolicy", dmPolicy), ("allowFrom", allowFrom), ("groupPolicy", groupPolicy), ("sessionScope", sessionScope),
          ("resetMode", resetMode), ("resetAtHour", resetAtHour), ("bash", bash ? "yes" : ""), ("browser", browser ? "yes" : ""),
-         ("port", port), ("bind", bind)]
+         ("port", port), ("bind", bind), ("avatarData", avatarData), ("avatarExt", avatarExt)]
     }
 
     init() {}
@@ -70,6 +73,21 @@ struct WizardState: Sendable {
         browser = form["browser"] == "yes"
         port = v("port", "").trimmed
         bind = v("bind", "loopback")
+        avatarData = v("avatarData", "")
+        avatarExt = v("avatarExt", "")
+        if !["png", "jpg", "webp", "gif"].contains(avatarExt) { avatarData = ""; avatarExt = "" }
+    }
+
+    /// The avatar's bytes, when one was uploaded.
+    var avatar: [UInt8]? {
+        guard !avatarData.isEmpty, let data = Data(base64Encoded: avatarData) else { return nil }
+        return [UInt8](data)
+    }
+
+    /// Where the avatar is stored: next to the manifest, `<path>/bots/NAME.png`.
+    func avatarPath(under path: String) -> String? {
+        guard avatar != nil, let file = NewBot.file(for: slug, path: path) else { return nil }
+        return String(file.dropLast(".yaml".count)) + "." + avatarExt
     }
 
     /// Hidden inputs for every field except `shown` (the ones the page has as controls).
@@ -125,7 +143,7 @@ struct WizardState: Sendable {
     }
 
     /// The answers `fleet new bot` would have, with the envelopes as the credentials.
-    var answers: NewBotAnswers {
+    func answers(path: String) -> NewBotAnswers {
         var a = NewBotAnswers(
             name: slug, displayName: displayName.isEmpty ? slug : displayName, model: model, channel: channel,
             token: tokenEnc.isEmpty ? nil : tokenEnc, appToken: appTokenEnc.isEmpty ? nil : appTokenEnc,
@@ -140,11 +158,12 @@ struct WizardState: Sendable {
         a.browser = browser ? true : nil
         a.port = Int(port)
         a.bind = bind.isEmpty ? "loopback" : bind
+        a.avatar = avatarPath(under: path)
         return a
     }
 
     /// The manifest text, through `fleet new bot`'s writer (the values are already sealed).
-    func manifest() throws -> String {
-        try NewBot.manifest(answers, writtenBy: "the fleet web console's wizard") { _, _, value in value }
+    func manifest(path: String) throws -> String {
+        try NewBot.manifest(answers(path: path), writtenBy: "the fleet web console's wizard") { _, _, value in value }
     }
 }

@@ -39,7 +39,7 @@ struct WizardController {
         /// The form fields each page has as controls.
         var fields: [String] {
             switch self {
-            case .basics: return ["displayName", "name", "systemPrompt", "model", "labels"]
+            case .basics: return ["displayName", "name", "systemPrompt", "model", "labels", "avatar"]
             case .key: return ["providerKey"]
             case .channel: return ["channel", "token"]
             case .access: return ["dmPolicy", "allowFrom", "groupPolicy"]
@@ -52,7 +52,7 @@ struct WizardController {
     /// Form fields and the YAML paths of the manifest they write.
     static let paths: [String: String] = [
         "displayName": "spec.displayName", "name": "metadata.name", "systemPrompt": "spec.systemPrompt", "model": "spec.model",
-        "labels": "metadata.labels", "providerKey": "spec.providers", "channel": "spec.channels.0", "token": "spec.channels.0.credentials",
+        "labels": "metadata.labels", "avatar": "spec.avatar", "providerKey": "spec.providers", "channel": "spec.channels.0", "token": "spec.channels.0.credentials",
         "dmPolicy": "spec.channels.0.dmPolicy", "allowFrom": "spec.channels.0.allowFrom", "groupPolicy": "spec.channels.0.groupPolicy",
         "sessionScope": "spec.session", "bash": "spec.tools.bash", "browser": "spec.tools.browser", "port": "spec.gateway.port", "bind": "spec.gateway.bind",
     ]
@@ -124,6 +124,18 @@ struct WizardController {
             return flow.failure(.failed("a credential could not be encrypted: \(error)"), context)
         }
         state.reseal(opener: opener)
+        var avatarProblem: String?
+        if let upload = context.uploads["avatar"] {
+            if upload.data.count > AvatarImage.maxBytes {
+                avatarProblem = "the image is \(upload.data.count / 1024) KiB; at most \(AvatarImage.maxBytes / 1024) KiB"
+            } else if let kind = AvatarImage.kind(upload.data) {
+                state.avatarData = Data(upload.data).base64EncodedString()
+                state.avatarExt = kind
+            } else {
+                avatarProblem = "'\(upload.filename)' is not a PNG, JPEG, WebP or GIF image"
+            }
+        }
+        if form["removeAvatar"] == "yes" { state.avatarData = ""; state.avatarExt = "" }
         let go = form["go"] ?? "next"
         if go == "back" { return page(previous(current, state: state, start: start), state: state, fields: FormFields(), context: context, start: start) }
         if go == "skipKey" { state.skipKey = true }
@@ -133,12 +145,13 @@ struct WizardController {
         let file = NewBot.file(for: state.slug, path: start.upstream.path) ?? "\(start.upstream.path)/bots/_invalid-name_.yaml"
         let text: String
         do {
-            text = try state.manifest()
+            text = try state.manifest(path: start.upstream.path)
         } catch {
             return flow.failure(.failed("the manifest could not be written: \(error)"), context)
         }
-        let change = ManifestChange(title: "Add bot \(state.slug) (\(state.channel))", slug: "add-\(state.slug)", base: state.base.isEmpty ? tip.id : state.base,
+        var change = ManifestChange(title: "Add bot \(state.slug) (\(state.channel))", slug: "add-\(state.slug)", base: state.base.isEmpty ? tip.id : state.base,
                                     files: [file: text], bot: state.slug, returnTo: "/bots/new")
+        if let path = state.avatarPath(under: start.upstream.path), let data = state.avatar { change.binaries[path] = data }
         let preview: ChangePreview
         switch await ChangePreviewer.preview(change, services: services, upstream: start.upstream, plan: current == .advanced || current == .review) {
         case .failure(let f): return flow.failure(f, context)
@@ -152,6 +165,10 @@ struct WizardController {
             notes["labels", default: []].append("your access (\(start.policy.summaries.joined(separator: "; "))) does not cover a bot with these labels: give it labels your admin rule matches")
         }
         notes["allowFrom", default: []] += BotFormText.allowListProblems(BotFormText.list(state.allowFrom), channel: state.channel)
+        if let avatarProblem { notes["avatar", default: []].append(avatarProblem) }
+        if let path = state.avatarPath(under: start.upstream.path), await services.git.exists(path, at: change.base) {
+            notes["avatar", default: []].append("\(path) exists already: pick another name, or remove the file first")
+        }
         if !state.port.isEmpty, state.port != "auto", Int(state.port) == nil { notes["port", default: []].append("write a port number, or leave it empty for auto") }
         notes = notes.filter { !$0.value.isEmpty }
         let byField = FieldLocator.byField(preview.diagnostics, file: file, text: text, fields: Array(Self.paths.values))
@@ -236,7 +253,8 @@ struct WizardController {
             main += "<section class=\"problems\" role=\"alert\"><h2>Other problems</h2>" + ChangeViews.diagnostics(general) + "</section>"
         }
         let shown = Set(step.fields + ["step", "go", "csrf"])
-        main += "<form method=\"post\" action=\"/bots/new\" class=\"wizard\" novalidate><input type=\"hidden\" name=\"csrf\" value=\"\(esc(context.csrfToken))\">"
+        let multipart = step == .basics ? " enctype=\"multipart/form-data\"" : ""
+        main += "<form method=\"post\" action=\"/bots/new\" class=\"wizard\" novalidate\(multipart)><input type=\"hidden\" name=\"csrf\" value=\"\(esc(context.csrfToken))\">"
         main += FormFields.hidden("step", step.rawValue) + state.hidden(except: shown) + body
         if readOnly == nil {
             main += "<p class=\"buttons\">"
@@ -264,6 +282,10 @@ struct WizardController {
             body += f.radios("model", "Model", options: models, selected: known ? state.model : "other")
             body += f.text("modelOther", "Other model (provider/model)", value: known ? "" : state.model, help: "Only when you chose another model above.")
             body += f.text("labels", "Labels", value: state.labels, help: "key=value, separated by commas. They decide who may see and change the bot (spec.access) and which host runs it.")
+            let has = state.avatar.map { "An image of \($0.count) bytes is chosen; choose another to replace it." }
+            body += f.text("avatar", "Avatar (optional)", value: "", help: has ?? "A PNG, JPEG, WebP or GIF image of at most \(AvatarImage.maxBytes / 1024) KiB, stored in the repository next to the manifest.",
+                           type: "file", extra: " accept=\"image/png,image/jpeg,image/webp,image/gif\"")
+            if state.avatar != nil, !f.readOnly { body += f.checkbox("removeAvatar", "Remove the chosen avatar", checked: false) }
         case .key:
             let name = state.provider?.displayName ?? "the provider"
             body += "<p>The fleet has no \(esc(name)) API key yet (<code>spec.providers</code> of the Fleet manifest), and the bot cannot answer without one. Type it here: it is encrypted with the fleet's key before it touches disk and stored in this bot's manifest (later, <code>fleet secrets set --fleet providers.\(esc(state.provider?.id ?? "ID")).apiKey</code> sets one for every bot).</p>"
@@ -318,6 +340,7 @@ struct WizardController {
         let rows: [(String, String, String, Step)] = [
             ("name", "Name", state.slug, .basics), ("displayName", "Display name", state.displayName, .basics), ("model", "Model", state.model, .basics),
             ("labels", "Labels", state.labels, .basics), ("systemPrompt", "System prompt", state.systemPrompt, .basics),
+            ("avatar", "Avatar", state.avatarPath(under: start.upstream.path) ?? "none", .basics),
             ("providerKey", "Provider key", state.providerKeyEnc.isEmpty ? "(the fleet's)" : "encrypted", .key),
             ("channel", "Channel", state.channel, .channel), ("token", "Token", state.tokenEnc.isEmpty ? "none" : "encrypted", .channel),
             ("dmPolicy", "DM policy", state.dmPolicy, .access), ("allowFrom", "Allowed senders", BotFormText.list(state.allowFrom).joined(separator: ", "), .access),

@@ -33,6 +33,10 @@ enum ChangeViews {
             out += "<h3><code>\(esc(path))</code> <span class=\"muted\">(\(what))</span></h3>"
             out += "<pre class=\"diff\" data-file=\"\(esc(path))\">" + LineDiff.render(maskEnvelopes(old ?? ""), maskEnvelopes(new ?? "")) + "</pre>"
         }
+        for path in preview.change.binaries.keys.sorted() {
+            let size = preview.change.binaries[path]?.count ?? 0
+            out += "<h3><code>\(esc(path))</code> <span class=\"muted\">(\(preview.before[path] == nil ? "new" : "changed") image, \(size) bytes)</span></h3>"
+        }
         return out
     }
 
