@@ -38,6 +38,12 @@ struct EditController {
     enum Lookup {
         case found(Target)
         case page(Response)
+
+        /// The page to answer when there is no target.
+        var response: Response {
+            if case .page(let r) = self { return r }
+            return htmlResponse("", status: .internalServerError)
+        }
     }
 
     func target(_ context: ConsoleContext) async -> Lookup {
@@ -85,7 +91,8 @@ struct EditController {
     // MARK: the edit form
 
     func editForm(_ context: ConsoleContext) async -> Response {
-        guard case .found(let t) = await target(context) else { return await notFoundPage(context) }
+        let lookup = await target(context)
+        guard case .found(let t) = lookup else { return lookup.response }
         let b = t.bot
         let f = FormFields(readOnly: t.readOnly != nil)
         var body = t.readOnly.map(ChangeViews.readOnlyReason) ?? ""
@@ -116,7 +123,8 @@ struct EditController {
     }
 
     func edit(_ context: ConsoleContext) async -> Response {
-        guard case .found(let t) = await target(context) else { return await notFoundPage(context) }
+        let lookup = await target(context)
+        guard case .found(let t) = lookup else { return lookup.response }
         if let refused = refused(t, context) { return refused }
         let form = context.form, b = t.bot
         var editor: ManifestEditor
@@ -180,7 +188,8 @@ struct EditController {
     // MARK: YAML
 
     func yamlForm(_ context: ConsoleContext) async -> Response {
-        guard case .found(let t) = await target(context) else { return await notFoundPage(context) }
+        let lookup = await target(context)
+        guard case .found(let t) = lookup else { return lookup.response }
         var body = t.readOnly.map(ChangeViews.readOnlyReason) ?? ""
         body += formStart("/bots/\(urlPart(t.bot.name))/yaml", t, context)
         body += "<div class=\"yaml-editor\"><div><label for=\"f-text\"><code>\(esc(t.file))</code></label>"
@@ -206,7 +215,8 @@ struct EditController {
     }
 
     func yaml(_ context: ConsoleContext) async -> Response {
-        guard case .found(let t) = await target(context) else { return await notFoundPage(context) }
+        let lookup = await target(context)
+        guard case .found(let t) = lookup else { return lookup.response }
         if let refused = refused(t, context) { return refused }
         var text = (context.form["text"] ?? "").replacing("\r\n", with: "\n")
         if !text.hasSuffix("\n") { text += "\n" }
@@ -219,7 +229,8 @@ struct EditController {
     // MARK: enable, disable, suspend, resume
 
     func lifecycle(_ context: ConsoleContext) async -> Response {
-        guard case .found(let t) = await target(context) else { return await notFoundPage(context) }
+        let lookup = await target(context)
+        guard case .found(let t) = lookup else { return lookup.response }
         if let refused = refused(t, context) { return refused }
         let action = context.form["action"] ?? ""
         let (path, value, title): ([String], Bool, String)
@@ -244,7 +255,8 @@ struct EditController {
     // MARK: delete
 
     func deleteForm(_ context: ConsoleContext) async -> Response {
-        guard case .found(let t) = await target(context) else { return await notFoundPage(context) }
+        let lookup = await target(context)
+        guard case .found(let t) = lookup else { return lookup.response }
         var body = t.readOnly.map(ChangeViews.readOnlyReason) ?? ""
         body += "<p>Deleting removes <code>\(esc(t.file))</code> from git. fleet then stops the gateway and keeps its data (sessions, credentials, logs) under the state root, as <code>fleet destroy</code> does; a roll back brings the bot back.</p>"
         body += formStart("/bots/\(urlPart(t.bot.name))/delete", t, context)
@@ -255,7 +267,8 @@ struct EditController {
     }
 
     func delete(_ context: ConsoleContext) async -> Response {
-        guard case .found(let t) = await target(context) else { return await notFoundPage(context) }
+        let lookup = await target(context)
+        guard case .found(let t) = lookup else { return lookup.response }
         if let refused = refused(t, context) { return refused }
         guard context.form["confirm"]?.trimmed == t.bot.name else {
             return flow.failure(.refused("The confirmation did not match the bot's name '\(t.bot.name)'; nothing was changed."), context)
@@ -286,7 +299,8 @@ struct EditController {
     }
 
     func rotateForm(_ context: ConsoleContext) async -> Response {
-        guard case .found(let t) = await target(context) else { return await notFoundPage(context) }
+        let lookup = await target(context)
+        guard case .found(let t) = lookup else { return lookup.response }
         let f = FormFields(readOnly: t.readOnly != nil)
         var body = t.readOnly.map(ChangeViews.readOnlyReason) ?? ""
         body += "<p>The new value is encrypted with the fleet's key before anything is written, exactly as <code>fleet secrets set \(esc(t.bot.name)) FIELD</code> does; it is never shown again.</p>"
@@ -298,7 +312,8 @@ struct EditController {
     }
 
     func rotate(_ context: ConsoleContext) async -> Response {
-        guard case .found(let t) = await target(context) else { return await notFoundPage(context) }
+        let lookup = await target(context)
+        guard case .found(let t) = lookup else { return lookup.response }
         if let refused = refused(t, context) { return refused }
         let field = context.form["field"] ?? ""
         let value = (context.form["value"] ?? "").trimmed
@@ -323,7 +338,8 @@ struct EditController {
 
     /// A new commit that restores the bot's manifest file as it was at an earlier commit.
     func rollback(_ context: ConsoleContext) async -> Response {
-        guard case .found(let t) = await target(context) else { return await notFoundPage(context) }
+        let lookup = await target(context)
+        guard case .found(let t) = lookup else { return lookup.response }
         if let refused = refused(t, context) { return refused }
         guard let commit = context.form["commit"], !commit.isEmpty else { return flow.failure(.refused("No commit was named."), context) }
         guard case .success(let then) = await services.git.files(at: commit, under: t.start.upstream.path) else {
@@ -335,13 +351,6 @@ struct EditController {
         let change = ManifestChange(title: "Roll bot \(t.bot.name) back to \(short)", slug: "rollback-\(t.bot.name)-\(short)", base: t.tip.id,
                                     files: [t.file: old], bot: t.bot.name, returnTo: "/bots/\(urlPart(t.bot.name))/history")
         return await flow.review(change, context)
-    }
-
-    func notFoundPage(_ context: ConsoleContext) async -> Response {
-        switch await target(context) {
-        case .page(let response): return response
-        case .found: return htmlResponse(ErrorPage.render(title: "No such bot", status: 404, message: "Not found.", user: context.user, csrf: context.csrfToken), status: .notFound)
-        }
     }
 }
 
