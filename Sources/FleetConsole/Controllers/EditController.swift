@@ -2,6 +2,7 @@ import FleetCore
 import FleetGit
 import FoundationEssentials
 import Hummingbird
+import OpenClawConfig
 
 /// Changing an existing bot: the edit form (the wizard's fields), the YAML tab, enable/disable,
 /// suspend/resume, delete (typed confirmation; its data is kept), rotate a credential, roll back.
@@ -293,7 +294,7 @@ struct EditController {
             if c.type == "slack" { keys.insert("appToken") }
             out += keys.sorted().map { "channels.\(c.type).\(c.accountId).\($0)" }
         }
-        let providers = Set(b.providers.keys).union(b.model.flatMap(ModelProvidersLookup.providerId).map { [$0] } ?? [])
+        let providers = Set(b.providers.keys).union(b.model.flatMap { ModelProviders.providerId(ofModel: $0) }.map { [$0] } ?? [])
         out += providers.sorted().map { "providers.\($0).apiKey" }
         return out
     }
@@ -351,13 +352,5 @@ struct EditController {
         let change = ManifestChange(title: "Roll bot \(t.bot.name) back to \(short)", slug: "rollback-\(t.bot.name)-\(short)", base: t.tip.id,
                                     files: [t.file: old], bot: t.bot.name, returnTo: "/bots/\(urlPart(t.bot.name))/history")
         return await flow.review(change, context)
-    }
-}
-
-/// The provider id of a model reference (`anthropic` of `anthropic/claude-sonnet-4-5`).
-enum ModelProvidersLookup {
-    static func providerId(_ model: String) -> String? {
-        guard let slash = model.firstIndex(of: "/"), slash != model.startIndex else { return nil }
-        return String(model[..<slash])
     }
 }
