@@ -32,6 +32,8 @@ public struct ConsoleConfiguration: Sendable {
     public var commitTo: CommitTarget = .main
     /// Whether to ask a running daemon to reconcile right after a commit to its branch.
     public var reconcileAfterCommit = true
+    /// Where Test connection asks Telegram, Discord and Slack (`FLEET_*_API` override them).
+    public var checkEndpoints: ProviderEndpoints = .from()
 
     /// Creates a configuration.
     public init(host: String = "127.0.0.1", port: Int = 8790, root: String, source: ManifestSource,

@@ -350,3 +350,59 @@ func unescape(_ s: String) -> String {
         #expect(ChangeViews.reviewLink(remote: "/srv/git/bots.git", branch: "b", base: "main") == nil)
     }
 }
+
+/// The wizard's Test connection against a stand-in Telegram Bot API on loopback (a Hummingbird
+/// app answering getMe), so no request leaves the host.
+@Suite struct WizardTestConnectionTests {
+    @Test func testConnectionAsksTelegramWithTheTypedTokenAndStoresNothing() async throws {
+        let world = try await ConsoleWorld(editable: true)
+        let upstream = try #require(world.upstream)
+        let before = try world.git.git("--git-dir", upstream, "rev-parse", "main")
+        let seen = Seen()
+        let telegram = Router()
+        telegram.get("/:path/getMe") { request, context -> Response in
+            let path = context.parameters.get("path") ?? ""
+            await seen.add(path)
+            let ok = path == "bot" + ConsoleChangeTests.token
+            var h = HTTPFields()
+            h[.contentType] = "application/json"
+            return Response(status: ok ? .ok : .unauthorized, headers: h, body: .init(byteBuffer: ByteBuffer(string: ok
+                ? #"{"ok":true,"result":{"id":1,"is_bot":true,"first_name":"Sales","username":"sales_test_bot"}}"#
+                : #"{"ok":false,"error_code":401,"description":"Unauthorized"}"#)))
+        }
+        try await Application(router: telegram, configuration: .init(address: .hostname("127.0.0.1", port: 0))).test(.live) { fake in
+            var config = world.services.config
+            config.checkEndpoints = ProviderEndpoints(telegram: "http://127.0.0.1:\(fake.port ?? 0)", discord: "http://127.0.0.1:1", slack: "http://127.0.0.1:1")
+            let services = try ConsoleServices(config: config)
+            await services.store.refresh(full: false)
+            try await Application(router: buildConsoleRouter(services)).test(.router) { client in
+                let (_, sam) = try await Browser.login(client, user: "sam", password: "sam-password")
+                var page = String(buffer: try await sam.get(client, "/bots/new").body)
+                var fields = hiddenFields(page, after: "class=\"wizard\"")
+                fields.merge(["csrf": Browser.csrf(page) ?? "", "go": "next", "displayName": "Sales", "name": "sales", "labels": "team=sales"]) { $1 }
+                page = String(buffer: try await sam.post(client, "/bots/new", fields).body)
+                if page.contains("Model provider key") {
+                    fields = hiddenFields(page, after: "class=\"wizard\"")
+                    fields.merge(["csrf": Browser.csrf(page) ?? "", "go": "skipKey"]) { $1 }
+                    page = String(buffer: try await sam.post(client, "/bots/new", fields).body)
+                }
+                fields = hiddenFields(page, after: "class=\"wizard\"")
+                fields.merge(["csrf": Browser.csrf(page) ?? "", "go": "test", "channel": "telegram", "token": ConsoleChangeTests.token]) { $1 }
+                page = String(buffer: try await sam.post(client, "/bots/new", fields).body)
+                #expect(page.contains("New bot: Channel"), "Test connection stays on the page")
+                #expect(page.contains("Test connection: ok"), "\(page)")
+                #expect(page.contains("@sales_test_bot"))
+                #expect(page.contains("Nothing was stored."))
+                #expect(!page.contains(ConsoleChangeTests.token))
+                #expect(page.contains("A token is set (encrypted)."))
+            }
+        }
+        #expect(await seen.paths == ["bot" + ConsoleChangeTests.token])
+        #expect(try world.git.git("--git-dir", upstream, "rev-parse", "main") == before)
+    }
+}
+
+actor Seen {
+    var paths: [String] = []
+    func add(_ path: String) { paths.append(path) }
+}

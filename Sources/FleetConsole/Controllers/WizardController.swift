@@ -232,8 +232,9 @@ struct WizardController {
     func testConnection(_ preview: ChangePreview, bot: String) async -> CheckOutcome? {
         guard let manifest = preview.afterSet.bot(named: bot), let spec = manifest.channels.first else { return nil }
         let secrets = preview.afterSet.secrets
+        let endpoints = services.config.checkEndpoints
         return await Blocking.run {
-            let checker = ChannelChecker(opener: { b, field, raw in try secrets.open(bot: b, field: field, raw: raw) })
+            let checker = ChannelChecker(endpoints: endpoints, opener: { b, field, raw in try secrets.open(bot: b, field: field, raw: raw) })
             let r = checker.check(manifest, spec)
             return CheckOutcome(channel: r.channel, accountId: r.accountId, ok: r.status == .ok, status: r.status.rawValue, message: r.message, identity: r.identity)
         }
