@@ -16,6 +16,9 @@ public func buildConsoleRouter(_ services: ConsoleServices) -> Router<ConsoleCon
     ActionController(services: services).register(on: router)
     EventsController(services: services).register(on: router)
     PairingController(services: services).register(on: router)
+    WizardController(services: services).register(on: router)
+    EditController(services: services).register(on: router)
+    ChangeController(services: services).register(on: router)
     return router
 }
 

@@ -28,6 +28,12 @@ public struct ConsoleConfiguration: Sendable {
     public var loginAttempts: Int
     /// The window of `loginAttempts`.
     public var loginWindow: Duration
+    /// Where changes made in the browser are committed.
+    public var commitTo: CommitTarget = .main
+    /// Whether to ask a running daemon to reconcile right after a commit to its branch.
+    public var reconcileAfterCommit = true
+    /// Where Test connection asks Telegram, Discord and Slack (`FLEET_*_API` override them).
+    public var checkEndpoints: ProviderEndpoints = .from()
 
     /// Creates a configuration.
     public init(host: String = "127.0.0.1", port: Int = 8790, root: String, source: ManifestSource,
@@ -46,6 +52,14 @@ public struct ConsoleConfiguration: Sendable {
         self.sessionIdleTimeout = sessionIdleTimeout
         self.loginAttempts = loginAttempts
         self.loginWindow = loginWindow
+    }
+
+    /// Where the console's commits go (`fleet serve --commit-to`).
+    public enum CommitTarget: String, Sendable, CaseIterable {
+        /// The branch the daemon follows: a change is live at the daemon's next round.
+        case main
+        /// A new branch `fleet/USER/WHAT` per change, pushed for a pull request.
+        case branch
     }
 
     /// Whether the listen address is loopback only (cookies need not be `Secure` then).

@@ -13,10 +13,14 @@ public struct ConsoleContext: RequestContext {
     public var user: String?
     /// The login session's token (nil with `--auth-header`).
     public var sessionToken: String?
+    /// The e-mail address a trusted proxy sent (`X-Forwarded-Email`), for commit authors.
+    public var proxyEmail: String?
     /// The token every form of this user carries.
     public var csrfToken: String = ""
     /// A POST's form fields.
     public var form: [String: String] = [:]
+    /// Files sent with a multipart form.
+    var uploads: [String: Upload] = [:]
 
     /// Creates the context of a request.
     public init(source: ApplicationRequestContextSource) {
@@ -24,8 +28,8 @@ public struct ConsoleContext: RequestContext {
         remoteAddress = source.channel.remoteAddress
     }
 
-    /// Forms are small.
-    public var maxUploadSize: Int { 64 << 10 }
+    /// Forms are small; a manifest edited in the YAML tab (at most 1 MiB) travels twice.
+    public var maxUploadSize: Int { 3 << 20 }
 
     /// Whether the client is on this host (the only place a trusted proxy may be).
     public var isLoopbackClient: Bool {

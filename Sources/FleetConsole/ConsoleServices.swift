@@ -1,5 +1,6 @@
 import FleetCore
 import FleetCrypto
+import FleetGit
 import FoundationEssentials
 
 /// What every controller and middleware shares: the configuration, the snapshot, the login
@@ -12,6 +13,8 @@ public struct ConsoleServices: Sendable {
     let sessions: SessionStore
     let limiter: LoginLimiter
     let csrfKey: [UInt8]
+    /// The console's own repository, where changes become commits.
+    let git: ConsoleRepository
 
     /// Services for `config`.
     public init(config: ConsoleConfiguration) throws {
@@ -20,6 +23,7 @@ public struct ConsoleServices: Sendable {
         sessions = SessionStore(idleTimeout: config.sessionIdleTimeout)
         limiter = LoginLimiter(limit: config.loginAttempts, window: config.loginWindow)
         csrfKey = try SecureRandom.bytes(32)
+        git = ConsoleRepository(root: config.root)
     }
 
     /// The token of forms made for `subject` (a session token, `user:NAME` or `login:COOKIE`).
@@ -31,6 +35,15 @@ public struct ConsoleServices: Sendable {
     func csrfMatches(_ submitted: String?, expected: String) -> Bool {
         guard let submitted, !expected.isEmpty else { return false }
         return constantTimeEqual(Array(submitted.utf8), Array(expected.utf8))
+    }
+
+    /// The author of a user's commits: name and e-mail from their `spec.access` entry, else the
+    /// e-mail a trusted proxy sent, else `USER@localhost`.
+    func author(_ user: String, proxyEmail: String?, _ snapshot: FleetSnapshot) -> GitPerson {
+        let rules = snapshot.access.filter { $0.user == user }
+        let name = rules.compactMap(\.name).first ?? user
+        let email = rules.compactMap(\.email).first ?? proxyEmail.flatMap { AccessRule.isValidEmail($0) ? $0 : nil } ?? "\(user)@localhost"
+        return GitPerson(name: name, email: email)
     }
 
     /// The access policy of a user under the current snapshot.

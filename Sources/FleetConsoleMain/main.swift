@@ -21,9 +21,10 @@ struct FleetConsoleCommand: AsyncParsableCommand {
         let root = HostSettings(fleet: fleet, stateRootFlag: options.stateRoot).stateRoot
         var logger = Logger(label: "fleet-console")
         logger.logLevel = Logger.Level(rawValue: options.logLevel) ?? .info
-        let config = ConsoleConfiguration(
+        var config = ConsoleConfiguration(
             host: host, port: port, root: root, source: source, keyFiles: options.keyFile, authHeader: options.authHeader,
             refreshInterval: .milliseconds(Int(options.refresh * 1000)))
+        config.commitTo = ConsoleConfiguration.CommitTarget(rawValue: options.commitTo) ?? .main
         if !config.isLoopback {
             logger.warning("listening on \(host) without TLS: cookies are Secure, so browsers send them only over HTTPS; put a TLS reverse proxy in front (docs/console.md)")
         }

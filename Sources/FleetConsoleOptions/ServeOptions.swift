@@ -38,6 +38,10 @@ public struct ServeOptions: ParsableArguments, Sendable {
     @Option(name: .long, help: "Seconds between full refreshes of channels, sessions and figures (state.json changes are picked up at once).")
     public var refresh: Double = 10
 
+    /// Where changes made in the browser go.
+    @Option(name: .long, help: "Where changes made in the browser are committed: main (the branch the daemon follows) or branch (a new branch fleet/USER/WHAT per change, pushed for a pull request).")
+    public var commitTo: String = "main"
+
     /// The log level.
     @Option(name: .long, help: "Log level: trace, debug, info, notice, warning, error.")
     public var logLevel: String = "info"
@@ -46,6 +50,9 @@ public struct ServeOptions: ParsableArguments, Sendable {
     public mutating func validate() throws {
         guard Self.split(listen) != nil else {
             throw ValidationError("--listen must be HOST:PORT, like 127.0.0.1:8790 or [::1]:8790")
+        }
+        if commitTo != "main" && commitTo != "branch" {
+            throw ValidationError("--commit-to must be main or branch")
         }
         if refresh < 1 { throw ValidationError("--refresh must be at least 1 second") }
         if let authHeader, authHeader.isEmpty || authHeader.contains(where: { $0 == ":" || $0 == " " }) {
@@ -65,7 +72,7 @@ public struct ServeOptions: ParsableArguments, Sendable {
 
     /// The options as arguments again (for `fleet serve`'s exec).
     public var arguments: [String] {
-        var out = ["--listen", listen, "--repo", repo, "--ref", ref, "--path", path, "--refresh", String(refresh), "--log-level", logLevel]
+        var out = ["--listen", listen, "--repo", repo, "--ref", ref, "--path", path, "--refresh", String(refresh), "--log-level", logLevel, "--commit-to", commitTo]
         if let stateRoot { out += ["--state-root", stateRoot] }
         for file in keyFile { out += ["--key-file", file] }
         if let authHeader { out += ["--auth-header", authHeader] }

@@ -20,7 +20,8 @@ from ports import PortLease
 REPO = os.path.abspath(os.path.join(os.path.dirname(__file__), "..", ".."))
 BIN = os.environ.get("FLEET_BIN", os.path.join(REPO, ".build", "debug"))
 CHROMIUM = os.environ.get("FLEET_CHROMIUM", "/usr/bin/chromium")
-USERS = {"admin": "admin-password", "operator": "operator-password", "viewer": "viewer-password", "care": "care-password"}
+USERS = {"admin": "admin-password", "operator": "operator-password", "viewer": "viewer-password", "care": "care-password",
+         "careadmin": "careadmin-password"}
 
 
 def run(args, env, input=None, check=True):
@@ -40,7 +41,14 @@ def wait_until(condition, timeout=60, what="condition"):
 
 
 class World:
-    def __init__(self):
+    """The demo fleet applied on leased ports with `fleet serve` in front of it.
+
+    With `editable`, the manifests live in a bare repository (what the console commits to and
+    pushes to, as a shared remote would), the Fleet manifest gives the console's admins their
+    names and e-mail addresses, and `fleet daemon` follows the repository (so a commit made in the
+    browser is applied like any other)."""
+
+    def __init__(self, editable=False):
         for tool in ("fleet", "fleet-console", "openclaw-sim"):
             if not os.access(os.path.join(BIN, tool), os.X_OK):
                 raise RuntimeError(f"{BIN}/{tool} is missing: run swift build first")
@@ -52,8 +60,17 @@ class World:
         fleet_yaml = os.path.join(self.repo, "fleet", "fleet.yaml")
         with open(fleet_yaml) as f:
             text = f.read()
+        text = text.replace("basePort: 18789", f"basePort: {self.ports.base}")
+        traffic = os.environ.get("OPENCLAW_SIM_TRAFFIC_PER_MIN")
+        if traffic:
+            # Simulated chat traffic for the screenshots (fleet gives gateways a clean environment).
+            text = text.replace("gatewayCommand: [openclaw-sim,", f"gatewayCommand: [env, OPENCLAW_SIM_TRAFFIC_PER_MIN={int(traffic)}, openclaw-sim,")
+        if editable:
+            text = text.replace("- {user: admin, role: admin}",
+                                '- {user: admin, role: admin, name: "Ada Admin", email: ada@example.com}\n'
+                                "    - {user: careadmin, role: admin, bots: team=customer-care}")
         with open(fleet_yaml, "w") as f:
-            f.write(text.replace("basePort: 18789", f"basePort: {self.ports.base}"))
+            f.write(text)
         self.key = os.path.join(self.dir, "demo.key")
         shutil.copy(os.path.join(REPO, "examples", "demo.key"), self.key)
         os.chmod(self.key, 0o600)
@@ -65,9 +82,21 @@ class World:
         run(["git", "init", "-q", "-b", "main", self.repo], self.env)
         run(["git", "-C", self.repo, "add", "-A"], self.env)
         run(["git", "-C", self.repo, "commit", "-q", "-m", "the demo fleet"], self.env)
+        self.daemon = None
+        if editable:
+            # The console and the daemon use the bare repository, never the working copy.
+            self.checkout = self.repo
+            self.repo = os.path.join(self.dir, "origin.git")
+            run(["git", "clone", "-q", "--bare", self.checkout, self.repo], self.env)
         self.fleet(["apply", "--state-root", self.root])
         for user, password in USERS.items():
             self.fleet(["users", "set", user, "--password-stdin", "--state-root", self.root], input=password + "\n")
+        if editable:
+            self.daemon_log = open(os.path.join(self.dir, "daemon.log"), "w")
+            self.daemon = subprocess.Popen(
+                [os.path.join(BIN, "fleet"), "daemon", "--repo", self.repo, "--state-root", self.root, "--interval", "30s"],
+                env=self.env, stdout=self.daemon_log, stderr=subprocess.STDOUT, cwd=self.dir)
+            wait_until(lambda: os.path.exists(os.path.join(self.root, "daemon.pid")), what="fleet daemon's pid file")
         self.port = self.ports.base + 250
         self.url = f"http://127.0.0.1:{self.port}"
         self.console_log = open(os.path.join(self.dir, "console.log"), "w")
@@ -106,7 +135,12 @@ class World:
                 self.console.send_signal(signal.SIGTERM)
                 self.console.wait(timeout=30)
             self.exit_code = self.console.returncode
+            if self.daemon is not None and self.daemon.poll() is None:
+                self.daemon.send_signal(signal.SIGTERM)
+                self.daemon.wait(timeout=60)
         finally:
+            if self.daemon is not None and self.daemon.poll() is None:
+                self.daemon.kill()
             if self.console.poll() is None:
                 self.console.kill()
             self.fleet(["destroy", "--state-root", self.root], check=False)
@@ -133,9 +167,8 @@ def browser():
         b.close()
 
 
-@pytest.fixture
-def login(browser, world):
-    """login(user) -> a page logged in as that user, on the dashboard."""
+def make_login(browser, world):
+    """login(user) -> a page logged in as that user, on the dashboard; close() ends them."""
     contexts = []
 
     def make(user):
@@ -150,6 +183,16 @@ def login(browser, world):
         page.wait_for_url(world.url + "/")
         return page
 
+    def close():
+        for c in contexts:
+            c.close()
+
+    return make, close
+
+
+@pytest.fixture
+def login(browser, world):
+    """login(user) -> a page logged in as that user, on the dashboard."""
+    make, close = make_login(browser, world)
     yield make
-    for c in contexts:
-        c.close()
+    close()

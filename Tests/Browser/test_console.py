@@ -106,6 +106,9 @@ def test_screenshots_for_the_docs(login):
     page = login("operator")
     for bot in DEMO_BOTS:
         expect(row(page, bot)).to_contain_text("Running", timeout=LONG)
+    if os.environ.get("OPENCLAW_SIM_TRAFFIC_PER_MIN"):
+        # With simulated traffic, the pictures show messages (a condition, not a sleep).
+        expect(row(page, "support").locator(".num")).not_to_have_text("0", timeout=LONG)
     out = os.path.join(os.path.dirname(__file__), "..", "..", "docs") if os.environ.get("FLEET_UPDATE_SCREENSHOTS") == "1" \
         else os.environ.get("TMPDIR", "/tmp")
     page.screenshot(path=os.path.join(out, "console-dashboard.png"), full_page=True)

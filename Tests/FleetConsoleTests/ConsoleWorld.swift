@@ -14,6 +14,10 @@ final class ConsoleWorld: @unchecked Sendable {
     let root: String
     let commit: String
     let services: ConsoleServices
+    /// The bare repository the console commits to (editable worlds), else nil.
+    let upstream: String?
+    /// The key file credentials are sealed with (editable worlds).
+    let keyFile: String?
 
     static let access = """
           access:
@@ -21,9 +25,13 @@ final class ConsoleWorld: @unchecked Sendable {
             - {user: vera, role: viewer}
             - {user: carl, role: operator, bots: team=customer-care}
             - {user: adele, role: admin, bots: "team in (customer-care, platform)"}
+            - {user: sam, role: admin, name: "Sam Admin", email: sam@example.com}
         """
 
-    init(host: String = "127.0.0.1", authHeader: String? = nil, loginAttempts: Int = 5) async throws {
+    /// `editable`: the console's source is a bare clone (what the console commits to), a key file
+    /// is loaded, and the OpenClaw release is pinned (plans need no gateway binary).
+    init(host: String = "127.0.0.1", authHeader: String? = nil, loginAttempts: Int = 5, editable: Bool = false,
+         commitTo: ConsoleConfiguration.CommitTarget = .main) async throws {
         git = try GitFixture()
         repo = try git.makeRepo("r")
         try git.write("r", "fleet/fleet.yaml", """
@@ -33,7 +41,7 @@ final class ConsoleWorld: @unchecked Sendable {
             spec:
               secrets: {allowPlaintext: true}
               gatewayCommand: [openclaw-sim, gateway, run]
-            \(Self.access)
+            \(editable ? "  openclawVersion: \"2026.9.6\"\n" : "")\(Self.access)
             """)
         try git.write("r", "fleet/bots/support.yaml", ManifestText.bot("support", spec: "  displayName: \"Support <b>&</b> Care\"").replacingOccurrences(
             of: "  name: support", with: "  name: support\n  labels: {team: customer-care}"))
@@ -65,13 +73,28 @@ final class ConsoleWorld: @unchecked Sendable {
         try "{}\n".write(toFile: wa.config, atomically: true, encoding: .utf8)
         var users = try ConsoleUsers.load(root: root)
         // A low scrypt cost keeps the tests quick; the file format is the real one.
-        for name in ["alice", "vera", "carl", "adele"] {
+        for name in ["alice", "vera", "carl", "adele", "sam"] {
             try users.set(name, password: Array("\(name)-password".utf8), cost: PasswordHash.Cost(n: 1024, r: 8, p: 1))
         }
         try users.save()
-        let config = ConsoleConfiguration(
-            host: host, port: 0, root: root, source: ManifestSource(repository: repo, ref: "HEAD", path: "fleet"),
-            authHeader: authHeader, loginAttempts: loginAttempts)
+        var source = repo
+        if editable {
+            try git.git("clone", "-q", "--bare", "r", "r.git")
+            source = git.path("r.git")
+            let key = try SecretKey.generate()
+            let keyPath = git.path("fleet.key")
+            FileManager.default.createFile(atPath: keyPath, contents: Data(key.fileText.utf8), attributes: [.posixPermissions: 0o600])
+            keyFile = keyPath
+            upstream = source
+        } else {
+            keyFile = nil
+            upstream = nil
+        }
+        var config = ConsoleConfiguration(
+            host: host, port: 0, root: root, source: ManifestSource(repository: source, ref: "HEAD", path: "fleet"),
+            keyFiles: keyFile.map { [$0] } ?? [], authHeader: authHeader, loginAttempts: loginAttempts)
+        config.commitTo = commitTo
+        config.reconcileAfterCommit = false
         services = try ConsoleServices(config: config)
         await services.store.refresh(full: false)
     }

@@ -44,6 +44,26 @@ enum ConsoleScript {
       Object.keys(update.fragments).forEach(function (key) {
         each('[data-live="' + quote(key) + '"]', function (el) { el.innerHTML = update.fragments[key]; });
       });
+      // A bot committed since the page was made gets its row; a deleted one loses it (an
+      // unfiltered table only: a filter's rows are the server's to choose).
+      var table = document.getElementById("bots");
+      if (update.bots && table && table.getAttribute("data-filtered") !== "yes") {
+        var tbody = table.querySelector("tbody");
+        update.bots.forEach(function (name) {
+          if (table.querySelector('tr[data-bot="' + quote(name) + '"]') || !update.fragments["row:" + name]) { return; }
+          var tr = document.createElement("tr");
+          tr.id = "bot-" + name;
+          tr.setAttribute("data-bot", name);
+          tr.setAttribute("data-live", "row:" + name);
+          tr.setAttribute("data-phase", update.phases[name] || "");
+          tr.innerHTML = update.fragments["row:" + name];
+          tbody.appendChild(tr);
+          announce(name + " was added", false);
+        });
+        Array.prototype.forEach.call(table.querySelectorAll("tr[data-bot]"), function (tr) {
+          if (update.bots.indexOf(tr.getAttribute("data-bot")) < 0) { tr.parentNode.removeChild(tr); }
+        });
+      }
       Object.keys(update.phases).forEach(function (name) {
         each('[data-bot="' + quote(name) + '"]', function (el) { el.setAttribute("data-phase", update.phases[name]); });
       });

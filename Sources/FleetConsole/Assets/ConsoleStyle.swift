@@ -100,5 +100,47 @@ pre.diff ins { color: var(--ok); text-decoration: none; } pre.diff del { color: 
 .transcript li { border-bottom: 1px solid var(--line); padding: .5em 0; }
 .msg { white-space: pre-wrap; margin-top: .2em; }
 .check-ok { background: var(--ok-bg); color: var(--ok); } .check-bad { background: var(--bad-bg); color: var(--bad); }
+/* Forms that change manifests: the wizard, edit forms, reviews, conflicts, history. */
+.steps { list-style: none; display: flex; flex-wrap: wrap; gap: .4em; padding: 0; margin: 0 0 1em; }
+.steps li { padding: .2em .7em; border: 1px solid var(--line); border-radius: 999px; color: var(--muted); }
+.steps li[aria-current="step"] { color: var(--fg); background: var(--panel); font-weight: 600; border-color: var(--fg); }
+.field { display: flex; flex-direction: column; gap: .25em; margin: 0 0 1em; max-width: 52em; border: 0; padding: 0; }
+fieldset.field { border: 1px solid var(--line); border-radius: 6px; padding: .6em .9em; }
+fieldset.field legend { font-weight: 600; padding: 0 .3em; }
+fieldset.cards { display: grid; grid-template-columns: repeat(auto-fill, minmax(200px, 1fr)); gap: .6em; }
+fieldset.cards .choice { border: 1px solid var(--line); border-radius: 8px; padding: .6em; background: var(--panel); }
+.field label { font-weight: 600; }
+.field.check { flex-direction: row; flex-wrap: wrap; align-items: baseline; gap: .5em; }
+.field.check .help { flex-basis: 100%; }
+.choice { display: flex; gap: .5em; align-items: baseline; margin: .2em 0; }
+.choice label { font-weight: normal; display: flex; flex-direction: column; }
+.choice .help, .help { color: var(--muted); font-size: .9em; margin: 0; }
+textarea { font: inherit; color: var(--fg); background: var(--bg); border: 1px solid var(--line); border-radius: 4px; padding: .4em .5em; width: 100%; }
+textarea.code { font: 13px/1.4 ui-monospace, "SFMono-Regular", Menlo, monospace; }
+textarea:focus-visible { outline: 3px solid var(--focus); outline-offset: 2px; }
+[aria-invalid="true"] { border-color: var(--bad); }
+.field-error { background: var(--bad-bg); color: var(--bad); border-radius: 4px; padding: .3em .7em; }
+.field-error ul, .diags { margin: .2em 0; padding-left: 1.2em; }
+.diag-error { color: var(--bad); } .diag-warning { color: var(--warn); }
+.fix { color: var(--fg); }
+.readonly { background: var(--warn-bg); color: var(--warn); padding: .5em .8em; border-radius: 4px; }
+.problems { border-left: 4px solid var(--bad); padding: .2em .9em; background: var(--bad-bg); margin: 1em 0; }
+.warnings { border-left: 4px solid var(--warn); padding: .2em .9em; margin: 1em 0; }
+.buttons { display: flex; gap: .6em; align-items: center; }
+button.secondary { background: var(--bg); }
+form.inline { display: inline; margin: 0; }
+.actions form.inline button { margin: 0; }
+div.actions { display: flex; flex-wrap: wrap; gap: .4em; align-items: center; margin: .6em 0; }
+pre.plan { background: var(--panel); border: 1px solid var(--line); padding: .6em; overflow: auto; font-size: 13px; }
+.versions { display: grid; grid-template-columns: repeat(auto-fit, minmax(320px, 1fr)); gap: 1em; }
+.commits { padding-left: 1.2em; }
+.commit { margin-bottom: 1em; }
+.commit p { margin: .2em 0; }
+.commit .files { list-style: none; padding-left: 0; font-size: .9em; }
+.status { display: inline-block; min-width: 5.5em; color: var(--muted); }
+.yaml-editor { display: grid; grid-template-columns: minmax(0, 2fr) minmax(0, 1fr); gap: 1em; }
+.yaml-editor aside { max-height: 70vh; overflow: auto; font-size: .85em; }
+.schema dt { font-weight: 600; margin-top: .4em; } .schema dd { margin: 0 0 0 .8em; color: var(--muted); }
+table.review td { max-width: 40em; white-space: pre-wrap; }
 """#
 }

@@ -60,20 +60,36 @@ struct BotController {
             let source = await services.store.manifestSource()
             let file = snapshot.manifest(bot.name)?.origin.file ?? bot.state.manifest
             let applied = snapshot.state.appliedCommit
-            let (journal, commits, error) = await Blocking.run { () -> ([JournalEntry], [GitCommitInfo], String?) in
+            let path = source.path
+            let history = await Blocking.run { () -> ([JournalEntry], [(GitCommitInfo, [GitChangedFile])], [String: HistoryView.FileChange], String?) in
                 let journal = Journal.read(Applier.journalPath(root)).filter { $0.bot == bot.name }
-                guard let file else { return (journal, [], "The manifest file is not known.") }
-                do {
+                guard let file else { return (journal, [], [:], "The manifest file is not known.") }
+                do throws(GitError) {
                     let repo = try GitRepository(path: source.repository)
-                    return (journal, try repo.log(from: applied ?? source.ref, limit: 30, touching: file), nil)
+                    var commits: [(GitCommitInfo, [GitChangedFile])] = []
+                    var diffs: [String: HistoryView.FileChange] = [:]
+                    for c in try repo.log(from: applied ?? source.ref, limit: 30, touching: file) {
+                        commits.append((c, try repo.changedFiles(in: c.id, under: path)))
+                        var before: [UInt8]?
+                        if let parent = try repo.parent(of: c.id) { before = try repo.blob(at: parent.id, path: file) }
+                        let after = try repo.blob(at: c.id, path: file)
+                        diffs[c.id] = HistoryView.FileChange(path: file, before: before.map { String(decoding: $0, as: UTF8.self) },
+                                                             after: after.map { String(decoding: $0, as: UTF8.self) })
+                    }
+                    return (journal, commits, diffs, nil)
                 } catch {
-                    return (journal, [], "Git history not readable: \(error)")
+                    return (journal, [], [:], "Git history not readable: \(error)")
                 }
             }
-            content = BotPage.history(bot, journal: journal, commits: commits, commitsError: error)
+            let csrf = context.csrfToken
+            let rollback: ((GitCommitInfo) -> String)? = role == .admin ? { c in
+                HistoryView.rollbackForm(action: "/bots/\(urlPart(bot.name))/rollback", commit: c, label: "Roll \(bot.name) back to \(c.shortId)", csrf: csrf)
+            } : nil
+            content = (role == .admin ? "" : ChangeViews.readOnlyReason("rolling \(bot.name) back needs the admin role for it (spec.access); you are \(role.rawValue)."))
+                + BotPage.history(bot, journal: history.0, commits: history.1, diffs: history.2, commitsError: history.3, rollback: rollback)
         }
         let notice = Notices.text(query["done"])
-        let body = BotPage.render(bot, tab: tab, role: role, content: content)
+        let body = BotPage.render(bot, tab: tab, role: role, content: content, csrf: context.csrfToken)
         return htmlResponse(Layout(title: "\(bot.name): \(tab.title)", user: context.user, csrf: context.csrfToken,
                                    events: "/events?bot=\(urlPart(bot.name))", notice: notice).render(body))
     }

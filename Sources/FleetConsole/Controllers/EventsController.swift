@@ -30,6 +30,8 @@ struct EventsController {
         var version: Int
         var fragments: [String: String]
         var phases: [String: String]
+        /// The visible bots in name order (a dashboard adds rows for new ones and drops gone ones).
+        var bots: [String]?
         var announce: String?
         var alert: Bool
     }
@@ -62,7 +64,7 @@ struct EventsController {
             }
             previous[b.name] = phase
         }
-        return Update(version: snapshot.version, fragments: fragments, phases: phases,
+        return Update(version: snapshot.version, fragments: fragments, phases: phases, bots: bot == nil ? visible.map(\.name) : nil,
                       announce: changes.isEmpty ? nil : changes.joined(separator: "; "), alert: alert)
     }
 

@@ -24,6 +24,7 @@ struct AuthMiddleware: RouterMiddleware {
             if let name = request.headers[values: HTTPField.Name(header) ?? .authorization].first, context.isLoopbackClient,
                !name.isEmpty {
                 context.user = name
+                context.proxyEmail = request.headers[HTTPField.Name("X-Forwarded-Email")!]
                 context.csrfToken = services.csrfToken(for: "user:" + name)
             }
         } else if let token = request.cookies[Self.sessionCookie]?.value, let user = await services.sessions.user(for: token) {

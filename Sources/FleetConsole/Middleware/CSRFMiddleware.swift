@@ -16,9 +16,20 @@ struct CSRFMiddleware: RouterMiddleware {
         do {
             body = try await request.collectBody(upTo: context.maxUploadSize)
         } catch {
-            return htmlResponse(ErrorPage.render(title: "Form too large", status: 413, message: "Forms here are small; this one was over 64 KiB.", user: context.user), status: .contentTooLarge)
+            return htmlResponse(ErrorPage.render(title: "Form too large", status: 413, message: "Forms here are small; this one was over 3 MiB.", user: context.user), status: .contentTooLarge)
         }
-        context.form = FormData.parse(String(buffer: body))
+        if let type = request.headers[.contentType], type.lowercased().hasPrefix("multipart/form-data"),
+           let parts = Multipart.parse(Array(buffer: body), contentType: type) {
+            for part in parts {
+                if let filename = part.filename {
+                    if !part.data.isEmpty { context.uploads[part.name] = Upload(filename: filename, data: part.data) }
+                } else {
+                    context.form[part.name] = String(decoding: part.data, as: UTF8.self)
+                }
+            }
+        } else {
+            context.form = FormData.parse(String(buffer: body))
+        }
         let expected: String
         if request.uri.path == "/login" {
             expected = request.cookies[AuthMiddleware.loginCookie].map { services.csrfToken(for: "login:" + $0.value) } ?? ""
@@ -62,5 +73,71 @@ enum FormData {
             }
         }
         return String(decoding: bytes, as: UTF8.self)
+    }
+}
+
+/// A file sent with a form (the wizard's avatar).
+struct Upload: Sendable {
+    var filename: String
+    var data: [UInt8]
+}
+
+/// `multipart/form-data` bodies (RFC 7578): the parts' names, file names and bytes.
+enum Multipart {
+    struct Part {
+        var name: String
+        var filename: String?
+        var data: [UInt8]
+    }
+
+    static func parse(_ body: [UInt8], contentType: String) -> [Part]? {
+        guard let range = contentType.firstRange(of: "boundary=") else { return nil }
+        var boundary = String(contentType[range.upperBound...].prefix { $0 != ";" }).trimmed
+        if boundary.hasPrefix("\""), boundary.hasSuffix("\""), boundary.count >= 2 { boundary = String(boundary.dropFirst().dropLast()) }
+        guard !boundary.isEmpty else { return nil }
+        let delimiter = Array(("--" + boundary).utf8)
+        var parts: [Part] = []
+        var positions: [Int] = []
+        var i = 0
+        while let at = find(delimiter, in: body, from: i) {
+            positions.append(at)
+            i = at + delimiter.count
+        }
+        guard positions.count >= 2 else { return nil }
+        for (start, end) in zip(positions, positions.dropFirst()) {
+            var from = start + delimiter.count
+            if from + 1 < body.count, body[from] == 13, body[from + 1] == 10 { from += 2 }
+            var to = end
+            if to >= 2, body[to - 2] == 13, body[to - 1] == 10 { to -= 2 }
+            guard from <= to, let split = find(Array("\r\n\r\n".utf8), in: Array(body[from..<to]), from: 0) else { continue }
+            let head = String(decoding: body[from..<(from + split)], as: UTF8.self)
+            let data = Array(body[(from + split + 4)..<to])
+            var name: String?, filename: String?
+            for line in head.split(separator: "\r\n") where line.lowercased().hasPrefix("content-disposition:") {
+                name = parameter("name", in: String(line))
+                filename = parameter("filename", in: String(line))
+            }
+            if let name { parts.append(Part(name: name, filename: filename, data: data)) }
+        }
+        return parts
+    }
+
+    static func parameter(_ key: String, in line: String) -> String? {
+        for piece in line.split(separator: ";").map({ String($0).trimmed }) where piece.hasPrefix(key + "=") {
+            var value = String(piece.dropFirst(key.count + 1))
+            if value.hasPrefix("\""), value.hasSuffix("\""), value.count >= 2 { value = String(value.dropFirst().dropLast()) }
+            return value
+        }
+        return nil
+    }
+
+    static func find(_ needle: [UInt8], in haystack: [UInt8], from: Int) -> Int? {
+        guard !needle.isEmpty, haystack.count >= needle.count, from <= haystack.count - needle.count else { return nil }
+        var i = from
+        while i <= haystack.count - needle.count {
+            if haystack[i] == needle[0], Array(haystack[i..<(i + needle.count)]) == needle { return i }
+            i += 1
+        }
+        return nil
     }
 }

@@ -23,17 +23,27 @@ enum BotTab: String, CaseIterable, Sendable {
 
 /// The bot page's frame: heading, live status, actions and the tab navigation.
 enum BotPage {
-    static func render(_ bot: BotSnapshot, tab: BotTab, role: ConsoleRole, content: String) -> String {
+    static func lifecycleButton(_ bot: String, _ action: String, _ label: String, csrf: String) -> String {
+        "<form method=\"post\" action=\"/bots/\(urlPart(bot))/lifecycle\" class=\"inline\"><input type=\"hidden\" name=\"csrf\" value=\"\(esc(csrf))\"><input type=\"hidden\" name=\"action\" value=\"\(action)\"><button type=\"submit\" class=\"secondary\">\(esc(label))</button></form> "
+    }
+
+    static func render(_ bot: BotSnapshot, tab: BotTab, role: ConsoleRole, content: String, csrf: String? = nil) -> String {
         let s = bot.state
         var out = "<nav class=\"crumbs\" aria-label=\"Breadcrumb\"><a href=\"/\">Dashboard</a> › <span aria-current=\"page\">\(esc(bot.name))</span></nav>"
         out += "<h1>\(esc(bot.name))\(bot.displayName.map { " <span class=\"muted\">\(esc($0))</span>" } ?? "")</h1>"
         out += "<div class=\"bot-status\" data-live=\"status:\(esc(bot.name))\">" + status(bot) + "</div>"
-        out += "<p class=\"actions\">"
+        out += "<div class=\"actions\">"
         if role >= .operator { out += "<a class=\"button\" href=\"/bots/\(urlPart(bot.name))/restart\">Restart…</a> " }
+        out += "<a class=\"button\" href=\"/bots/\(urlPart(bot.name))/edit\">\(role == .admin ? "Edit…" : "Settings")</a> "
+        if role == .admin, let csrf {
+            let enabled = s.phase != .Stopped || s.pid != nil
+            out += lifecycleButton(bot.name, enabled ? "disable" : "enable", enabled ? "Disable…" : "Enable…", csrf: csrf)
+            out += lifecycleButton(bot.name, s.suspended == true ? "resume" : "suspend", s.suspended == true ? "Resume…" : "Suspend…", csrf: csrf)
+        }
         if s.pid != nil, s.health?.live == true {
             out += "<a href=\"http://127.0.0.1:\(s.port)/\" rel=\"noopener\">Open the gateway's Control UI (port \(s.port))</a>"
         }
-        out += "</p>"
+        out += "</div>"
         out += "<nav class=\"tabs\" aria-label=\"Bot sections\"><ul>"
         for t in BotTab.allCases {
             out += "<li><a href=\"/bots/\(urlPart(bot.name))\(t.path)\"\(t == tab ? " aria-current=\"page\"" : "")>\(t.title)</a></li>"
@@ -157,7 +167,8 @@ enum BotPage {
         "<li class=\"lv-\(esc(e.level.lowercased()))\"><time>\(esc(e.time.map { ISOTime.utc($0) } ?? ""))</time> <span class=\"lv\">\(esc(e.level))</span> \(esc(e.message))</li>"
     }
 
-    static func history(_ bot: BotSnapshot, journal: [JournalEntry], commits: [GitCommitInfo], commitsError: String?) -> String {
+    static func history(_ bot: BotSnapshot, journal: [JournalEntry], commits: [(GitCommitInfo, [GitChangedFile])], diffs: [String: HistoryView.FileChange],
+                        commitsError: String?, rollback: ((GitCommitInfo) -> String)?) -> String {
         var out = "<h3>Journal</h3>"
         if journal.isEmpty {
             out += "<p class=\"muted\">No journal entries.</p>"
@@ -174,13 +185,12 @@ enum BotPage {
         if let commitsError { out += "<p class=\"muted\">\(esc(commitsError))</p>" }
         if commits.isEmpty, commitsError == nil { out += "<p class=\"muted\">None found.</p>" }
         if !commits.isEmpty {
-            out += "<table><thead><tr><th scope=\"col\">Commit</th><th scope=\"col\">Author</th><th scope=\"col\">When</th><th scope=\"col\">Message</th><th scope=\"col\">Result here</th></tr></thead><tbody>"
-            for c in commits {
-                let results = journal.filter { $0.commit == c.id }
-                let result = results.isEmpty ? "not applied here" : results.map { "\($0.action) \($0.result)" }.joined(separator: ", ")
-                out += "<tr><td><code>\(esc(c.shortId))</code></td><td>\(esc(c.author.name))</td><td>\(timeTag(c.author.time))</td><td>\(esc(c.summary))</td><td>\(esc(result))</td></tr>"
+            var results: [String: String] = [:]
+            for (c, _) in commits {
+                let entries = journal.filter { $0.commit == c.id }
+                results[c.id] = entries.isEmpty ? "not applied here" : entries.map { "\($0.action) \($0.result)" }.joined(separator: ", ")
             }
-            out += "</tbody></table>"
+            out += HistoryView.commits(commits, diffs: diffs, results: results, rollback: rollback)
         }
         return out
     }

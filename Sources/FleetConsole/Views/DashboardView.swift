@@ -89,9 +89,13 @@ enum DashboardView {
         }
         out += "</ul></section>"
         out += ConditionView.render(snapshot.conditions)
+        var actions: [String] = []
+        if policy.rulesAllowAdmin { actions.append("<a class=\"button\" href=\"/bots/new\">New bot…</a>") }
         if policy.fleetWideRole.map({ $0 >= .operator }) == true {
-            out += "<p class=\"actions\"><a class=\"button\" href=\"/reconcile\">Reconcile now…</a></p>"
+            actions.append("<a class=\"button\" href=\"/reconcile\">Reconcile now…</a>")
         }
+        actions.append("<a href=\"/history\">History</a>")
+        out += "<p class=\"actions\">" + actions.joined(separator: " ") + "</p>"
         return out
     }
 
@@ -120,7 +124,8 @@ enum DashboardView {
             let sortState = active ? (query.descending ? "descending" : "ascending") : "none"
             return "<th scope=\"col\" aria-sort=\"\(sortState)\"><a href=\"\(esc(query.link(["sort": key, "dir": nextDesc ? "desc" : "asc"])))\">\(title)\(active ? (query.descending ? " ▼" : " ▲") : "")</a></th>"
         }
-        var out = "<table class=\"bots\" id=\"bots\"><caption class=\"visually-hidden\">Bots on this host</caption><thead><tr>"
+        let filtered = !query.name.isEmpty || !query.selector.isEmpty || !query.phase.isEmpty
+        var out = "<table class=\"bots\" id=\"bots\"\(filtered ? " data-filtered=\"yes\"" : "")><caption class=\"visually-hidden\">Bots on this host</caption><thead><tr>"
         out += header("Bot", "name") + header("Phase", "phase") + header("Channels", nil) + header("Active sessions", "sessions")
             + header("Messages (1 h, 24 h trend)", "messages") + header("Last activity", "activity") + header("Restarts", "restarts")
         out += "</tr></thead><tbody>"

@@ -39,4 +39,10 @@ public struct AccessPolicy: Sendable {
 
     /// The rules, for a page that explains what the user may do.
     public var summaries: [String] { rules.map(\.rule.summary) }
+
+    /// Whether any of the user's rules is an admin rule (they may change some manifests).
+    public var rulesAllowAdmin: Bool { rules.contains { $0.rule.role == .admin && $0.parsed } }
+
+    /// The selectors of the user's admin rules (`team=sales`), for a new bot's suggested labels.
+    public var adminSelectors: [String] { rules.filter { $0.rule.role == .admin }.compactMap(\.rule.bots) }
 }

@@ -37,12 +37,32 @@ public struct AccessRule: Sendable, Hashable {
     public var role: ConsoleRole
     /// A label selector (`team=customer-care`), nil for every bot.
     public var bots: String?
+    /// The person's name, the author of the commits the console makes for them.
+    public var name: String?
+    /// The person's e-mail address, for those commits.
+    public var email: String?
 
     /// Creates a rule.
-    public init(user: String, role: ConsoleRole, bots: String? = nil) {
+    public init(user: String, role: ConsoleRole, bots: String? = nil, name: String? = nil, email: String? = nil) {
         self.user = user
         self.role = role
         self.bots = bots
+        self.name = name
+        self.email = email
+    }
+
+    /// An e-mail address git accepts in a signature: `local@domain`, no spaces, no `<`, `>` or
+    /// control characters.
+    public static func isValidEmail(_ email: String) -> Bool {
+        let parts = email.split(separator: "@", omittingEmptySubsequences: false)
+        guard parts.count == 2, !parts[0].isEmpty, !parts[1].isEmpty, email.utf8.count <= 254 else { return false }
+        return !email.unicodeScalars.contains { $0.value <= 0x20 || $0 == "<" || $0 == ">" || $0.value == 0x7F }
+    }
+
+    /// A name git accepts in a signature: 1 to 100 characters, no `<`, `>` or control characters.
+    public static func isValidPersonName(_ name: String) -> Bool {
+        guard (1...100).contains(name.count), name.trimmed == name else { return false }
+        return !name.unicodeScalars.contains { $0.value < 0x20 || $0 == "<" || $0 == ">" || $0.value == 0x7F }
     }
 
     /// A user name is 1 to 64 of `A-Z a-z 0-9 . _ @ -`, starting with a letter or digit (so it

@@ -146,7 +146,7 @@ extension FleetSettings {
         } ?? []
         access = spec["access"]?.elements.compactMap { a in
             guard let user = a["user"]?.string, let role = a["role"]?.string.flatMap(ConsoleRole.init(rawValue:)) else { return nil }
-            return AccessRule(user: user, role: role, bots: a["bots"]?.string)
+            return AccessRule(user: user, role: role, bots: a["bots"]?.string, name: a["name"]?.string, email: a["email"]?.string)
         } ?? []
         kubernetesImage = spec["kubernetes"]?["image"]?.string ?? kubernetesImage
         kubernetesTag = spec["kubernetes"]?["tag"]?.string ?? kubernetesTag

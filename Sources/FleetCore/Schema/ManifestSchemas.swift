@@ -196,6 +196,10 @@ public enum ManifestSchemas {
                   "viewer sees; operator also restarts bots and reconciles; admin also changes manifests."),
             Field("bots", .text,
                   "A label selector of the bots this rule covers (team=customer-care); every bot when absent."),
+            Field("name", .text,
+                  "The person's name: the author of the commits the web console makes for this user (default: the user name)."),
+            Field("email", .text,
+                  "The person's e-mail address for those commits (default: a trusted proxy's X-Forwarded-Email, else USER@localhost)."),
         ]))), "Who may use the web console (`fleet serve`), with which role, for which bots; a user in several entries gets the highest role each bot matches."),
         Field("kubernetes", .object(ObjectSchema("Settings for `fleet render --target kubernetes`.", [
             Field("image", .text, default: "ghcr.io/openclaw/openclaw", "The OpenClaw image."),

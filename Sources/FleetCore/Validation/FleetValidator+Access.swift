@@ -26,6 +26,16 @@ extension FleetValidator {
                         fix: "write requirements such as team=customer-care, k!=v, k in (a,b), k notin (a,b), k or !k, joined by commas"))
                 }
             }
+            if let email = rule.email, !AccessRule.isValidEmail(email) {
+                out.append(Diagnostic(
+                    .invalidFormat, "access email '\(email)' of '\(rule.user)' is not an e-mail address git accepts", at: at(i, "email"),
+                    fix: "write local@domain, without spaces, < or >"))
+            }
+            if let name = rule.name, !AccessRule.isValidPersonName(name) {
+                out.append(Diagnostic(
+                    .invalidFormat, "access name '\(name)' of '\(rule.user)' cannot be a commit author's name", at: at(i, "name"),
+                    fix: "write 1 to 100 characters without <, > or line breaks, and no space at either end"))
+            }
             let key = rule.user + "\u{0}" + (rule.bots ?? "")
             if let first = seen[key] {
                 out.append(Diagnostic(
