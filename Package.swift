@@ -91,14 +91,16 @@ let package = Package(
         .executableTarget(name: "fleet-bench", dependencies: ["FleetCore"], path: "Benchmarks/FleetBench"),
 
         // Shared by the test targets: temp dirs, real git repositories, processes, free ports.
-        .target(name: "FleetTestSupport", dependencies: ["OpenClawWire"], path: "Tests/FleetTestSupport"),
+        .target(name: "FleetTestSupport", dependencies: ["OpenClawWire", "TestPorts", "CFleetSystem"], path: "Tests/FleetTestSupport"),
+        // Single loopback ports for tests' servers, never ephemeral ones (shared with the stand-in's tests).
+        .target(name: "TestPorts", path: "Tests/TestPorts"),
 
         .testTarget(name: "FleetGitTests", dependencies: ["FleetGit", "FleetTestSupport"]),
         .testTarget(name: "FleetYAMLTests", dependencies: ["FleetYAML"]),
         .testTarget(name: "FleetCryptoTests", dependencies: ["FleetCrypto", "FleetTestSupport"]),
         .testTarget(name: "OpenClawWireTests", dependencies: ["OpenClawWire"]),
         .testTarget(name: "OpenClawConfigTests", dependencies: ["OpenClawConfig"]),
-        .testTarget(name: "OpenClawSimTests", dependencies: ["OpenClawConfig", "OpenClawWire", "OpenClawSim"]),
+        .testTarget(name: "OpenClawSimTests", dependencies: ["OpenClawConfig", "OpenClawWire", "OpenClawSim", "TestPorts"]),
         .testTarget(
             name: "FleetCoreTests",
             dependencies: ["FleetCore", "OpenClawWire", "FleetTestSupport", .product(name: "Logging", package: "swift-log")],

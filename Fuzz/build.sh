@@ -23,9 +23,9 @@ if [[ ! -f $OUT/modules/libCFleetSystem.a || $ROOT/Sources/CFleetSystem/fleet_sy
     ar rcs "$OUT/modules/libCFleetSystem.a" "$OUT/cmod/fleet_system.o"
 fi
 
-module() {  # module NAME: Sources/NAME/**/*.swift -> libNAME.a + NAME.swiftmodule
-    local name=$1 lib=$OUT/modules/lib$1.a
-    mapfile -t sources < <(find "$ROOT/Sources/$name" -name '*.swift' | sort)
+module() {  # module NAME [DIR]: DIR/**/*.swift (default Sources/NAME) -> libNAME.a + NAME.swiftmodule
+    local name=$1 lib=$OUT/modules/lib$1.a dir=${2:-$ROOT/Sources/$1}
+    mapfile -t sources < <(find "$dir" -name '*.swift' | sort)
     local newest
     newest=$(ls -t "${sources[@]}" | sed -n 1p)  # sed reads all: no SIGPIPE under pipefail
     if [[ -f $lib && $lib -nt $newest && $lib -nt $0 ]]; then return; fi
@@ -34,6 +34,10 @@ module() {  # module NAME: Sources/NAME/**/*.swift -> libNAME.a + NAME.swiftmodu
         -emit-library -static -o "$lib" "${sources[@]}"
 }
 
+# swift-log's Logging (FleetCore logs through it), from the checkout SwiftPM made for `swift build`.
+LOGGING=$ROOT/.build/checkouts/swift-log/Sources/Logging
+[[ -d $LOGGING ]] || swift package resolve >/dev/null
+module Logging "$LOGGING"
 module OpenClawWire
 module OpenClawConfig
 module FleetYAML
@@ -50,8 +54,8 @@ for t in "${targets[@]}"; do
     [[ -f $src ]] || { echo "fuzz: no target $t (Fuzz/$t.swift)" >&2; exit 2; }
     bin=$OUT/bin/$t
     if [[ -f $bin && $bin -nt $src && $bin -nt $OUT/modules/libFleetCore.a && $bin -nt $OUT/modules/libOpenClawConfig.a
-          && $bin -nt $OUT/modules/libOpenClawWire.a ]]; then continue; fi
+          && $bin -nt $OUT/modules/libOpenClawWire.a && $bin -nt $OUT/modules/libLogging.a ]]; then continue; fi
     echo "fuzz: linking $t" >&2
     swiftc "${SWIFTFLAGS[@]}" -module-name "Fuzz_$t" "$src" -o "$bin" -L "$OUT/modules" \
-        -lFleetCore -lFleetCrypto -lFleetGit -lFleetYAML -lOpenClawConfig -lOpenClawWire -lCFleetSystem -lgit2 -lyaml -lcrypto
+        -lFleetCore -lFleetCrypto -lFleetGit -lFleetYAML -lOpenClawConfig -lOpenClawWire -lLogging -lCFleetSystem -lgit2 -lyaml -lcrypto
 done

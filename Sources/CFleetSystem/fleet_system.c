@@ -7,6 +7,15 @@ int fleet_spawn_addclosefrom(posix_spawn_file_actions_t *actions, int from) {
     return posix_spawn_file_actions_addclosefrom_np(actions, from);
 }
 
+int fleet_spawn_addchdir(posix_spawn_file_actions_t *actions, const char *path) {
+    return posix_spawn_file_actions_addchdir_np(actions, path);
+}
+
+#include <fcntl.h>
+#include <unistd.h>
+
+int fleet_pipe_cloexec(int fds[2]) { return pipe2(fds, O_CLOEXEC); }
+
 #include <sys/syscall.h>
 #include <unistd.h>
 #ifndef SYS_pidfd_open

@@ -15,7 +15,7 @@ import Testing
         }
         try FileManager.default.copyItem(atPath: source + "/.gitignore", toPath: repo + "/.gitignore")
         try git.commitAll("demo", "the demo fleet")
-        let ports = PortBlock()
+        let ports = await PortBlock.lease()
         let state = git.path("state")
         // A new shell: nothing of the test's environment but where programs are.
         let shell = ["HOME": git.path("home"), "PATH": "/usr/bin:/bin", "LANG": "C.UTF-8"]

@@ -58,6 +58,10 @@ import Testing
         let host = try Host()
         let bot = try desiredBot("broken", root: host.root, port: 41_020)
         host.launcher.setCommand("broken", ["sh", "-c", "echo 'config invalid: unknown key' >&2; exit 3"])
+        // A gateway that refuses its config never answers /healthz; the stand-in prober would
+        // answer for the live `sh` until it exits (a loaded machine probed it first, and the test
+        // saw a healthy start).
+        host.prober.mute("broken")
         let (report, state) = await host.apply(.create, bot)
         let result = try #require(report.results.first)
         #expect(!result.ok)

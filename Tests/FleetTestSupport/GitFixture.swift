@@ -27,10 +27,6 @@ public final class GitFixture {
     /// Runs a program and returns its trimmed stdout; throws with stderr on failure.
     @discardableResult
     public func run(_ executable: String, _ args: [String], in dir: String? = nil, env extra: [String: String] = [:]) throws -> String {
-        let process = Process()
-        process.executableURL = URL(fileURLWithPath: "/usr/bin/env")
-        process.arguments = [executable] + args
-        process.currentDirectoryURL = URL(fileURLWithPath: dir ?? root)
         let date = "\(clock) +0200"
         var env: [String: String] = [
             "PATH": ProcessInfo.processInfo.environment["PATH"] ?? "/usr/bin:/bin",
@@ -41,19 +37,12 @@ public final class GitFixture {
             "GIT_COMMITTER_NAME": "Cy Committer", "GIT_COMMITTER_EMAIL": "cy@example.com", "GIT_COMMITTER_DATE": date,
         ]
         env.merge(extra) { $1 }
-        process.environment = env
-        let out = Pipe()
-        let err = Pipe()
-        process.standardOutput = out
-        process.standardError = err
-        try process.run()
-        let (output, errors) = drain(out, err)
-        process.waitUntilExit()
-        guard process.terminationStatus == 0 else {
-            throw CommandError(description: "\(executable) \(args.joined(separator: " ")) failed: "
-                + String(decoding: errors, as: UTF8.self))
+        let result = try runProcess("/usr/bin/env", [executable] + args, env: env, cwd: dir ?? root)
+        guard result.status == 0 else {
+            throw CommandError(description: "\(executable) \(args.joined(separator: " ")) failed: " + result.stderr)
         }
-        return String(decoding: output, as: UTF8.self).trimmingCharacters(in: .whitespacesAndNewlines)
+        let output = result.stdout
+        return output.trimmingCharacters(in: .whitespacesAndNewlines)
     }
 
     /// Runs `git` in `repo` (a directory under root, or root itself).

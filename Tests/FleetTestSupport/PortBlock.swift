@@ -50,21 +50,6 @@ public final class PortBlock: Sendable {
         self.span = span
     }
 
-    /// Leases `span` ports, waiting (up to two minutes, blocking the calling thread) while every
-    /// region is leased; async code uses `lease(span:)`.
-    public init(span: Int = 1_200) {
-        let deadline = Date().addingTimeInterval(120)
-        while true {
-            if let base = PortBlock.leaseBase(span: span) {
-                self.base = base
-                self.span = span
-                return
-            }
-            if Date() > deadline { fatalError("no free port block of \(span) ports in \(PortBlock.range)") }
-            usleep(50_000)
-        }
-    }
-
     deinit {
         PortBlock.releaseCells(base: base)
         _ = PortBlock.leased.withLock { $0.removeValue(forKey: base) }

@@ -1,4 +1,5 @@
 import Foundation
+import TestPorts
 import Glibc
 import OpenClawConfig
 import OpenClawWire
@@ -177,24 +178,8 @@ struct HTTPProbe {
 }
 
 enum Ports {
-    /// A port that was free a moment ago (bound to port 0 and released).
-    static func free() -> Int {
-        let fd = socket(AF_INET, Int32(SOCK_STREAM.rawValue), 0)
-        defer { close(fd) }
-        var addr = sockaddr_in()
-        addr.sin_family = sa_family_t(AF_INET)
-        addr.sin_port = 0
-        addr.sin_addr.s_addr = inet_addr("127.0.0.1")
-        _ = withUnsafePointer(to: &addr) {
-            $0.withMemoryRebound(to: sockaddr.self, capacity: 1) { bind(fd, $0, socklen_t(MemoryLayout<sockaddr_in>.size)) }
-        }
-        var bound = sockaddr_in()
-        var length = socklen_t(MemoryLayout<sockaddr_in>.size)
-        _ = withUnsafeMutablePointer(to: &bound) {
-            $0.withMemoryRebound(to: sockaddr.self, capacity: 1) { getsockname(fd, $0, &length) }
-        }
-        return Int(UInt16(bigEndian: bound.sin_port))
-    }
+    /// A port for one stand-in, held by this test process (``TestPorts``).
+    static func free() -> Int { TestPorts.next() }
 }
 
 /// Polls `condition` every 20 ms until it holds or `timeout` seconds pass, on a thread of its own:

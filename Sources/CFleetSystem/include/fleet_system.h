@@ -8,6 +8,12 @@ int fleet_spawn_setsid_flag(void);
 /// posix_spawn_file_actions_addclosefrom_np: close every descriptor >= from in the child.
 int fleet_spawn_addclosefrom(posix_spawn_file_actions_t *actions, int from);
 
+/// posix_spawn_file_actions_addchdir_np: the child starts in `path`.
+int fleet_spawn_addchdir(posix_spawn_file_actions_t *actions, const char *path);
+
+/// pipe2(fds, O_CLOEXEC): a pipe no other child started meanwhile inherits.
+int fleet_pipe_cloexec(int fds[2]);
+
 
 #include <sys/types.h>
 
