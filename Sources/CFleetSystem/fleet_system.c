@@ -30,3 +30,10 @@ void fleet_set_thread_name(const char *name) {
     short_name[sizeof short_name - 1] = '\0';
     pthread_setname_np(pthread_self(), short_name);
 }
+
+int fleet_affinity_cpus(void) {
+    cpu_set_t set;
+    CPU_ZERO(&set);
+    if (sched_getaffinity(0, sizeof(set), &set) != 0) return 0;
+    return CPU_COUNT(&set);
+}

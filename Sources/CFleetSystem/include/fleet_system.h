@@ -23,4 +23,7 @@ void fleet_malloc_trim(void);
 /// Names the calling thread (first 15 bytes), as `ps -L` and `top -H` show it.
 void fleet_set_thread_name(const char *name);
 
+/// CPUs this process may run on (sched_getaffinity), or 0 when unknown.
+int fleet_affinity_cpus(void);
+
 #endif

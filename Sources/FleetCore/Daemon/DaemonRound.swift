@@ -139,7 +139,7 @@ struct DaemonRound: Sendable {
             return outcome
         }
         var options = Reconciler.applyOptions(for: selected.fleet)
-        options.parallelism = config.parallelism
+        if let parallelism = config.parallelism { options.parallelism = parallelism }
         if !context.plan.changes.isEmpty {
             logger.info("reconcile (\(reason)) at \(selected.commit?.shortId ?? "?"): \(PlanPrinter.summary(context.plan))",
                         metadata: ["reason": "\(reason)", "commit": "\(selected.commit?.id ?? "")"])

@@ -7,8 +7,10 @@ import Glibc
 
 /// Timings and limits of an apply.
 public struct ApplyOptions: Sendable {
-    /// Gateways started at once.
-    public var parallelism: Int = 8
+    /// The most gateways started at once (`--parallelism`, else the Fleet's
+    /// `maxConcurrentStarts`); within it the host decides how many (``StartPacer``). nil: the host
+    /// alone.
+    public var parallelism: Int?
     /// How long a starting gateway has to answer /healthz.
     public var startTimeout: Duration = FleetSettings().startTimeout
     /// SIGTERM to SIGKILL (to the gateway's whole session).
@@ -31,6 +33,19 @@ public actor Applier {
     let progress: @Sendable (String) -> Void
     let runtime: GatewayRuntime
     private(set) var state: FleetState
+    /// How many gateways start at once, from what the host shows while they start.
+    private(set) var pacer: StartPacer
+    /// The pacer's clock: time since this applier was made.
+    private let pacerTime: TimeSource
+    /// Start actions holding a slot (stopping an old gateway, starting the new one).
+    private var slotsTaken = 0
+    /// Start actions waiting for a slot, in order.
+    private var slotWaiters: [(id: Int, continuation: CheckedContinuation<Void, Never>)] = []
+    private var nextWaiter = 0
+    /// Gateways launched and not yet healthy: pid and when.
+    private var inFlight: [Int32: Duration] = [:]
+    /// The most start actions that held a slot at once (for the report and the tests).
+    private(set) var mostAtOnce = 0
 
     /// `<root>/state.json`.
     public static func statePath(_ root: String) -> String { root + "/state.json" }
@@ -50,6 +65,8 @@ public actor Applier {
         self.openclaw = openclaw
         self.runtime = runtime
         self.progress = progress
+        pacer = StartPacer(StartPacer.Settings(cores: runtime.host.cores(), cap: options.parallelism))
+        pacerTime = runtime.time()
     }
 
     /// Applies `plan` for the `desired` bots as `observed`.
@@ -57,14 +74,16 @@ public actor Applier {
         let byName = Dictionary(uniqueKeysWithValues: desired.map { ($0.name, $0) })
         let changes = plan.changes
         var results: [ActionResult] = []
-        // Stops and destroys first (they free ports), then everything else in parallel.
+        // Stops and destroys first (they free ports), eight at a time; then everything else at
+        // once, each start (and restart) waiting for a slot from the pacer, so no more gateways
+        // start at once than the host can take (reloads and no-ops need none).
         let first = changes.filter { $0.kind == .destroy || $0.kind == .stop }
         let rest = changes.filter { $0.kind != .destroy && $0.kind != .stop }
-        for batch in [first, rest] {
+        for (batch, bound) in [(first, 8), (rest, Int.max)] {
             await withTaskGroup(of: ActionResult.self) { group in
                 var running = 0
                 for action in batch {
-                    if running >= options.parallelism, let r = await group.next() {
+                    if running >= bound, let r = await group.next() {
                         results.append(r)
                         running -= 1
                     }
@@ -139,10 +158,15 @@ public actor Applier {
         switch action.kind {
         case .create, .start:
             let bot = try wanted()
+            await takeSlot()
+            defer { releaseSlot() }
             await stopStrays(obs)
             return try await start(bot, previous: obs)
         case .restart:
             let bot = try wanted()
+            // The slot covers the stop too: a gateway is down only while its successor starts.
+            await takeSlot()
+            defer { releaseSlot() }
             await stopAll(obs)
             record(bot.name) { $0.restarts += 1 }
             return try await start(bot, previous: obs)
@@ -357,6 +381,9 @@ public actor Applier {
         }
         let pid = process.pid
         let startTime = process.startTime
+        let launchedAt = pacerTime.elapsed
+        inFlight[pid] = launchedAt
+        defer { inFlight[pid] = nil }
         let pidRecord = PidRecord(pid: pid, startTime: startTime, bot: bot.name, port: port, startedAt: Date())
         record(bot.name) { s in
             s.pid = pid
@@ -406,6 +433,7 @@ public actor Applier {
             }
             let health = await runtime.prober.probe(host: connectHost, port: port, timeout: options.probeTimeout, readiness: false)
             if health.live {
+                startFinished(pid, after: pacerTime.elapsed - launchedAt)
                 let full = await runtime.prober.probe(host: connectHost, port: port, timeout: options.probeTimeout, readiness: true)
                 record(bot.name) { s in
                     s.health = HealthRecord(live: true, ready: full.ready, failing: full.failing, at: Date())
@@ -414,6 +442,7 @@ public actor Applier {
                 progress("\(bot.name): healthy (pid \(pid), port \(port))")
                 return pid
             }
+            pace()
             do {
                 try await time.sleep(for: .milliseconds(25))
             } catch {
@@ -422,6 +451,71 @@ public actor Applier {
         }
         throw ApplyError(.startTimeout, "gateway did not answer /healthz on \(connectHost):\(port) within \(options.startTimeout)",
                          fix: "read \(paths.consoleLog); raise spec.health.startTimeout in the Fleet manifest if it is only slow")
+    }
+
+    /// Waits for a start slot: fewer start actions than the pacer's limit hold one.
+    private func takeSlot() async {
+        if slotsTaken < pacer.limit && slotWaiters.isEmpty {
+            slotsTaken += 1
+            mostAtOnce = max(mostAtOnce, slotsTaken)
+            return
+        }
+        nextWaiter += 1
+        let id = nextWaiter
+        await withTaskCancellationHandler {
+            await withCheckedContinuation { (continuation: CheckedContinuation<Void, Never>) in
+                slotWaiters.append((id, continuation))
+                admit()
+            }
+        } onCancel: {
+            // Cancelled (the daemon stopping): the action goes ahead as it did before pacing.
+            Task { await self.admit(force: id) }
+        }
+    }
+
+    private func releaseSlot() {
+        slotsTaken -= 1
+        admit()
+    }
+
+    /// Gives slots to waiters while the limit allows (and to `force`, cancelled, at once).
+    private func admit(force: Int? = nil) {
+        if let force, let index = slotWaiters.firstIndex(where: { $0.id == force }) {
+            let waiter = slotWaiters.remove(at: index)
+            slotsTaken += 1
+            mostAtOnce = max(mostAtOnce, slotsTaken)
+            waiter.continuation.resume()
+        }
+        while slotsTaken < pacer.limit, !slotWaiters.isEmpty {
+            let waiter = slotWaiters.removeFirst()
+            slotsTaken += 1
+            mostAtOnce = max(mostAtOnce, slotsTaken)
+            waiter.continuation.resume()
+        }
+    }
+
+    /// Samples the host while starts wait for a slot, and lets more start when it has room.
+    private func pace() {
+        let now = pacerTime.elapsed
+        guard !slotWaiters.isEmpty, pacer.wantsSample(at: now) else { return }
+        // A steady subset of the starting gateways: the pacer compares each with its last reading.
+        let pids = Array(inFlight.keys.sorted().prefix(24))
+        let before = pacer.limit
+        pacer.observe(runtime.host.sample(at: now, gateways: pids), inFlight: inFlight.count)
+        if pacer.limit != before {
+            progress("starting at most \(pacer.limit) gateways at once (\(pacer.reason))")
+        }
+        admit()
+    }
+
+    /// A gateway answered `/healthz` `after` its launch: what its start cost goes to the pacer.
+    private func startFinished(_ pid: Int32, after: Duration) {
+        let before = pacer.limit
+        pacer.finished(after: after, cpu: runtime.host.cpu(of: pid), privateMemory: runtime.host.privateMemory(of: pid),
+                       inFlight: max(0, inFlight.count - 1))
+        if pacer.limit != before, !slotWaiters.isEmpty {
+            progress("starting at most \(pacer.limit) gateways at once (\(pacer.reason))")
+        }
     }
 
     /// The last `lines` lines of a file.
