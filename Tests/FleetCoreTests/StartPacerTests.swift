@@ -76,6 +76,14 @@ import Testing
         #expect(limits.last == 150, "\(pacer.reason)")
     }
 
+    @Test func withoutACapTheLimitStopsAtTheLargestCap() {
+        var pacer = StartPacer(StartPacer.Settings(cores: 2, cap: nil))
+        var host = SimulatedHost(cores: 2, demand: 0)
+        // Gateways that want no CPU at all, sampled for a long time: the limit grows, then stays.
+        let limits = drive(&pacer, &host, samples: 200, pending: 50)
+        #expect(limits.last == StartPacer.most, "\(limits.suffix(3))")
+    }
+
     @Test func otherWorkOnTheHostLeavesFewerCores() {
         var pacer = StartPacer(StartPacer.Settings(cores: 4, cap: nil))
         // Other work wants 3 of 4 cores; under the kernel's fair share it gets 2 once 3

@@ -93,7 +93,7 @@ public struct StartPacer: Sendable {
             let gateways = count > 0 ? ran / seconds * Double(max(inFlight, count)) / Double(count) : 0
             let own = Self.seconds(sample.ownCPU - previous.ownCPU) / seconds
             let rest = max(0, Self.seconds(busy - before) / seconds - gateways - own)
-            others = 0.5 * others + 0.5 * min(rest, settings.cores)
+            if rest.isFinite { others = 0.5 * others + 0.5 * min(rest, settings.cores) }
         }
         decide(inFlight: inFlight)
     }
@@ -113,6 +113,7 @@ public struct StartPacer: Sendable {
     }
 
     private mutating func blend(demand sample: Double) {
+        guard sample.isFinite else { return }
         let value = min(max(sample, 0), 1)
         demand = demand.map { 0.5 * $0 + 0.5 * value } ?? value
     }
@@ -120,7 +121,7 @@ public struct StartPacer: Sendable {
     private mutating func decide(inFlight: Int) {
         guard let demand else { return }
         let cores = max(1, settings.cores - others)
-        var target = demand < 0.01 ? Int.max : Int(cores / demand) + 1
+        var target = demand < 0.001 ? Self.most : Int(min(cores / demand, Double(Self.most))) + 1
         var why = "\(Self.format(settings.cores)) cores, \(Self.format(others)) busy with other work; a starting gateway wants \(Self.format(demand)) of a core"
         if let available = memoryAvailable, let perGateway = gatewayMemory, perGateway > 0 {
             // Each gateway starting may still grow to what a started one holds.
@@ -143,7 +144,7 @@ public struct StartPacer: Sendable {
             }
         }
         if target > limit {
-            target = min(target, limit * 4)  // grow fourfold at most, one step per sample
+            target = min(target, limit * 4, Self.most)  // grow fourfold at most, one step per sample
         }
         let clamped = Self.clamp(target, cap: settings.cap)
         if let cap = settings.cap, clamped == cap, target >= cap { why += "; the cap is \(cap)" }
@@ -151,8 +152,11 @@ public struct StartPacer: Sendable {
         reason = why
     }
 
+    /// No more than this many at once, cap or not (the schema's largest cap).
+    static let most = 10_000
+
     static func clamp(_ value: Int, cap: Int?) -> Int {
-        max(1, min(value, cap ?? Int.max))
+        max(1, min(value, cap ?? most, most))
     }
 
     static func seconds(_ d: Duration) -> Double {

@@ -200,9 +200,27 @@ extension FleetState {
 
     /// Writes the state file atomically (0600).
     public func save(to path: String) throws(ApplyError) {
+        var encoder = StateEncoder()
+        try save(to: path, encoder: &encoder)
+    }
+
+    /// Writes the state file with `encoder`, which re-encodes only the bots that changed since
+    /// it last encoded (the applier keeps one for a whole apply).
+    func save(to path: String, encoder: inout StateEncoder) throws(ApplyError) {
+        let bytes: [UInt8]
         do {
-            let data = try Self.encoder.encode(self)
-            try HostFiles.writeAtomically(path, [UInt8](data) + [0x0A], mode: 0o600)
+            bytes = try encoder.encode(self)
+        } catch {
+            throw ApplyError(.stateWrite, "cannot write the state file \(path): \(error)",
+                             fix: "make \(path.deletingLastPathComponent) writable (and not full), then apply again")
+        }
+        try Self.write(bytes, to: path)
+    }
+
+    /// Writes encoded state to `path` (atomically, with a final newline).
+    static func write(_ bytes: [UInt8], to path: String) throws(ApplyError) {
+        do {
+            try HostFiles.writeAtomically(path, bytes + [0x0A], mode: 0o600)
         } catch {
             throw ApplyError(.stateWrite, "cannot write the state file \(path): \(error)",
                              fix: "make \(path.deletingLastPathComponent) writable (and not full), then apply again")
