@@ -121,6 +121,7 @@ public actor Daemon<C: Clock & Sendable> where C.Duration == Duration, C.Instant
                 for await e in watcherEvents { forward.yield(.exit(e)) }
             }
             await reconcile(reason: "start")
+            fleet_malloc_trim()
             scheduleTick()
             startTimers(in: &group, clock: clock, continuation: forward)
             notifyWaiters()
@@ -139,6 +140,8 @@ public actor Daemon<C: Clock & Sendable> where C.Duration == Duration, C.Instant
                 case .retry(let bot):
                     await restart(bot)
                 }
+                // What the round or restart allocated is freed now: hand it back.
+                fleet_malloc_trim()
                 startTimers(in: &group, clock: clock, continuation: forward)
                 notifyWaiters()
             }
@@ -262,10 +265,18 @@ public actor Daemon<C: Clock & Sendable> where C.Duration == Duration, C.Instant
         Double(d.components.seconds) + Double(d.components.attoseconds) / 1e18
     }
 
+    /// Whole milliseconds, for log fields.
+    static func milliseconds(_ d: Duration) -> Int64 {
+        d.components.seconds * 1000 + d.components.attoseconds / 1_000_000_000_000_000
+    }
+
     private func reconcile(reason: String) async {
+        var steps: [(name: String, took: Duration)] = []
         defer {
             progress.rounds += 1
-            logger.debug("round finished", metadata: ["round": "\(progress.rounds)", "reason": "\(reason)"])
+            var metadata: Logger.Metadata = ["round": "\(progress.rounds)", "reason": "\(reason)"]
+            for step in steps { metadata[step.name + "_ms"] = "\(Self.milliseconds(step.took))" }
+            logger.debug("round finished", metadata: metadata)
         }
         let started = ContinuousClock.now
         guard reloadState() else { return }
@@ -274,6 +285,7 @@ public actor Daemon<C: Clock & Sendable> where C.Duration == Duration, C.Instant
         let now = clock.now
         let outcome = await round.run(
             reason: reason, state: state, holds: { policy.holds(for: $0, at: now) }, healthFailures: policy.healthFailures)
+        steps = outcome.steps
         if outcome.fetchFailed { fetchErrors += 1 }
         if let commit = outcome.fetchedCommit { fetchedCommit = commit }
         if let interval = outcome.interval { self.interval = interval }
@@ -284,7 +296,13 @@ public actor Daemon<C: Clock & Sendable> where C.Duration == Duration, C.Instant
             self.policy.recordHealth(applied.observed, at: clock.now)
             let holds = self.policy.backoffHolds(for: applied.desired.map(\.name), at: clock.now)
             self.policy.annotate(&state, holds: holds, at: Date())
-            lastRound = (applied.set, Dictionary(applied.desired.map { ($0.name, $0) }, uniquingKeysWith: { a, _ in a }))
+            // A restart needs the rendering and the Fleet's settings and commit, not the parsed
+            // manifests and their text (a few MiB at 200 bots).
+            var kept = applied.set
+            kept.bots = []
+            kept.texts = [:]
+            kept.diagnostics = []
+            lastRound = (kept, Dictionary(applied.desired.map { ($0.name, $0) }, uniquingKeysWith: { a, _ in a }))
             if applied.report.ok { lastSuccess = Date() }
             for result in applied.report.results where !result.ok {
                 logger.error("\(result.bot): \(result.kind.rawValue) failed: \(result.message ?? "")",
@@ -340,7 +358,6 @@ public actor Daemon<C: Clock & Sendable> where C.Duration == Duration, C.Instant
             if let pid = bot.pid { watch[name] = (pid, bot.pidStartTime) }
         }
         watcher.sync(watch)
-        fleet_malloc_trim()
     }
 
     /// Writes the state file; a failure is logged at error level with its code (R006).
