@@ -1,4 +1,5 @@
 @testable import FleetCore
+import FleetTestSupport
 import Foundation
 import Testing
 
@@ -38,5 +39,29 @@ import Testing
         #expect(try encoder.encode(current) == plain(current))
         let decoded = try FleetState.decoder.decode(FleetState.self, from: Data(try encoder.encode(state(["x", "y"]))))
         #expect(decoded.bots.keys.sorted() == ["x", "y"])
+    }
+}
+
+/// Reading back the state file this process wrote needs no decoding, but a file anyone else wrote
+/// (or changed) is read from its bytes.
+@Suite struct StateFileMemoryTests {
+    @Test func aFileChangedBehindOurBackIsReadAgain() throws {
+        let dir = try TempDirectory(prefix: "fleet-state-memory")
+        let path = dir.path + "/state.json"
+        var state = FleetState()
+        state.bots["a"] = BotState(port: 18_789)
+        try state.save(to: path)
+        #expect(try FleetState.load(from: path).bots.keys.sorted() == ["a"])
+        // Another writer: same size, one byte different (the port), written in place.
+        let text = try String(contentsOfFile: path, encoding: .utf8)
+        let edited = text.replacingOccurrences(of: "18789", with: "18790")
+        #expect(edited.utf8.count == text.utf8.count)
+        let handle = try #require(FileHandle(forWritingAtPath: path))
+        try handle.write(contentsOf: Data(edited.utf8))
+        try handle.close()
+        #expect(try FleetState.load(from: path).bots["a"]?.port == 18_790)
+        // Garbage in place: R010, not the remembered state.
+        try Data("{not json".utf8).write(to: URL(fileURLWithPath: path))
+        #expect(throws: ApplyError.self) { try FleetState.load(from: path) }
     }
 }

@@ -49,8 +49,6 @@ public actor Applier {
     /// A state write is running; callers wait in `saveWaiters` for the next one.
     private var saving = false
     private var saveWaiters: [CheckedContinuation<ApplyError?, Never>] = []
-    /// The state's encoding, bot by bot, kept across the apply's writes.
-    private var stateEncoder = StateEncoder()
 
     /// `<root>/state.json`.
     public static func statePath(_ root: String) -> String { root + "/state.json" }
@@ -258,16 +256,16 @@ public actor Applier {
     /// and synced on a thread of its own.
     private func writeState() async -> ApplyError? {
         let path = Self.statePath(root)
+        let snapshot = state
         let bytes: [UInt8]
         do {
-            bytes = try stateEncoder.encode(state)
+            bytes = try snapshot.encoded(for: path)
         } catch {
-            return ApplyError(.stateWrite, "cannot write the state file \(path): \(error)",
-                              fix: "make \(path.deletingLastPathComponent) writable (and not full), then apply again")
+            return error
         }
         return await Blocking.run("fleet-state") { () -> ApplyError? in
             do throws(ApplyError) {
-                try FleetState.write(bytes, to: path)
+                try FleetState.write(bytes, of: snapshot, to: path)
                 return nil
             } catch {
                 return error

@@ -187,6 +187,7 @@ extension FleetState {
                 .stateCorrupt, "the state file \(path) exists but cannot be read",
                 fix: "check what \(path) is (it must be a regular file fleet can read), or move it aside and run `fleet state rebuild --state-root \(path.deletingLastPathComponent)`")
         }
+        if let written = StateFileMemory.lastWritten(at: path, bytes: bytes) { return written }
         do {
             return try decoder.decode(FleetState.self, from: Data(bytes))
         } catch {
@@ -200,27 +201,27 @@ extension FleetState {
 
     /// Writes the state file atomically (0600).
     public func save(to path: String) throws(ApplyError) {
-        var encoder = StateEncoder()
-        try save(to: path, encoder: &encoder)
+        try Self.write(try encoded(for: path), of: self, to: path)
     }
 
-    /// Writes the state file with `encoder`, which re-encodes only the bots that changed since
-    /// it last encoded (the applier keeps one for a whole apply).
-    func save(to path: String, encoder: inout StateEncoder) throws(ApplyError) {
-        let bytes: [UInt8]
+    /// The state file's bytes, from the shared ``StateEncoder`` (only the bots that changed since
+    /// the last write are encoded again).
+    func encoded(for path: String) throws(ApplyError) -> [UInt8] {
         do {
-            bytes = try encoder.encode(self)
+            return try StateEncoder.shared.withLock { try $0.encode(self) }
         } catch {
             throw ApplyError(.stateWrite, "cannot write the state file \(path): \(error)",
                              fix: "make \(path.deletingLastPathComponent) writable (and not full), then apply again")
         }
-        try Self.write(bytes, to: path)
     }
 
-    /// Writes encoded state to `path` (atomically, with a final newline).
-    static func write(_ bytes: [UInt8], to path: String) throws(ApplyError) {
+    /// Writes `state`'s encoding to `path` (atomically, with a final newline), and remembers it
+    /// so that reading the file back before anyone else writes it needs no decoding.
+    static func write(_ bytes: [UInt8], of state: FleetState, to path: String) throws(ApplyError) {
         do {
-            try HostFiles.writeAtomically(path, bytes + [0x0A], mode: 0o600)
+            let file = bytes + [0x0A]
+            try HostFiles.writeAtomically(path, file, mode: 0o600)
+            StateFileMemory.remember(state, at: path, bytes: file)
         } catch {
             throw ApplyError(.stateWrite, "cannot write the state file \(path): \(error)",
                              fix: "make \(path.deletingLastPathComponent) writable (and not full), then apply again")

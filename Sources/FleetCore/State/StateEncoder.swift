@@ -1,4 +1,5 @@
 import FoundationEssentials
+import Synchronization
 
 /// Encodes the state file, re-encoding only the bots that changed since the last time.
 ///
@@ -6,8 +7,12 @@ import FoundationEssentials
 /// time, 200 bots cost O(N²) and most of fleet's CPU during an apply. The bytes are the same as
 /// `FleetState.encoder` gives for the whole state (sorted keys, two-space indentation): the
 /// state without its bots, with each bot's own encoding, indented, spliced into `"bots"`.
-struct StateEncoder {
+struct StateEncoder: Sendable {
     private var cache: [String: (state: BotState, bytes: [UInt8])] = [:]
+
+    /// The process's encoder: every write of a state file goes through it, so a bot that did not
+    /// change is not encoded again, whichever apply or daemon round writes.
+    static let shared = Mutex(StateEncoder())
 
     /// The state file's bytes (without the final newline).
     mutating func encode(_ state: FleetState) throws -> [UInt8] {
@@ -59,5 +64,43 @@ struct StateEncoder {
             if haystack[i..<(i + needle.count)].elementsEqual(needle) { return i }
         }
         return nil
+    }
+}
+
+/// The state this process last wrote, and the file it wrote: reading that file back (the daemon
+/// reads the state before each round, and again under the lock to plan) needs no decoding while
+/// the file still holds exactly those bytes (same path, size and FNV-1a hash). Anything another
+/// writer put there is decoded as before.
+enum StateFileMemory {
+    private struct Written: Sendable {
+        var path: String
+        var size: Int
+        var hash: UInt64
+        var state: FleetState
+    }
+
+    private static let last = Mutex<Written?>(nil)
+
+    /// 64-bit FNV-1a: a cheap check that the bytes are the ones written (no adversary here: the
+    /// file is 0600 in fleet's state root, and any mismatch only means decoding it).
+    static func hash(_ bytes: [UInt8]) -> UInt64 {
+        var h: UInt64 = 0xcbf2_9ce4_8422_2325
+        for byte in bytes {
+            h ^= UInt64(byte)
+            h = h &* 0x0000_0100_0000_01B3
+        }
+        return h
+    }
+
+    static func remember(_ state: FleetState, at path: String, bytes: [UInt8]) {
+        let written = Written(path: path, size: bytes.count, hash: hash(bytes), state: state)
+        last.withLock { $0 = written }
+    }
+
+    /// The state last written to `path`, if `bytes` (the file as read now) are what was written.
+    static func lastWritten(at path: String, bytes: [UInt8]) -> FleetState? {
+        guard let written = last.withLock({ $0 }), written.path == path, written.size == bytes.count,
+              written.hash == hash(bytes) else { return nil }
+        return written.state
     }
 }
