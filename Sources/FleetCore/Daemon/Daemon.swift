@@ -226,7 +226,9 @@ public actor Daemon<C: Clock & Sendable> where C.Duration == Duration, C.Instant
         defer { progress.exits += 1 }
         guard reloadState(), var bot = state.bots[e.bot], bot.pid == e.pid else { return }
         let exit = e.exit ?? ExitInfo(code: nil, signal: nil, at: Date())
-        let decision = policy.recordExit(of: e.bot, at: clock.now, random: Double.random(in: 0...1))
+        // How long it ran: from its start (the state's record) to its exit, on the wall clock.
+        let ranFor = bot.startedAt.map { Duration.milliseconds(Int64(max(0, exit.at.timeIntervalSince($0)) * 1000)) }
+        let decision = policy.recordExit(of: e.bot, at: clock.now, ranFor: ranFor, random: Double.random(in: 0...1))
         bot.lastExit = exit
         bot.restarts += 1
         bot.pid = nil
