@@ -1,7 +1,8 @@
 /// The numbers of self-healing, in one place (documented in docs/daemon.md).
 public struct RestartPolicy: Sendable, Hashable {
-    /// The first restart delay.
-    public var initialDelay: Duration = .seconds(1)
+    /// The first restart delay (of a second crash in a row; the first restarts at once): under
+    /// supervisord's 1 s loop tick, so a repeated crash is back no later than under supervisord.
+    public var initialDelay: Duration = .milliseconds(500)
     /// The longest delay.
     public var maxDelay: Duration = .seconds(300)
     /// Healthy this long, and the crash count starts over.
@@ -19,7 +20,7 @@ public struct RestartPolicy: Sendable, Hashable {
     /// The window of the host-wide budget.
     public var budgetWindow: Duration = .seconds(60)
 
-    /// The defaults: the first crash restarts at once, then 1 s doubling to 5 min; reset after
+    /// The defaults: the first crash restarts at once, then 0.5 s doubling to 5 min; reset after
     /// 10 min healthy or a run of 10 s; CrashLoop at 3 crashes; 30 restarts per minute for the host.
     public init() {}
 
