@@ -48,3 +48,28 @@ int fleet_affinity_cpus(void) {
     if (sched_getaffinity(0, sizeof(set), &set) != 0) return 0;
     return CPU_COUNT(&set);
 }
+
+#include <link.h>
+#include <sys/mman.h>
+
+static int release_main_program(struct dl_phdr_info *info, size_t size, void *data) {
+    (void)size;
+    long *released = data;
+    long page = sysconf(_SC_PAGESIZE);
+    for (int i = 0; i < info->dlpi_phnum; i++) {
+        const ElfW(Phdr) *ph = &info->dlpi_phdr[i];
+        // Only segments that are never written: not PF_W (a RELRO range lies inside a writable
+        // PT_LOAD, so it is never touched here).
+        if (ph->p_type != PT_LOAD || (ph->p_flags & PF_W)) continue;
+        uintptr_t start = (info->dlpi_addr + ph->p_vaddr) & ~(uintptr_t)(page - 1);
+        uintptr_t end = (info->dlpi_addr + ph->p_vaddr + ph->p_memsz) & ~(uintptr_t)(page - 1);
+        if (end > start && madvise((void *)start, end - start, MADV_DONTNEED) == 0) *released += (long)(end - start);
+    }
+    return 1;  // the first entry is the main program: stop there
+}
+
+long fleet_release_code_pages(void) {
+    long released = 0;
+    dl_iterate_phdr(release_main_program, &released);
+    return released;
+}

@@ -26,4 +26,9 @@ void fleet_set_thread_name(const char *name);
 /// CPUs this process may run on (sched_getaffinity), or 0 when unknown.
 int fleet_affinity_cpus(void);
 
+/// Unmaps the pages of the program's own read-only, file-backed segments (its code and constant
+/// data; never a writable or relocated one) with madvise(MADV_DONTNEED): they stay in the page
+/// cache, and the next use maps them again. Returns the bytes covered.
+long fleet_release_code_pages(void);
+
 #endif

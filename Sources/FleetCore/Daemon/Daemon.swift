@@ -121,7 +121,7 @@ public actor Daemon<C: Clock & Sendable> where C.Duration == Duration, C.Instant
                 for await e in watcherEvents { forward.yield(.exit(e)) }
             }
             await reconcile(reason: "start")
-            fleet_malloc_trim()
+            releaseMemory()
             scheduleTick()
             startTimers(in: &group, clock: clock, continuation: forward)
             notifyWaiters()
@@ -140,8 +140,7 @@ public actor Daemon<C: Clock & Sendable> where C.Duration == Duration, C.Instant
                 case .retry(let bot):
                     await restart(bot)
                 }
-                // What the round or restart allocated is freed now: hand it back.
-                fleet_malloc_trim()
+                releaseMemory()
                 startTimers(in: &group, clock: clock, continuation: forward)
                 notifyWaiters()
             }
@@ -150,6 +149,18 @@ public actor Daemon<C: Clock & Sendable> where C.Duration == Duration, C.Instant
         watcher.stop()
         await shutDown()
     }
+
+    /// After a round, a restart or an exit: what the work allocated is freed now, so the heap
+    /// goes back to the kernel (malloc_trim), and so do the mappings of the code it ran (the
+    /// program's read-only segments: they stay in the page cache and the next round maps them
+    /// again with minor faults). The idle daemon holds only what it needs to wait.
+    private func releaseMemory() {
+        fleet_malloc_trim()
+        _ = Self.releaseCodePages()
+    }
+
+    /// Unmaps the program's read-only segments (``fleet_release_code_pages``); returns the bytes.
+    static func releaseCodePages() -> Int { fleet_release_code_pages() }
 
     private func shutDown() async {
         if config.stopGatewaysOnExit {
