@@ -631,6 +631,13 @@ def table(results, pv, machine):
     return f"{machine}\n\n{out}"
 
 
+def install_build_flags():
+    """The flags `make install` builds with (scripts/install-build-flags.sh), its build path absolute."""
+    out = subprocess.run(["sh", os.path.join(PKG, "scripts", "install-build-flags.sh")], check=True,
+                         capture_output=True, text=True).stdout.split()
+    return [os.path.join(PKG, f) if prev == "--build-path" else f for prev, f in zip([""] + out, out)]
+
+
 def main():
     ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     ap.add_argument("--sizes", default="10,50,200", help="fleet sizes for the comparison (comma-separated)")
@@ -661,11 +668,10 @@ def main():
         ap.error("--starts takes instant, realistic or both")
     plan_sizes = [int(x) for x in args.plan_sizes.split(",") if x]
     ensure_supervisor()
-    build = ["swift", "build", "-c", "release", "--package-path", PKG]
-    if not args.dynamic:  # the binary `make install` builds: the Swift runtime linked in
-        build += ["--static-swift-stdlib", "--build-path", os.path.join(PKG, ".build", "static")]
+    # The binary `make install` builds (the Swift runtime linked in), unless --dynamic.
+    build = ["swift", "build", "--package-path", PKG] + (["-c", "release"] if args.dynamic else install_build_flags())
     if not args.no_build:
-        log(f"building fleet and openclaw-sim ({' '.join(build[:4] + build[6:7])})")
+        log(f"building fleet and openclaw-sim ({' '.join(build)})")
         subprocess.run(build + ["--product", "fleet"], check=True, stdout=subprocess.DEVNULL)
         subprocess.run(build + ["--product", "openclaw-sim"], check=True, stdout=subprocess.DEVNULL)
     bindir = sh(*build, "--show-bin-path").stdout.strip()
@@ -678,7 +684,7 @@ def main():
     load = open("/proc/loadavg").read().split()[:3]
     machine = (f"machine: {os.cpu_count()} cores, {cpu}; load average at start {' '.join(load)}; "
                f"{time.strftime('%Y-%m-%d %H:%M UTC', time.gmtime())}; "
-               f"fleet: {'release, shared Swift runtime' if args.dynamic else 'release, --static-swift-stdlib (make install)'}; "
+               f"fleet: {'release, shared Swift runtime' if args.dynamic else 'the make install build (' + ' '.join(install_build_flags()[:3]) + ('' if len(install_build_flags()) < 6 else ', lld, packed relocations') + ')'}; "
                f"{sh('supervisord', '--version').stdout.strip() and 'supervisord ' + sh('supervisord', '--version').stdout.strip()}; "
                f"realistic start: OPENCLAW_SIM_STARTUP_CPU_MS={args.cpu_ms} OPENCLAW_SIM_STARTUP_DELAY_MS={args.ready_ms}; "
                f"command: {' '.join(['Benchmarks/compare-supervisord.py'] + sys.argv[1:])}")

@@ -48,6 +48,13 @@ def memory_kb(pid):
     return values.get("Rss", 0), values.get("Pss", 0), values.get("Private_Clean", 0) + values.get("Private_Dirty", 0)
 
 
+def install_build_flags():
+    """The flags `make install` builds with (scripts/install-build-flags.sh), its build path absolute."""
+    out = subprocess.run(["sh", os.path.join(PKG, "scripts", "install-build-flags.sh")], check=True,
+                         capture_output=True, text=True).stdout.split()
+    return [os.path.join(PKG, f) if prev == "--build-path" else f for prev, f in zip([""] + out, out)]
+
+
 def main():
     ap = argparse.ArgumentParser()
     ap.add_argument("--bots", type=int, default=50)
@@ -55,9 +62,7 @@ def main():
     ap.add_argument("--idle", type=float, default=10)
     ap.add_argument("--dynamic", action="store_true", help="the plain release build (shared Swift runtime)")
     args = ap.parse_args()
-    build = ["swift", "build", "-c", "release", "--package-path", PKG]
-    if not args.dynamic:
-        build += ["--static-swift-stdlib", "--build-path", os.path.join(PKG, ".build", "static")]
+    build = ["swift", "build", "--package-path", PKG] + (["-c", "release"] if args.dynamic else install_build_flags())
     subprocess.run(build, check=True, stdout=subprocess.DEVNULL)
     bindir = subprocess.run(build + ["--show-bin-path"], check=True, capture_output=True, text=True).stdout.strip()
     env = dict(os.environ, PATH=bindir + ":" + os.environ["PATH"], NO_COLOR="1")

@@ -49,6 +49,8 @@ public actor Applier {
     /// A state write is running; callers wait in `saveWaiters` for the next one.
     private var saving = false
     private var saveWaiters: [CheckedContinuation<ApplyError?, Never>] = []
+    /// The state's encoding, bot by bot, kept across this apply's writes.
+    private var stateEncoder = StateEncoder()
 
     /// `<root>/state.json`.
     public static func statePath(_ root: String) -> String { root + "/state.json" }
@@ -259,7 +261,7 @@ public actor Applier {
         let snapshot = state
         let bytes: [UInt8]
         do {
-            bytes = try snapshot.encoded(for: path)
+            bytes = try snapshot.encoded(for: path, with: &stateEncoder)
         } catch {
             return error
         }

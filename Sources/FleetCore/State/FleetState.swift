@@ -201,14 +201,15 @@ extension FleetState {
 
     /// Writes the state file atomically (0600).
     public func save(to path: String) throws(ApplyError) {
-        try Self.write(try encoded(for: path), of: self, to: path)
+        var encoder = StateEncoder()
+        try Self.write(try encoded(for: path, with: &encoder), of: self, to: path)
     }
 
-    /// The state file's bytes, from the shared ``StateEncoder`` (only the bots that changed since
-    /// the last write are encoded again).
-    func encoded(for path: String) throws(ApplyError) -> [UInt8] {
+    /// The state file's bytes, from `encoder` (the applier keeps one for an apply: only the bots
+    /// that changed since its last write are encoded again; it is freed with the applier).
+    func encoded(for path: String, with encoder: inout StateEncoder) throws(ApplyError) -> [UInt8] {
         do {
-            return try StateEncoder.shared.withLock { try $0.encode(self) }
+            return try encoder.encode(self)
         } catch {
             throw ApplyError(.stateWrite, "cannot write the state file \(path): \(error)",
                              fix: "make \(path.deletingLastPathComponent) writable (and not full), then apply again")

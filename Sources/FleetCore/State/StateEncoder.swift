@@ -10,10 +10,6 @@ import Synchronization
 struct StateEncoder: Sendable {
     private var cache: [String: (state: BotState, bytes: [UInt8])] = [:]
 
-    /// The process's encoder: every write of a state file goes through it, so a bot that did not
-    /// change is not encoded again, whichever apply or daemon round writes.
-    static let shared = Mutex(StateEncoder())
-
     /// The state file's bytes (without the final newline).
     mutating func encode(_ state: FleetState) throws -> [UInt8] {
         var head = state
