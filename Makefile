@@ -1,5 +1,5 @@
 # The two commands of the README: `make demo` and `make test`. Both install what is missing first.
-.PHONY: setup build test demo schemas bench install
+.PHONY: setup build test demo schemas bench install conformance
 
 PREFIX ?= /usr/local
 
@@ -9,11 +9,19 @@ setup:
 build: setup
 	swift build
 
+# The Swift suite, then the console's browser tests (real processes, headless chromium).
 test: setup
+	swift build
 	swift test
+	python3 -m pytest -q Tests/Browser
 
 demo: setup
 	@bash scripts/demo.sh
+
+# fleet's contract with a gateway binary: the stand-in's every release persona, or a real install
+# with FLEET_CONFORMANCE_GATEWAY=/path/to/openclaw (docs/compatibility.md).
+conformance: build
+	@bash scripts/conformance.sh
 
 schemas: build
 	.build/debug/fleet schema --out schemas
@@ -30,3 +38,4 @@ install: setup
 	swift build $$(sh scripts/install-build-flags.sh)
 	install -d $(DESTDIR)$(PREFIX)/bin
 	install -m 0755 .build/static/release/fleet $(DESTDIR)$(PREFIX)/bin/fleet
+	install -m 0755 .build/static/release/fleet-console $(DESTDIR)$(PREFIX)/bin/fleet-console

@@ -34,6 +34,7 @@ module() {  # module NAME: Sources/NAME/**/*.swift -> libNAME.a + NAME.swiftmodu
         -emit-library -static -o "$lib" "${sources[@]}"
 }
 
+module OpenClawWire
 module OpenClawConfig
 module FleetYAML
 module FleetGit
@@ -48,8 +49,9 @@ for t in "${targets[@]}"; do
     src=$ROOT/Fuzz/$t.swift
     [[ -f $src ]] || { echo "fuzz: no target $t (Fuzz/$t.swift)" >&2; exit 2; }
     bin=$OUT/bin/$t
-    if [[ -f $bin && $bin -nt $src && $bin -nt $OUT/modules/libFleetCore.a && $bin -nt $OUT/modules/libOpenClawConfig.a ]]; then continue; fi
+    if [[ -f $bin && $bin -nt $src && $bin -nt $OUT/modules/libFleetCore.a && $bin -nt $OUT/modules/libOpenClawConfig.a
+          && $bin -nt $OUT/modules/libOpenClawWire.a ]]; then continue; fi
     echo "fuzz: linking $t" >&2
     swiftc "${SWIFTFLAGS[@]}" -module-name "Fuzz_$t" "$src" -o "$bin" -L "$OUT/modules" \
-        -lFleetCore -lFleetCrypto -lFleetGit -lFleetYAML -lOpenClawConfig -lCFleetSystem -lgit2 -lyaml -lcrypto
+        -lFleetCore -lFleetCrypto -lFleetGit -lFleetYAML -lOpenClawConfig -lOpenClawWire -lCFleetSystem -lgit2 -lyaml -lcrypto
 done

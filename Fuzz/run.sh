@@ -1,7 +1,7 @@
 #!/usr/bin/env bash
 # Runs one libFuzzer target for SECONDS: Fuzz/run.sh TARGET SECONDS [extra libFuzzer flags]
 #
-# TARGET is manifest, json5 or envelope (Fuzz/TARGET.swift). The seed corpus is
+# TARGET is manifest, json5, envelope or wire (Fuzz/TARGET.swift). The seed corpus is
 # Tests/Fuzz/corpus/TARGET (read only); new inputs go to .build/fuzz/corpus/TARGET, crashes to
 # .build/fuzz/crashes/TARGET/. Exit status: 0 when nothing was found, non-zero on a crash, a
 # trap, a leak-free timeout (-timeout=10 s per input) or an out-of-memory input (-rss_limit_mb).

@@ -16,7 +16,7 @@ struct Fleet: AsyncParsableCommand {
             Exit codes: 0 success, 1 invalid manifests or a failed action, 2 usage or I/O error.
             """,
         version: FleetVersion.string,
-        subcommands: [Validate.self, PlanCommand.self, ApplyCommand.self, DaemonCommand.self, ReconcileCommand.self, StatusCommand.self, DescribeCommand.self, LogsCommand.self, SessionsCommand.self, HistoryCommand.self, DestroyCommand.self, RestartCommand.self, StateCommand.self, Render.self, SchemaCommand.self, Secrets.self, Import.self, Check.self, InitCommand.self, NewCommand.self, LoginCommand.self, CodeownersCommand.self])
+        subcommands: [Validate.self, PlanCommand.self, ApplyCommand.self, DaemonCommand.self, ReconcileCommand.self, StatusCommand.self, DescribeCommand.self, LogsCommand.self, SessionsCommand.self, HistoryCommand.self, DestroyCommand.self, RestartCommand.self, StateCommand.self, Render.self, SchemaCommand.self, Secrets.self, Import.self, Check.self, InitCommand.self, NewCommand.self, LoginCommand.self, CodeownersCommand.self, ConformanceCommand.self, ServeCommand.self, UsersCommand.self])
 
     /// Runs the command; usage errors exit 2 as the README documents.
     static func main() async {

@@ -29,7 +29,19 @@ public enum FleetSession {
     /// be), a value sealed with a key that is not loaded is a warning (W011) instead of E051; its
     /// envelope form and key id are still checked. Never render or apply from such a set.
     public static func load(_ source: ManifestSource, keys: SecretKeys, keysRequired: Bool = true) throws(SourceError) -> ManifestSet {
-        var set = try load(source)
+        audited(try load(source), keys: keys, keysRequired: keysRequired)
+    }
+
+    /// Reads and validates files already in memory (the web console's edit before it is
+    /// committed), with the same checks as ``load(_:keys:keysRequired:)``: the snapshot's files
+    /// replace the source's, `fileExists` answers for avatars.
+    public static func load(snapshot: SourceSnapshot, keys: SecretKeys, fileExists: (@Sendable (String) -> Bool)? = nil) -> ManifestSet {
+        audited(ManifestLoader.load(snapshot, fileExists: fileExists), keys: keys, keysRequired: true)
+    }
+
+    /// Opens every credential of `loaded` with `keys` and adds what the secret audit finds.
+    static func audited(_ loaded: ManifestSet, keys: SecretKeys, keysRequired: Bool) -> ManifestSet {
+        var set = loaded
         set.secrets = SecretOpener(keys: keys)
         let audit = SecretAudit(opener: set.secrets, missingKeysAreWarnings: !keysRequired)
         let keyless = FleetValidator(fleet: set.fleet, bots: set.bots, fileExists: nil).providerKeyProblems()

@@ -79,22 +79,6 @@ public func constantTimeEqual(_ a: [UInt8], _ b: [UInt8]) -> Bool {
     }
 }
 
-/// SHA-256 (`EVP_Digest`).
-public enum SHA256 {
-    /// The 32-byte digest of `data`.
-    public static func digest(_ data: [UInt8]) -> [UInt8] {
-        var out = [UInt8](repeating: 0, count: 32)
-        var length: UInt32 = 0
-        let rc = data.withUnsafeBytes { input in
-            out.withUnsafeMutableBufferPointer { output in
-                EVP_Digest(input.baseAddress ?? UnsafeRawPointer(bitPattern: 1), data.count, output.baseAddress, &length, EVP_sha256(), nil)
-            }
-        }
-        precondition(rc == 1 && length == 32, "EVP_Digest(SHA-256) failed")
-        return out
-    }
-}
-
 /// HMAC-SHA256 (`HMAC` from libcrypto, RFC 2104).
 public enum HMACSHA256 {
     /// The 32-byte MAC of `message` under `key` (any length; longer than 64 bytes is hashed first).

@@ -47,12 +47,73 @@ final class LibYAMLEventReader {
         let mark = YAMLMark(parser.problem_mark)
         var message = problem
         if let context {
-            message = "\(problem) \(context)"
-            // Say where the construct that was never finished began (an unclosed bracket).
             let started = YAMLMark(parser.context_mark)
+            // A bracket or quote left open: libyaml only notices where the text ends or the next
+            // key begins (its problem mark, often the end of the file), so the opening is the
+            // place to show, and where libyaml stopped goes in the message.
+            if started.line < mark.line, let opener = Self.scalar(at: started, in: buffer), let construct = Unclosed(opener) {
+                return YAMLError(
+                    code: .syntax,
+                    message: "\(construct.name) '\(opener)' opened here is never closed (\(problem) at line \(mark.line), column \(mark.column))",
+                    mark: started, fix: construct.fix)
+            }
+            message = "\(problem) \(context)"
+            // Say where the construct that was never finished began.
             if started.line < mark.line { message += " that starts at line \(started.line), column \(started.column)" }
         }
         return YAMLError(code: .syntax, message: message, mark: mark)
+    }
+
+    /// The constructs YAML opens with a character and must close with another.
+    private enum Unclosed {
+        case flowSequence, flowMapping, doubleQuoted, singleQuoted
+
+        init?(_ opener: Unicode.Scalar) {
+            switch opener {
+            case "[": self = .flowSequence
+            case "{": self = .flowMapping
+            case "\"": self = .doubleQuoted
+            case "'": self = .singleQuoted
+            default: return nil
+            }
+        }
+
+        var name: String {
+            switch self {
+            case .flowSequence: return "the flow sequence"
+            case .flowMapping: return "the flow mapping"
+            case .doubleQuoted: return "the double-quoted string"
+            case .singleQuoted: return "the single-quoted string"
+            }
+        }
+
+        var fix: String {
+            switch self {
+            case .flowSequence: return "close it with ']' (and separate its items with ','), or write one '- item' per line"
+            case .flowMapping: return "close it with '}' (and separate its entries with ','), or write one 'key: value' per line"
+            case .doubleQuoted: return "close the string with '\"'"
+            case .singleQuoted: return "close the string with \"'\" (write '' for a quote inside it)"
+            }
+        }
+    }
+
+    /// The Unicode scalar at a mark's line and column (both 1-based, columns in scalars).
+    private static func scalar(at mark: YAMLMark, in bytes: UnsafeMutableBufferPointer<UInt8>) -> Unicode.Scalar? {
+        var line = 1
+        var start = 0
+        if mark.line > 1 {
+            for (i, byte) in bytes.enumerated() where byte == 0x0A {
+                line += 1
+                if line == mark.line {
+                    start = i + 1
+                    break
+                }
+            }
+            guard line == mark.line else { return nil }
+        }
+        var scalars = String(decoding: UnsafeBufferPointer(rebasing: bytes[start...]), as: UTF8.self).unicodeScalars.makeIterator()
+        for _ in 1..<max(1, mark.column) { guard scalars.next() != nil else { return nil } }
+        return scalars.next()
     }
 
     private static func mark(forByteOffset offset: Int, in bytes: UnsafeMutableBufferPointer<UInt8>) -> YAMLMark {

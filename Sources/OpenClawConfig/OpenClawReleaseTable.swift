@@ -7,8 +7,9 @@
 /// the newest rows, and every topic has a row at ``OpenClawReleaseTable/oldestSupported``.
 ///
 /// A new version-dependent rule is a new ``OpenClawTopic``, a typed ``OpenClawReleaseKey`` and
-/// its rows here (the gateway protocol, client ids, log lines, readiness and the session store
-/// are expected next). `docs/compatibility.md` lists the rows; a test keeps the two together.
+/// its rows here (the gateway protocol, client ids, log lines, readiness, the session store and the
+/// login flow are in `OpenClawReleaseTable+Gateway.swift`). `docs/compatibility.md` lists the rows;
+/// a test keeps the two together.
 public enum OpenClawReleaseTable {
     /// The oldest release fleet supports: the 2026.4 line.
     public static let oldestSupported = OpenClawRelease(year: 2026, month: 4)
@@ -101,7 +102,7 @@ public enum OpenClawReleaseTable {
             .shutdownBudgetSeconds, since: oldestSupported, value: 25,
             "SIGTERM/SIGINT: a graceful stop within 25 s",
             source: "src/cli/gateway-cli/run-loop.ts"),
-    ]
+    ] + gatewayRows
 
     /// The value of `key` for `release`.
     public static func value<Value>(_ key: OpenClawReleaseKey<Value>, for release: OpenClawRelease) -> Value {
@@ -158,6 +159,18 @@ public enum OpenClawTopic: String, Sendable, Hashable, CaseIterable {
     case bindHosts
     /// Seconds of graceful shutdown after SIGTERM (`Int`).
     case shutdownBudgetSeconds
+    /// The WebSocket protocol version (``GatewayProtocolRule``).
+    case gatewayProtocol
+    /// The closed client id and mode lists of `connect` (``GatewayClientCatalog``).
+    case clientCatalog
+    /// `/readyz`, `/startupz` and start-up refusals of `connect` (``ReadinessRule``).
+    case readiness
+    /// The log file's line shape and rotation (``LogLineRule``).
+    case logLine
+    /// Where sessions are kept on disk (``SessionStoreRule``).
+    case sessionStore
+    /// What `channels login` does after linking (``ChannelLoginRule``).
+    case channelLogin
 }
 
 /// A typed handle on a topic, so a lookup gives a value of the right type.

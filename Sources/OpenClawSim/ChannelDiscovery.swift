@@ -78,8 +78,11 @@ enum ChannelDiscovery {
         case "whatsapp":
             let path = paths.whatsAppCredsPath(account: id, authDir: config["authDir"]?.stringValue)
             credsPath = path
-            configured = true
+            // A WhatsApp account counts as configured once it is linked (its creds.json exists);
+            // until then the gateway does not start it and reports why (OpenClaw:
+            // src/gateway/server-channels.ts, `unconfiguredReason`).
             linked = FileSystem.exists(path)
+            configured = linked
         default:
             break
         }

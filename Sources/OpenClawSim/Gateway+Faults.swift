@@ -30,7 +30,7 @@ extension Gateway {
     }
 
     private func simulateInbound() {
-        let live = accounts.filter { $0.state == .connected }
+        let live = accounts.filter(\.connected)
         guard !live.isEmpty else {
             logger.debug("sim", "traffic tick skipped: no connected channel account")
             return
@@ -47,7 +47,8 @@ extension Gateway {
         let key = sessions.recordExchange(
             channel: account.channel, accountId: account.accountId, peer: peer,
             text: text, reply: missingKey == nil ? "(simulated reply to: \(text))" : nil)
-        logger.info(account.channel, "[\(account.accountId)] inbound message from \(peer) -> \(key)")
+        // Stand-in only: the real gateway's inbound lines differ per channel; fleet does not read this one.
+        logger.info(Self.channelSubsystem(account.channel), "[\(account.accountId)] inbound message from \(peer) -> \(key)")
         if let missingKey { logger.error("agent", missingKey) }
     }
 }

@@ -19,7 +19,9 @@ extension Gateway {
             }
         }
         watchTicks += 1
-        if watchTicks % 5 == 0 { checkLinks() }
+        // Until 2026.8 the gateway notices a new WhatsApp link itself; later releases start the
+        // account when `channels login` asks them to (channels.start; see ChannelLoginRule).
+        if watchTicks % 5 == 0, persona.channelLogin == .local { checkLinks() }
     }
 
     /// Reads the config file again and applies, rejects or defers the change.
@@ -28,35 +30,38 @@ extension Gateway {
         do {
             fresh = try LoadedConfig.load(path: paths.configPath, release: persona.release)
         } catch {
-            logger.error("reload", "config reload rejected: \(error.message); keeping the last good config")
+            logger.error("gateway/reload", "config reload rejected: \(error.message); keeping the last good config")
             return
         }
         guard fresh.exists else {
-            logger.warn("reload", "config file \(paths.configPath) is missing; keeping the last good config")
+            logger.warn("gateway/reload", "config file \(paths.configPath) is missing; keeping the last good config")
             return
         }
         let (change, deciding) = ReloadRules.classify(old: config.value, new: fresh.value)
         let list = deciding.joined(separator: ", ")
         if change == .none {
             config.hash = fresh.hash
-            logger.debug("reload", "config file changed; nothing to apply")
+            logger.debug("gateway/reload", "config file changed; nothing to apply")
             return
         }
+        // OpenClaw's texts (seen in 2026.3 gateway logs): "config change detected; evaluating reload
+        // (paths)", then "config hot reload applied (paths)".
+        logger.info("gateway/reload", "config change detected; evaluating reload (\(list))")
         if reloadMode == "off" {
-            logger.info("reload", "config change detected (\(list)); reload disabled (gateway.reload.mode=off), restart the gateway to apply")
+            logger.info("gateway/reload", "config change detected (\(list)); reload disabled (gateway.reload.mode=off), restart the gateway to apply")
             return
         }
         if change == .restart || reloadMode == "restart" {
-            logger.warn("reload", "config change requires gateway restart (\(list))")
+            logger.warn("gateway/reload", "config change requires gateway restart (\(list))")
             return
         }
         do {
             try apply(fresh)
         } catch {
-            logger.error("reload", "config reload rejected: \(error.message); keeping the last good config")
+            logger.error("gateway/reload", "config reload rejected: \(error.message); keeping the last good config")
             return
         }
-        logger.info("reload", "config change applied (\(list))")
+        logger.info("gateway/reload", "config hot reload applied (\(list))")
     }
 
     /// Applies a hot-reloadable config: channels, secrets, logging, agent.

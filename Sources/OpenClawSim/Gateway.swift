@@ -23,7 +23,6 @@ final class Gateway {
     let startMs = Clock.monotonicMs()
     /// The start-up delay has passed (channels were started).
     var startupComplete = false
-    var wasReady = false
     var configStamp: FileStamp?
     var reloadTimer: Int?
     var trafficCursor = 0
@@ -55,9 +54,10 @@ final class Gateway {
         } catch {
             throw error.startup
         }
-        sessions = SessionStore(stateDir: paths.stateDir, agentId: SessionStore.agentId(in: loaded.value))
+        sessions = SessionStore(stateDir: paths.stateDir, agentId: SessionStore.agentId(in: loaded.value), rule: persona.sessionStore)
         let levels = Self.logLevels(config: loaded.value, verbose: options.verbose)
-        logger = Logger(filePath: Self.logFile(config: loaded.value), fileLevel: levels.file, consoleLevel: levels.console)
+        logger = Logger(filePath: Self.logFile(config: loaded.value), fileLevel: levels.file, consoleLevel: levels.console,
+                        shape: persona.logLine, rotateOverride: env.logRotateBytes, flatLines: env.breaks.contains(.logFormat))
     }
 
     static func logFile(config: JSONValue) -> String {
@@ -128,7 +128,7 @@ final class Gateway {
         logger.info("gateway", "OpenClaw \(persona.release) (openclaw-sim persona)")
         logger.info("gateway", "listening on \(settings.wsURL) (PID \(getpid()))")
         logger.info("gateway", "log file: \(logger.filePath)")
-        logger.info("reload", "watching \(paths.configPath) (mode \(reloadMode), debounce \(debounceMs)ms)")
+        logger.info("gateway/reload", "watching \(paths.configPath) (mode \(reloadMode), debounce \(debounceMs)ms)")
     }
 
     static func primaryModel(_ config: JSONValue) -> String? {

@@ -1,4 +1,5 @@
 import Glibc
+import OpenClawWire
 
 /// One accepted client connection: buffers, HTTP/1.1 request parsing and non-blocking writes.
 ///
@@ -52,46 +53,17 @@ final class HTTPConnection {
         case invalid(status: Int)
     }
 
-    /// Takes the next complete request off the input buffer.
+    /// Takes the next complete request off the input buffer (its body is dropped).
     func nextRequest() -> ParseResult {
-        guard let headEnd = findHeaderEnd() else {
-            return input.count > Self.maxHeaderBytes ? .invalid(status: 431) : .needMore
+        switch HTTPParser.parseRequest(input, limits: HTTPParser.Limits(maxHeadBytes: Self.maxHeaderBytes, maxBodyBytes: Self.maxBodyBytes)) {
+        case .needMore:
+            return .needMore
+        case .invalid(let status):
+            return .invalid(status: status)
+        case .request(let head, _, let consumed):
+            input.removeFirst(consumed)
+            return .request(head)
         }
-        // Split on LF at the byte level ("\r\n" is one Character in Swift strings).
-        var lines = input[0..<headEnd.start].split(separator: 0x0A, omittingEmptySubsequences: false).map {
-            String(decoding: $0.last == 0x0D ? $0.dropLast() : $0[...], as: UTF8.self)
-        }
-        // Tolerate empty lines before the request line (RFC 9112 §2.2).
-        while lines.first == "" { lines.removeFirst() }
-        guard let requestLine = lines.first else { return .invalid(status: 400) }
-        let parts = requestLine.split(separator: " ", omittingEmptySubsequences: true)
-        guard parts.count == 3, parts[2].hasPrefix("HTTP/1.") else { return .invalid(status: 400) }
-        var headers: [String: String] = [:]
-        for line in lines.dropFirst() where !line.isEmpty {
-            guard let colon = line.firstIndex(of: ":") else { return .invalid(status: 400) }
-            headers[line[..<colon].lowercased()] = String(line[line.index(after: colon)...]).trimmed
-        }
-        if headers["transfer-encoding"] != nil { return .invalid(status: 501) }
-        let bodyLength = Int(headers["content-length"] ?? "0") ?? -1
-        guard bodyLength >= 0 else { return .invalid(status: 400) }
-        guard bodyLength <= Self.maxBodyBytes else { return .invalid(status: 413) }
-        let total = headEnd.end + bodyLength
-        guard input.count >= total else { return .needMore }
-        input.removeFirst(total)
-        return .request(HTTPRequest(method: String(parts[0]), target: String(parts[1]), version: String(parts[2]), headers: headers))
-    }
-
-    private func findHeaderEnd() -> (start: Int, end: Int)? {
-        guard input.count >= 2 else { return nil }
-        var i = 0
-        while i + 1 < input.count {
-            if input[i] == 0x0A {
-                if input[i + 1] == 0x0A { return (i, i + 2) }
-                if input[i + 1] == 0x0D, i + 2 < input.count, input[i + 2] == 0x0A { return (i, i + 3) }
-            }
-            i += 1
-        }
-        return nil
     }
 
     /// Drops the first `count` bytes of input (consumed by the WebSocket framing).

@@ -1,4 +1,5 @@
 import Glibc
+import OpenClawWire
 
 /// Accepts connections on the gateway port and answers HTTP requests on the event loop.
 final class HTTPServer {
@@ -78,7 +79,7 @@ final class HTTPServer {
                 flush(connection)
                 return
             case .invalid(let status):
-                let response = HTTPResponse.json(status, #"{"ok":false,"error":"\#(HTTPResponse.reason(status))"}"#)
+                let response = HTTPResponse.json(status, #"{"ok":false,"error":"\#(HTTPResponseHead.reasonPhrase(status))"}"#)
                 connection.enqueue(response.serialized(head: false, keepAlive: false))
                 connection.closeAfterFlush = true
             }

@@ -1,19 +1,30 @@
 import OpenClawConfig
 
-/// The older on-disk session layout: `<state>/agents/<agentId>/sessions/sessions.json` (a map
-/// from session key to metadata, written atomically) and `<sessionId>.jsonl` transcripts.
+/// The session index and transcripts. The 2026.4 line keeps the index in
+/// `<state>/agents/<agentId>/sessions/sessions.json` (a map from session key to metadata, written
+/// atomically; OpenClaw: src/config/sessions/store.ts). Later releases keep it in SQLite, which the
+/// stand-in does not write: it keeps the same map in a stand-in-only file under `agent/`, so a
+/// reader looking for `sessions.json` finds none, as with the real release. Transcripts are
+/// `<sessionId>.jsonl` beside the 2026.4 index in both.
 final class SessionStore {
     let stateDir: String
     private(set) var agentId: String
+    let rule: SessionStoreRule
     private var entries: [String: JSONValue]?
 
-    init(stateDir: String, agentId: String) {
+    init(stateDir: String, agentId: String, rule: SessionStoreRule = .json) {
         self.stateDir = stateDir
         self.agentId = agentId
+        self.rule = rule
     }
 
     var directory: String { "\(stateDir)/agents/\(agentId)/sessions" }
-    var indexPath: String { "\(directory)/sessions.json" }
+    var indexPath: String {
+        switch rule {
+        case .json: return "\(directory)/sessions.json"
+        case .sqlite: return "\(stateDir)/agents/\(agentId)/agent/openclaw-sim-sessions.json"
+        }
+    }
 
     /// The agent sessions belong to: the `default: true` entry of `agents.list`, else its first
     /// entry, else `main`.

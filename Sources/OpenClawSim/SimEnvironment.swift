@@ -29,6 +29,17 @@ struct SimEnvironment {
     /// Start a child process that inherits the environment, like an exec-tool command
     /// (`OPENCLAW_SIM_EXEC_CHILD=1`, or `detached` for one in a session of its own).
     var execChild: String?
+    /// Test-only: a started channel's connect grace in ms (`OPENCLAW_SIM_CHANNEL_CONNECT_GRACE_MS`;
+    /// the real gateway's is 120 s, OpenClaw: src/gateway/channel-health-policy.ts).
+    var channelConnectGraceMs: Int64?
+    /// Test-only: every channel restart waits this many ms (`OPENCLAW_SIM_CHANNEL_RESTART_BACKOFF_MS`;
+    /// the real gateway waits 5 s doubling to 5 min, OpenClaw: src/gateway/server-channels.ts).
+    var channelRestartBackoffMs: Int64?
+    /// Test-only: rotate the log file at this size, for a release that rotates (`OPENCLAW_SIM_LOG_ROTATE_BYTES`).
+    var logRotateBytes: Int?
+    /// Test-only fault switch: break one rule of the real gateway (`OPENCLAW_SIM_BREAK`), so the
+    /// conformance suite can be seen to fail (see ``SimBreak``).
+    var breaks: Set<SimBreak> = []
 
     static func current() -> SimEnvironment {
         var env = SimEnvironment()
@@ -57,6 +68,12 @@ struct SimEnvironment {
         if let v = value("WS_CLOSE_AFTER_CONNECT") { env.wsCloseAfterConnect = v == "1" || v.lowercased() == "true" }
         if let v = value("EXEC_CHILD"), v != "0" { env.execChild = v == "detached" ? "detached" : "session" }
         if let v = value("TRAFFIC_PER_MIN").flatMap({ Int($0) }) { env.trafficPerMin = max(0, v) }
+        if let v = value("CHANNEL_CONNECT_GRACE_MS").flatMap({ Int64($0) }) { env.channelConnectGraceMs = max(0, v) }
+        if let v = value("CHANNEL_RESTART_BACKOFF_MS").flatMap({ Int64($0) }) { env.channelRestartBackoffMs = max(1, v) }
+        if let v = value("LOG_ROTATE_BYTES").flatMap({ Int($0) }) { env.logRotateBytes = max(1, v) }
+        if let v = value("BREAK") {
+            env.breaks = Set(v.split(separator: ",").compactMap { SimBreak(rawValue: String($0).trimmed) })
+        }
         return env
     }
 }
@@ -70,4 +87,21 @@ extension String {
         while let l = s.last, ws.contains(l) { s = s.dropLast() }
         return String(s)
     }
+}
+
+/// The rules `OPENCLAW_SIM_BREAK` can break (comma-separated), each one the real gateway keeps.
+enum SimBreak: String, CaseIterable {
+    /// Accept any `client.id` and `client.mode` (OpenClaw: src/gateway/protocol/client-info.ts).
+    case clientId = "client-id"
+    /// Keep the scopes of a device-less client that is not the loopback backend
+    /// (OpenClaw: src/gateway/server/ws-connection/handshake-auth-helpers.ts).
+    case scopeClearing = "scope-clearing"
+    /// Accept unknown method params (OpenClaw: src/gateway/protocol/schema/*.ts, additionalProperties: false).
+    case unknownParams = "unknown-params"
+    /// Send `lastError: null` instead of leaving the field out (OpenClaw: src/gateway/protocol/schema/channels.ts).
+    case nullOptionals = "null-optionals"
+    /// Write flat `{"0": "[subsystem] message"}` lines instead of tslog's (OpenClaw: src/logging/subsystem.ts).
+    case logFormat = "log-format"
+    /// Accept a wrong token (OpenClaw: src/gateway/auth.ts).
+    case auth = "auth"
 }

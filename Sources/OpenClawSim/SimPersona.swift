@@ -30,4 +30,22 @@ struct SimPersona: Equatable {
 
     /// Whether `gateway run` re-launches itself (OpenClaw: src/entry.respawn.ts, src/cli/respawn-policy.ts).
     var respawnsGatewayRun: Bool { OpenClawReleaseTable.value(.respawnsGatewayRun, for: release) }
+
+    /// The gateway protocol (OpenClaw: src/gateway/protocol/version.ts, packages/gateway-protocol/src/version.ts).
+    var gatewayProtocol: GatewayProtocolRule { OpenClawReleaseTable.value(.gatewayProtocol, for: release) }
+
+    /// The closed client id and mode lists (OpenClaw: src/gateway/protocol/client-info.ts).
+    var clientCatalog: GatewayClientCatalog { OpenClawReleaseTable.value(.clientCatalog, for: release) }
+
+    /// Readiness (OpenClaw: src/gateway/server/readiness.ts, src/gateway/channel-health-policy.ts).
+    var readiness: ReadinessRule { OpenClawReleaseTable.value(.readiness, for: release) }
+
+    /// The log line shape and rotation (OpenClaw: src/logging/subsystem.ts).
+    var logLine: LogLineRule { OpenClawReleaseTable.value(.logLine, for: release) }
+
+    /// Where sessions are kept (OpenClaw: src/config/sessions/store.ts; SQLite later).
+    var sessionStore: SessionStoreRule { OpenClawReleaseTable.value(.sessionStore, for: release) }
+
+    /// What `channels login` does after linking.
+    var channelLogin: ChannelLoginRule { OpenClawReleaseTable.value(.channelLogin, for: release) }
 }

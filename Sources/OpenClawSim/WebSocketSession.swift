@@ -1,4 +1,5 @@
 import OpenClawConfig
+import OpenClawWire
 
 /// One upgraded connection speaking the gateway protocol: JSON text frames carrying
 /// `req`/`res`/`event` messages, the `connect.challenge` then `connect` handshake, and the
@@ -14,13 +15,22 @@ final class WebSocketSession {
     private var fragments: [UInt8] = []
     private var fragmentOpcode: WebSocketFrame.Opcode?
     private var eventSeq = 0
+    /// The request carried a browser `Origin` header.
+    let hasOrigin: Bool
+    /// The scopes granted at `connect`.
+    private(set) var scopes: Set<String> = []
+    private(set) var role = "operator"
 
     /// The largest message accepted (the real gateway's `policy.maxPayload` is larger).
     static let maxPayload = 1 << 20
 
-    init(connection: HTTPConnection, gateway: Gateway) {
+    /// Reads the client's frames (masked, as clients send them).
+    private static let decoder = WebSocketFrameDecoder(sender: .client, maxPayload: maxPayload)
+
+    init(connection: HTTPConnection, gateway: Gateway, hasOrigin: Bool) {
         self.connection = connection
         self.gateway = gateway
+        self.hasOrigin = hasOrigin
     }
 
     /// Sends the `connect.challenge` event, as the real gateway does right after the upgrade.
@@ -31,11 +41,11 @@ final class WebSocketSession {
     /// Consumes every complete frame in the connection's input buffer.
     func receive() {
         while phase != .closing {
-            switch WebSocketFrame.parse(connection.input, maxPayload: Self.maxPayload) {
+            switch Self.decoder.decode(connection.input) {
             case .needMore:
                 return
-            case .invalid(let code, let reason):
-                close(code: code, reason: reason)
+            case .invalid(let violation):
+                close(code: violation.closeCode, reason: violation.description)
                 return
             case .frame(let frame, let consumed):
                 connection.consumeInput(consumed)
@@ -47,11 +57,11 @@ final class WebSocketSession {
     private func handle(_ frame: WebSocketFrame) {
         switch frame.opcode {
         case .ping:
-            connection.enqueue(WebSocketFrame.encode(.pong, frame.payload))
+            connection.enqueue(WebSocketFrame(opcode: .pong, payload: frame.payload).encode())
         case .pong:
             break
         case .close:
-            let code: UInt16 = frame.payload.count >= 2 ? UInt16(frame.payload[0]) << 8 | UInt16(frame.payload[1]) : 1000
+            let code = frame.closeCode ?? 1000
             close(code: code == 1005 ? 1000 : code, reason: "")
         case .text, .binary:
             guard fragmentOpcode == nil else {
@@ -90,7 +100,7 @@ final class WebSocketSession {
         }
         guard let value = try? JSON5.parse(text), value["type"]?.stringValue == "req",
               let id = value["id"]?.stringValue, let method = value["method"]?.stringValue else {
-            sendResponse(id: nil, error: ("INVALID_REQUEST", "invalid request frame: expected {type: \"req\", id, method, params?}"))
+            sendResponse(id: nil, error: GatewayMethodError(code: "INVALID_REQUEST", message: "invalid request frame: expected {type: \"req\", id, method, params?}"))
             if phase == .awaitingConnect { close(code: 1008, reason: "invalid handshake") }
             return
         }
@@ -104,43 +114,96 @@ final class WebSocketSession {
                 abort()
                 return
             }
-            switch gateway.call(method, params) {
+            switch gateway.call(method, params, scopes: scopes) {
             case .success(let payload): sendResponse(id: id, payload: payload)
-            case .failure(let error): sendResponse(id: id, error: (error.code, error.message))
+            case .failure(let error): sendResponse(id: id, error: error)
             }
         case .closing:
             break
         }
     }
 
+    /// The `connect` handshake as OpenClaw's gateway runs it (src/gateway/server/ws-connection/
+    /// message-handler.ts and its helpers): the params schema with the closed client id and mode
+    /// lists, the protocol range, start-up sidecars, the shared secret, then the scopes.
     private func handshake(id: String, method: String, params: JSONValue) {
         guard method == "connect" else {
-            sendResponse(id: id, error: ("INVALID_REQUEST", "invalid handshake: first request must be connect"))
+            sendResponse(id: id, error: GatewayMethodError(code: "INVALID_REQUEST", message: "invalid handshake: first request must be connect"))
             close(code: 1008, reason: "invalid handshake: first request must be connect")
             return
         }
-        let minProtocol = params["minProtocol"]?.intValue ?? 0
-        let maxProtocol = params["maxProtocol"]?.intValue ?? 0
-        guard minProtocol <= Gateway.protocolVersion, Gateway.protocolVersion <= maxProtocol else {
-            sendResponse(id: id, error: ("INVALID_REQUEST", "protocol mismatch: server speaks protocol \(Gateway.protocolVersion)"))
+        let persona = gateway.persona
+        let problems = ParamsSchema.connect(persona.clientCatalog, openIds: gateway.env.breaks.contains(.clientId)).errors(params)
+        if !problems.isEmpty {
+            let message = "invalid connect params: " + problems.joined(separator: "; ")
+            gateway.logger.warn("gateway/ws", "invalid connect params conn=\(connId.prefix(8)) \(problems.joined(separator: "; "))")
+            sendResponse(id: id, error: GatewayMethodError(code: "INVALID_REQUEST", message: message))
+            close(code: 1008, reason: message)
+            return
+        }
+        let minProtocol = Int(params["minProtocol"]?.intValue ?? 0)
+        let maxProtocol = Int(params["maxProtocol"]?.intValue ?? 0)
+        let rule = persona.gatewayProtocol
+        guard rule.accepts(min: minProtocol, max: maxProtocol) else {
+            // OpenClaw: PROTOCOL_MISMATCH with the ranges in details (packages/gateway-protocol/src/connect-error-details.ts).
+            sendResponse(id: id, error: GatewayMethodError(
+                code: "INVALID_REQUEST", message: "protocol mismatch",
+                details: .object(["code": .string("PROTOCOL_MISMATCH"), "expectedProtocol": .int(Int64(rule.version)),
+                                  "clientMinProtocol": .int(Int64(minProtocol)), "clientMaxProtocol": .int(Int64(maxProtocol))])))
             close(code: 1002, reason: "protocol mismatch")
             return
         }
-        if let refusal = gateway.authorize(params["auth"]) {
-            let client = params["client"]?["id"]?.stringValue ?? "?"
-            gateway.logger.warn("ws", "unauthorized conn=\(connId.prefix(8)) client=\(client) reason=\(refusal.reason)")
-            sendResponse(id: id, error: ("INVALID_REQUEST", refusal.message))
+        if !gateway.startupComplete && persona.readiness.startupSidecars {
+            // OpenClaw: packages/gateway-protocol/src/startup-unavailable.ts (reason startup-sidecars,
+            // retry after 500 ms, close 1013 "gateway starting").
+            sendResponse(id: id, error: GatewayMethodError(
+                code: "UNAVAILABLE", message: "gateway starting",
+                details: .object(["reason": .string(ReadinessRule.startupSidecarsReason)]), retryable: true, retryAfterMs: 500))
+            close(code: 1013, reason: "gateway starting")
+            return
+        }
+        let client = params["client"]?["id"]?.stringValue ?? "?"
+        if !gateway.env.breaks.contains(.auth), let refusal = gateway.authorize(params["auth"]) {
+            gateway.logger.warn("gateway/ws", "unauthorized conn=\(connId.prefix(8)) client=\(client) reason=\(refusal.reason)")
+            sendResponse(id: id, error: GatewayMethodError(code: "INVALID_REQUEST", message: refusal.message,
+                                                           details: .object(["code": .string(refusal.detailCode)])))
             close(code: 1008, reason: refusal.message)
             return
         }
+        if params["device"] != nil {
+            // Not modelled: signatures and pairing. A loopback backend client never needs them.
+            let message = "openclaw-sim does not model device identities (signatures and pairing)"
+            sendResponse(id: id, error: GatewayMethodError(code: "INVALID_REQUEST", message: message))
+            close(code: 1008, reason: message)
+            return
+        }
+        let role = params["role"]?.stringValue ?? "operator"
+        if role == "node" {
+            // OpenClaw: a node without a device identity is refused (src/gateway/server/ws-connection/connect-policy.ts).
+            let message = "device identity required"
+            sendResponse(id: id, error: GatewayMethodError(code: "INVALID_REQUEST", message: message,
+                                                           details: .object(["code": .string("DEVICE_IDENTITY_REQUIRED")])))
+            close(code: 1008, reason: message)
+            return
+        }
+        let requested = params["scopes"]?.arrayValue?.compactMap(\.stringValue) ?? []
+        // A device-less client keeps its scopes only as the direct loopback backend client without a
+        // browser Origin (OpenClaw: shouldSkipLocalBackendSelfPairing in
+        // src/gateway/server/ws-connection/handshake-auth-helpers.ts; docs/gateway/protocol.md).
+        let backend = client == GatewayClientCatalog.fleetClientId
+            && params["client"]?["mode"]?.stringValue == GatewayClientCatalog.fleetClientMode
+            && connection.isLoopback && !hasOrigin
+        scopes = backend || gateway.env.breaks.contains(.scopeClearing) ? Set(requested) : []
+        self.role = role
         phase = .connected
-        sendResponse(id: id, payload: gateway.helloOk(connId: connId))
+        gateway.logger.debug("gateway/ws", "connected conn=\(connId.prefix(8)) client=\(client) scopes=\(scopes.sorted().joined(separator: ","))")
+        sendResponse(id: id, payload: gateway.helloOk(connId: connId, role: role, scopes: scopes.sorted()))
     }
 
-    private func sendResponse(id: String?, payload: JSONValue? = nil, error: (code: String, message: String)? = nil) {
+    private func sendResponse(id: String?, payload: JSONValue? = nil, error: GatewayMethodError? = nil) {
         var frame: [String: JSONValue] = ["type": .string("res"), "id": id.map(JSONValue.string) ?? .null, "ok": .bool(error == nil)]
         if let payload { frame["payload"] = payload }
-        if let error { frame["error"] = .object(["code": .string(error.code), "message": .string(error.message)]) }
+        if let error { frame["error"] = error.json }
         send(.object(frame))
     }
 
@@ -150,14 +213,14 @@ final class WebSocketSession {
     }
 
     private func send(_ value: JSONValue) {
-        connection.enqueue(WebSocketFrame.encode(.text, Array(value.json(pretty: false).utf8)))
+        connection.enqueue(WebSocketFrame(opcode: .text, payload: Array(value.json(pretty: false).utf8)).encode())
     }
 
     /// Sends a close frame and closes the socket once it is written.
     func close(code: UInt16, reason: String) {
         guard phase != .closing else { return }
         phase = .closing
-        connection.enqueue(WebSocketFrame.encode(.close, WebSocketFrame.closePayload(code: code, reason: reason)))
+        connection.enqueue(WebSocketFrame(opcode: .close, payload: WebSocketFrame.closePayload(code: code, reason: reason)).encode())
         connection.closeAfterFlush = true
     }
 

@@ -6,7 +6,8 @@ import OpenClawConfig
 enum WhatsAppLogin {
     static func run(account: String, paths: SimPaths, persona: SimPersona) -> Int32 {
         var authDir: String?
-        if let config = try? LoadedConfig.load(path: paths.configPath, release: persona.release) {
+        let config = try? LoadedConfig.load(path: paths.configPath, release: persona.release)
+        if let config {
             authDir = config.value["channels"]?["whatsapp"]?["accounts"]?[account]?["authDir"]?.stringValue
         }
         let credsPath = paths.whatsAppCredsPath(account: account, authDir: authDir)
@@ -30,6 +31,27 @@ enum WhatsAppLogin {
             return 1
         }
         SimMain.printOut("WhatsApp linked (account \(account)); credentials saved to \(credsPath)")
+        if persona.channelLogin == .localThenGatewayStart {
+            startOnGateway(account: account, config: config?.value, persona: persona)
+        }
         return 0
+    }
+
+    /// Later releases ask the running gateway to start the account (OpenClaw:
+    /// reconcileGatewayRuntimeAfterLocalLogin: channels.start as gateway-client/backend with the
+    /// gateway token); a failure is reported and the login still succeeds.
+    private static func startOnGateway(account: String, config: JSONValue?, persona: SimPersona) {
+        let port = FileSystem.env("OPENCLAW_GATEWAY_PORT").flatMap { Int($0) }
+            ?? config?["gateway"]?["port"]?.intValue.map { Int($0) } ?? 18789
+        let token = FileSystem.env("OPENCLAW_GATEWAY_TOKEN").flatMap { $0.isEmpty ? nil : $0 }
+            ?? config?["gateway"]?["auth"]?["token"]?.stringValue
+        do {
+            _ = try GatewayCall.call(port: port, token: token, method: "channels.start",
+                                     params: .object(["channel": .string("whatsapp"), "accountId": .string(account)]),
+                                     protocolVersion: persona.gatewayProtocol.version)
+            SimMain.printOut("Started whatsapp/\(account) on the running gateway.")
+        } catch {
+            SimMain.printOut("Local login saved auth for whatsapp/\(account), but the running gateway did not restart it: \(error.message)")
+        }
     }
 }

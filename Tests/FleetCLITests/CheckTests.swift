@@ -2,6 +2,7 @@
 import FleetTestSupport
 import Foundation
 import OpenClawConfig
+import OpenClawWire
 import Testing
 #if canImport(Glibc)
 import Glibc
@@ -55,24 +56,26 @@ final class MockProviders: @unchecked Sendable {
     private func serve(_ client: Int32) {
         var data: [UInt8] = []
         var buffer = [UInt8](repeating: 0, count: 4096)
-        while !String(decoding: data, as: UTF8.self).contains("\r\n\r\n") {
-            let n = recv(client, &buffer, buffer.count, 0)
-            if n <= 0 { return }
-            data += buffer[0..<n]
+        var request: HTTPRequestHead?
+        while request == nil {
+            switch HTTPParser.parseRequest(data) {
+            case .request(let head, _, _): request = head
+            case .invalid: return
+            case .needMore:
+                let n = recv(client, &buffer, buffer.count, 0)
+                if n <= 0 { return }
+                data += buffer[0..<n]
+            }
         }
-        let head = String(decoding: data, as: UTF8.self).components(separatedBy: "\r\n")
-        let requestLine = head.first ?? ""
-        let auth = head.first { $0.lowercased().hasPrefix("authorization:") }.map { String($0.dropFirst(14)).trimmingCharacters(in: .whitespaces) } ?? ""
-        func header(_ name: String) -> String? {
-            head.first { $0.lowercased().hasPrefix(name + ":") }.map { String($0.dropFirst(name.count + 1)).trimmingCharacters(in: .whitespaces) }
-        }
-        let apiKey = header("x-api-key")
-        let version = header("anthropic-version")
+        guard let request else { return }
+        let auth = request.headers["authorization"] ?? ""
+        let apiKey = request.headers["x-api-key"]
+        let version = request.headers["anthropic-version"]
         lock.withLock {
-            _requests.append("\(requestLine) | \(auth)" + (apiKey.map { " | x-api-key: \($0) | anthropic-version: \(version ?? "-")" } ?? ""))
+            _requests.append("\(request.method) \(request.target) \(request.version) | \(auth)"
+                + (apiKey.map { " | x-api-key: \($0) | anthropic-version: \(version ?? "-")" } ?? ""))
         }
-        let parts = requestLine.split(separator: " ")
-        let path = parts.count > 1 ? String(parts[1]) : ""
+        let path = request.target
         let (status, body): (Int, String)
         if path.hasPrefix("/bot"), path.hasSuffix("/getMe") {
             (status, body) = path.hasPrefix("/botgood-")
@@ -82,11 +85,11 @@ final class MockProviders: @unchecked Sendable {
             (status, body) = auth.hasPrefix("Bot good-")
                 ? (200, #"{"id":"1","username":"community-bot","bot":true}"#)
                 : (401, #"{"message":"401: Unauthorized","code":0}"#)
-        } else if path == "/api/auth.test", parts.first == "POST" {
+        } else if path == "/api/auth.test", request.method == "POST" {
             (status, body) = auth.hasPrefix("Bearer good-")
                 ? (200, #"{"ok":true,"url":"https://acme.slack.com/","team":"Acme","user":"opsbot","team_id":"T1"}"#)
                 : (200, #"{"ok":false,"error":"invalid_auth"}"#)
-        } else if path == "/v1/models?limit=1", parts.first == "GET", let apiKey {
+        } else if path == "/v1/models?limit=1", request.method == "GET", let apiKey {
             // Anthropic: x-api-key and anthropic-version.
             if version == nil {
                 (status, body) = (400, #"{"type":"error","error":{"type":"invalid_request_error","message":"anthropic-version: header is required"}}"#)
@@ -95,7 +98,7 @@ final class MockProviders: @unchecked Sendable {
                     ? (200, #"{"data":[{"type":"model","id":"claude-sonnet-4-5","display_name":"Claude Sonnet 4.5","created_at":"2025-09-29T00:00:00Z"}],"has_more":true,"first_id":"claude-sonnet-4-5","last_id":"claude-sonnet-4-5"}"#)
                     : (401, #"{"type":"error","error":{"type":"authentication_error","message":"invalid x-api-key"}}"#)
             }
-        } else if path == "/v1/models?limit=1", parts.first == "GET" {
+        } else if path == "/v1/models?limit=1", request.method == "GET" {
             // OpenAI: a bearer token; the 401 message repeats the key's start and end, as OpenAI's does.
             (status, body) = auth.hasPrefix("Bearer good-")
                 ? (200, #"{"object":"list","data":[{"id":"gpt-4.1","object":"model","created":1744316542,"owned_by":"system"}]}"#)
@@ -103,8 +106,10 @@ final class MockProviders: @unchecked Sendable {
         } else {
             (status, body) = (404, "{}")
         }
-        let response = "HTTP/1.1 \(status) X\r\nContent-Type: application/json\r\nContent-Length: \(body.utf8.count)\r\nConnection: close\r\n\r\n\(body)"
-        _ = send(client, response, response.utf8.count, Int32(MSG_NOSIGNAL))
+        let response = HTTPResponseHead(status: status, reason: "X", headers: [
+            ("Content-Type", "application/json"), ("Content-Length", String(body.utf8.count)), ("Connection", "close"),
+        ]).encode() + Array(body.utf8)
+        _ = send(client, response, response.count, Int32(MSG_NOSIGNAL))
     }
 }
 
@@ -268,7 +273,7 @@ final class MockProviders: @unchecked Sendable {
         #expect(down.status == 1 && down.stdout.contains("UNREACHABLE: could not reach Telegram"))
     }
 
-    @Test func commandChecksProviderKeysToo() throws {
+    @Test func commandChecksProviderKeysToo() async throws {
         let mock = MockProviders()
         let fx = try GitFixture()
         let repo = try fx.makeRepo("r")
@@ -281,13 +286,13 @@ final class MockProviders: @unchecked Sendable {
         env["NO_COLOR"] = "1"
         for name in ["FLEET_TELEGRAM_API", "FLEET_ANTHROPIC_API", "FLEET_OPENAI_API"] { env[name] = mock.base }
         let fleet = TestPaths.executable("fleet")
-        let all = try runProcess(fleet, ["check", "--repo", repo], env: env)
+        let all = try await runProcess(fleet, ["check", "--repo", repo], env: env)
         #expect(all.status == 1, "\(all.stdout)\(all.stderr)")
         #expect(all.stdout.contains("Fleet  providers.anthropic (used by a, b)  ok: key works (Anthropic lists its models)"), "\(all.stdout)")
         #expect(all.stdout.contains("Fleet  providers.google (used by a, b)  skipped: fleet has no key check for Google Gemini"))
         #expect(all.stdout.contains("b  providers.openai  REJECTED: OpenAI rejected the API key (401 invalid_request_error, invalid_api_key)"))
         #expect(!all.stdout.contains("ant-key-1") && !all.stdout.contains("oai-key-2"))
-        let one = try runProcess(fleet, ["check", "a", "--repo", repo, "--json"], env: env)
+        let one = try await runProcess(fleet, ["check", "a", "--repo", repo, "--json"], env: env)
         #expect(one.status == 0, "\(one.stdout)\(one.stderr)")
         let json = try JSON5.parse(one.stdout).arrayValue ?? []
         let anthropic = try #require(json.first { $0["provider"] == "anthropic" })

@@ -2,6 +2,7 @@
 import FleetTestSupport
 import Foundation
 import OpenClawConfig
+import OpenClawWire
 #if canImport(Glibc)
 import Glibc
 #endif
@@ -15,38 +16,45 @@ final class SimGateway: @unchecked Sendable {
 
     var stateDir: String { dir.file("state") }
 
-    /// Starts the gateway with `channels` spliced into a standard config, and waits (off the
+    /// The persona's release.
+    let release: String
+
+    /// Starts the gateway (OpenClaw `release`, 2026.4.27 unless said) with `channels` spliced into
+    /// a standard config of that release (`sessions` seeds the 2026.4 store), and waits (off the
     /// cooperative pool) until it answers `/healthz`.
-    static func start(channels: String = "", extraEnv: [String: String] = [:], sessions: JSONValue? = nil) async throws -> SimGateway {
-        let gateway = try SimGateway(channels: channels, extraEnv: extraEnv, sessions: sessions)
+    static func start(channels: String = "", extraEnv: [String: String] = [:], sessions: JSONValue? = nil,
+                      release: String = "2026.4.27") async throws -> SimGateway {
+        let gateway = try SimGateway(channels: channels, extraEnv: extraEnv, sessions: sessions, release: release)
         let port = gateway.port
         guard await eventually({ HTTPProbe.get(port: port, path: "/healthz")?.status == 200 }) else { throw GatewayStartFailed() }
         return gateway
     }
 
     /// Starts the gateway process (without waiting for it).
-    private init(channels: String, extraEnv: [String: String], sessions: JSONValue?) throws {
+    private init(channels: String, extraEnv: [String: String], sessions: JSONValue?, release: String) throws {
+        self.release = release
         dir = try TempDirectory(prefix: "fleet-gw")
         try FileManager.default.createDirectory(atPath: dir.file("state/agents/support/sessions"), withIntermediateDirectories: true)
         if let sessions {
             try Data(sessions.json(pretty: true).utf8).write(to: URL(fileURLWithPath: dir.file("state/agents/support/sessions/sessions.json")))
         }
+        let newer = (OpenClawRelease(release) ?? OpenClawReleaseTable.newestKnown) >= OpenClawRelease(year: 2026, month: 8)
+        let agents = newer ? #"{ entries: { support: { name: "Support" } } }"# : #"{ list: [{ id: "support", default: true }] }"#
         let config = """
             {
               // written by the protocol tests
               gateway: { mode: "local", port: \(port), auth: { mode: "token" } },
               logging: { file: "\(dir.file("gateway.log"))" },
-              agents: { list: [{ id: "support", default: true }] },
+              agents: \(agents),
               channels: { \(channels) },
             }
             """
         try Data(config.utf8).write(to: URL(fileURLWithPath: dir.file("config.json5")))
         process.executableURL = URL(fileURLWithPath: TestPaths.executable("openclaw-sim"))
         process.arguments = ["gateway", "run"]
-        // The config below is the 2026.4 form (agents.list): the stand-in plays that release.
         var env = ["HOME": dir.path, "PATH": "/usr/bin:/bin", "OPENCLAW_STATE_DIR": stateDir,
                    "OPENCLAW_CONFIG_PATH": dir.file("config.json5"), "OPENCLAW_GATEWAY_TOKEN": token,
-                   "OPENCLAW_SIM_VERSION": "2026.4.27", "OPENCLAW_NO_RESPAWN": "1"]
+                   "OPENCLAW_SIM_VERSION": release, "OPENCLAW_NO_RESPAWN": "1"]
         env.merge(extraEnv) { $1 }
         process.environment = env
         process.standardOutput = FileHandle.nullDevice
@@ -73,7 +81,13 @@ final class ScriptedServer: @unchecked Sendable {
     var log: [String] { lock.withLock { _log } }
 
     /// Listens on a free port and runs `script` with the first accepted connection.
-    init(_ script: @escaping @Sendable (ScriptedServer, Connection) -> Void) {
+    convenience init(_ script: @escaping @Sendable (ScriptedServer, Connection) -> Void) {
+        self.init(connections: 1) { server, connection, _ in script(server, connection) }
+    }
+
+    /// Listens on a free port and runs `script` with each of the first `connections` accepted
+    /// connections, one after the other, with its index.
+    init(connections: Int, _ script: @escaping @Sendable (ScriptedServer, Connection, Int) -> Void) {
         let fd = socket(AF_INET, Int32(SOCK_STREAM.rawValue), 0)
         listenFD = fd
         var one: Int32 = 1
@@ -91,11 +105,13 @@ final class ScriptedServer: @unchecked Sendable {
         }
         port = Int(UInt16(bigEndian: addr.sin_port))
         Thread.detachNewThread { [self] in
-            let client = accept(fd, nil, nil)
-            guard client >= 0 else { return }
-            let connection = Connection(fd: client)
-            script(self, connection)
-            close(client)
+            for index in 0..<connections {
+                let client = accept(fd, nil, nil)
+                guard client >= 0 else { return }
+                let connection = Connection(fd: client)
+                script(self, connection, index)
+                close(client)
+            }
         }
     }
 
@@ -131,48 +147,46 @@ final class ScriptedServer: @unchecked Sendable {
 
         /// Reads the upgrade request and answers 101 with the right accept key.
         func acceptUpgrade() {
-            var head = ""
-            while true {
-                let text = String(decoding: buffer, as: UTF8.self)
-                if let end = text.range(of: "\r\n\r\n") {
-                    head = String(text[..<end.lowerBound])
-                    buffer.removeFirst(head.utf8.count + 4)
-                    break
+            var request: HTTPRequestHead?
+            while request == nil {
+                switch HTTPParser.parseRequest(buffer) {
+                case .request(let head, _, let consumed):
+                    buffer.removeFirst(consumed)
+                    request = head
+                case .invalid:
+                    return
+                case .needMore:
+                    guard fill() else { return }
                 }
-                guard fill() else { return }
             }
-            let key = head.split(separator: "\r\n").first { $0.lowercased().hasPrefix("sec-websocket-key:") }
-                .map { $0.dropFirst("sec-websocket-key:".count).trimmingCharacters(in: .whitespaces) } ?? ""
-            write(Array("HTTP/1.1 101 Switching Protocols\r\nUpgrade: websocket\r\nConnection: Upgrade\r\nSec-WebSocket-Accept: \(WebSocketSHA1.acceptKey(for: key))\r\n\r\n".utf8))
+            let key = request?.headers["sec-websocket-key"] ?? ""
+            write(HTTPResponseHead(status: 101, headers: [
+                ("Upgrade", "websocket"), ("Connection", "Upgrade"), ("Sec-WebSocket-Accept", WebSocketKey.accept(for: key)),
+            ]).encode())
         }
 
-        /// An unmasked server frame.
+        /// An unmasked server frame (OpenClawWire's encoder, as the stand-in writes them).
         static func frame(_ opcode: UInt8, _ payload: [UInt8], fin: Bool = true) -> [UInt8] {
-            var out: [UInt8] = [(fin ? 0x80 : 0) | opcode]
-            if payload.count < 126 { out.append(UInt8(payload.count)) } else {
-                out += [126, UInt8(payload.count >> 8), UInt8(payload.count & 0xFF)]
-            }
-            return out + payload
+            guard let code = WebSocketFrame.Opcode(rawValue: opcode) else { return [] }
+            return WebSocketFrame(fin: fin, opcode: code, payload: payload).encode()
         }
 
         func sendText(_ text: String) { write(Self.frame(0x1, Array(text.utf8))) }
 
-        /// The next client frame, unmasked.
+        private static let decoder = WebSocketFrameDecoder(sender: .client, maxPayload: 1 << 20)
+
+        /// The next client frame, unmasked (nil at the end of the stream or on a protocol violation).
         func readFrame() -> (opcode: UInt8, payload: [UInt8])? {
             while true {
-                if buffer.count >= 2 {
-                    var length = Int(buffer[1] & 0x7F)
-                    var offset = 2
-                    if length == 126, buffer.count >= 4 { length = Int(buffer[2]) << 8 | Int(buffer[3]); offset = 4 }
-                    if (length < 126 || offset == 4), buffer[1] & 0x80 != 0, buffer.count >= offset + 4 + length {
-                        let mask = Array(buffer[offset..<offset + 4])
-                        let payload = buffer[offset + 4..<offset + 4 + length].enumerated().map { $0.element ^ mask[$0.offset & 3] }
-                        let opcode = buffer[0] & 0x0F
-                        buffer.removeFirst(offset + 4 + length)
-                        return (opcode, payload)
-                    }
+                switch Self.decoder.decode(buffer) {
+                case .frame(let frame, let consumed):
+                    buffer.removeFirst(consumed)
+                    return (frame.opcode.rawValue, frame.payload)
+                case .invalid:
+                    return nil
+                case .needMore:
+                    guard fill() else { return nil }
                 }
-                guard fill() else { return nil }
             }
         }
 

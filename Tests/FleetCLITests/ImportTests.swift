@@ -301,7 +301,7 @@ import Testing
         #expect(result.warnings.contains { $0.contains("2 credential(s) are plain text in the manifests because no encryption key is loaded") })
     }
 
-    @Test func commandEncryptsWithTheKeyFile() throws {
+    @Test func commandEncryptsWithTheKeyFile() async throws {
         let dir = try TempDirectory(prefix: "fleet-import")
         try Data(Self.withModels.utf8).write(to: URL(fileURLWithPath: dir.file("openclaw.json")))
         var env = ProcessInfo.processInfo.environment
@@ -309,14 +309,14 @@ import Testing
         for k in ["FLEET_KEY_FILE", "ENCRYPTION_KEY", "FLEET_ENCRYPTION_KEYS"] { env[k] = nil }
         let fleet = TestPaths.executable("fleet")
         let key = dir.file("k.key")
-        #expect(try runProcess(fleet, ["secrets", "keygen", "--out", key], env: env).status == 0)
-        let run = try runProcess(fleet, ["import", dir.file("openclaw.json"), "--out", dir.file("fleet"), "--key-file", key, "--repo", dir.path], env: env)
+        #expect(try await runProcess(fleet, ["secrets", "keygen", "--out", key], env: env).status == 0)
+        let run = try await runProcess(fleet, ["import", dir.file("openclaw.json"), "--out", dir.file("fleet"), "--key-file", key, "--repo", dir.path], env: env)
         #expect(run.status == 0, "\(run.stderr)")
         #expect(run.stdout.contains("2 credentials encrypted with key "), "\(run.stdout)")
         var written = ""
         for file in ["fleet/fleet.yaml", "fleet/bots/main.yaml"] { written += try String(contentsOfFile: dir.file(file), encoding: .utf8) }
         for secret in Self.importedSecrets { #expect(!written.contains(secret) && !run.stdout.contains(secret)) }
-        let validate = try runProcess(fleet, ["validate", "--worktree", "--repo", dir.path, "--path", "fleet", "--key-file", key], env: env)
+        let validate = try await runProcess(fleet, ["validate", "--worktree", "--repo", dir.path, "--path", "fleet", "--key-file", key], env: env)
         #expect(validate.status == 0 && validate.stderr.contains("0 errors, 0 warnings"), "\(validate.stderr)")
     }
 

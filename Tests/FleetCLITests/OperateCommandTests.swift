@@ -97,6 +97,31 @@ func logLine(_ message: String, level: String = "INFO") -> String {
         #expect(unknown.status == 1 && unknown.stderr.contains("did you mean 'alpha'"), "\(unknown.stderr)")
     }
 
+    /// OpenClaw 2026.8+ renames its log to `<name>.1.log` at 100 MB: `--since` reads that one first,
+    /// and `--subsystem` keeps one subsystem (tslog lines, the logger's name in "0").
+    @Test func logsReadTheRotatedFileAndFilterBySubsystem() async throws {
+        let dir = try TempDirectory(prefix: "fleet-logs")
+        let root = dir.file("state")
+        let logs = root + "/bots/alpha/logs"
+        try FileManager.default.createDirectory(atPath: logs, withIntermediateDirectories: true)
+        func tslog(_ subsystem: String, _ message: String) -> String {
+            #"{"0":"{\"subsystem\":\"\#(subsystem)\"}","1":"\#(message)","message":"\#(message)","_meta":{"logLevelName":"INFO"},"time":"\#(ISOTime.utc(Date()))"}"# + "\n"
+        }
+        try Data((tslog("gateway", "listening on ws://127.0.0.1:1 (PID 1)") + tslog("gateway/channels/telegram", "[default] starting provider")).utf8)
+            .write(to: URL(fileURLWithPath: logs + "/openclaw.1.log"))
+        try Data(tslog("gateway/reload", "config hot reload applied (session)").utf8).write(to: URL(fileURLWithPath: logs + "/openclaw.log"))
+        let env = testEnv()
+        let all = try await runProcess(TestPaths.executable("fleet"), ["logs", "alpha", "--since", "1h", "--state-root", root, "--repo", dir.path], env: env)
+        let lines = all.stdout.split(separator: "\n").map(String.init)
+        #expect(lines.count == 3, "\(all.stdout)")
+        #expect(lines.first?.hasSuffix("INFO  gateway | listening on ws://127.0.0.1:1 (PID 1)") == true, "\(all.stdout)")
+        #expect(lines.last?.hasSuffix("INFO  gateway/reload | config hot reload applied (session)") == true, "\(all.stdout)")
+        let channels = try await runProcess(TestPaths.executable("fleet"), ["logs", "alpha", "--since", "1h", "--subsystem", "gateway/channels",
+                                                                      "--json", "--state-root", root, "--repo", dir.path], env: env)
+        let only = channels.stdout.split(separator: "\n")
+        #expect(only.count == 1 && only[0].contains(#""subsystem":"gateway\/channels\/telegram""#), "\(channels.stdout)")
+    }
+
     @Test func codeownersWritesTheSameFileEveryTime() async throws {
         let git = try GitFixture()
         let repo = try git.makeRepo("repo")

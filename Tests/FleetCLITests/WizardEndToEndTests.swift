@@ -119,25 +119,25 @@ import Testing
     }
 
     /// Scripts give the model provider's key on stdin after the tokens; it is stored encrypted.
-    @Test func scriptedNewBotTakesTheProviderKeyFromStdin() throws {
+    @Test func scriptedNewBotTakesTheProviderKeyFromStdin() async throws {
         let scratch = try TempDirectory(prefix: "fleet-wizard")
         let dir = scratch.file("f")
         var env = testEnv()
         env["HOME"] = scratch.path
         let fleet = TestPaths.executable("fleet")
-        #expect(try runProcess(fleet, ["init", dir, "--gateway-command", "openclaw-sim gateway run"], env: env).status == 0)
+        #expect(try await runProcess(fleet, ["init", dir, "--gateway-command", "openclaw-sim gateway run"], env: env).status == 0)
         let args = ["new", "bot", "--name", "flagbot", "--channel", "telegram", "--token-stdin", "--provider-key-stdin",
                     "--model", "anthropic/claude-haiku-4-5"]
-        let missing = try runProcess(fleet, args, env: env, cwd: dir, stdin: Data("7000002:flag-token\n".utf8))
+        let missing = try await runProcess(fleet, args, env: env, cwd: dir, stdin: Data("7000002:flag-token\n".utf8))
         #expect(missing.status == 2 && missing.stderr.contains("--provider-key-stdin: no API key on standard input"), "\(missing.stderr)")
-        let made = try runProcess(fleet, args, env: env, cwd: dir, stdin: Data("7000002:flag-token\nsk-ant-FLAG-secret\n".utf8))
+        let made = try await runProcess(fleet, args, env: env, cwd: dir, stdin: Data("7000002:flag-token\nsk-ant-FLAG-secret\n".utf8))
         #expect(made.status == 0, "\(made.stdout)\(made.stderr)")
         #expect(!(made.stdout + made.stderr).contains("sk-ant-FLAG-secret"))
         let manifest = try String(contentsOfFile: dir + "/fleet/bots/flagbot.yaml", encoding: .utf8)
         #expect(manifest.contains("  providers:\n    anthropic: {apiKey: \"ENC[AES256_GCM,") && !manifest.contains("sk-ant-FLAG-secret"), "\(manifest)")
-        let validate = try runProcess(fleet, ["validate", "--worktree"], env: env, cwd: dir)
+        let validate = try await runProcess(fleet, ["validate", "--worktree"], env: env, cwd: dir)
         #expect(validate.status == 0 && !validate.stderr.contains("bot 'flagbot' uses model"), "\(validate.stderr)")
-        let decrypted = try runProcess(fleet, ["secrets", "decrypt", "fleet/bots/flagbot.yaml"], env: env, cwd: dir)
+        let decrypted = try await runProcess(fleet, ["secrets", "decrypt", "fleet/bots/flagbot.yaml"], env: env, cwd: dir)
         #expect(decrypted.stdout.contains("apiKey: \"sk-ant-FLAG-secret\""), "\(decrypted.stdout)\(decrypted.stderr)")
     }
 }

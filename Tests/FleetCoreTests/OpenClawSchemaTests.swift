@@ -8,8 +8,7 @@ import Testing
 /// OpenClaw's own JSON Schema of that release (Python's `jsonschema`, the configs read with
 /// `json5`); rendered for 2026.9.6, no key of OpenClaw's legacy-key table appears.
 ///
-/// The schema is `shared/openclaw/schema/openclaw-2026.4.27.schema.json` of the workplace (found
-/// from the repository upwards, or at `$OPENCLAW_REFERENCE_DIR/schema/`). Without the schema or the
+/// The schema and the legacy keys are committed fixtures (``schema``, ``legacyKeys``). Without the
 /// Python modules the test records an issue when `FLEET_REQUIRE_SCHEMA_TOOLS=1` (CI sets it), and
 /// otherwise says what it skipped.
 @Suite struct OpenClawSchemaTests {
@@ -195,11 +194,7 @@ import Testing
     /// Also cross-checks the legacy-key table against the reference file, when it is there: every
     /// row of OpenClaw's doctor table is either matched by a pattern or said to name no path.
     @Test func everyLegacyRowIsAccountedFor() throws {
-        guard let dir = Self.referenceDirectory(),
-              let data = FileManager.default.contents(atPath: dir + "/legacy-keys-2026.8.json") else {
-            try Self.missing("legacy-keys-2026.8.json")
-            return
-        }
+        let data = try #require(FileManager.default.contents(atPath: Self.legacyKeys), "no \(Self.legacyKeys)")
         let json = try JSON5.parse(String(decoding: data, as: UTF8.self))
         let rows = (json["keys"]?.arrayValue ?? []).compactMap { $0["path"]?.stringValue }
         #expect(rows.count > 50)
@@ -209,9 +204,8 @@ import Testing
     }
 
     @Test func release4RendersValidateAgainstOpenClawsSchema() throws {
-        guard let dir = Self.referenceDirectory() else { return try Self.missing("the OpenClaw reference directory") }
-        let schema = dir + "/schema/openclaw-2026.4.27.schema.json"
-        guard FileManager.default.fileExists(atPath: schema) else { return try Self.missing(schema) }
+        let schema = Self.schema
+        #expect(FileManager.default.fileExists(atPath: schema), "no \(schema)")
         let check = try runProcess("/usr/bin/env", ["python3", "-c", "import jsonschema, json5"])
         guard check.status == 0 else { return try Self.missing("Python's jsonschema and json5 (pip install jsonschema json5)") }
 
@@ -238,17 +232,11 @@ import Testing
         #expect(result.stdout.contains("checked \(renderings.count) configs"), "\(result.stdout)")
     }
 
-    /// `$OPENCLAW_REFERENCE_DIR`, else the first `shared/openclaw` above the repository.
-    static func referenceDirectory() -> String? {
-        if let dir = ProcessInfo.processInfo.environment["OPENCLAW_REFERENCE_DIR"], !dir.isEmpty { return dir }
-        var url = URL(fileURLWithPath: Repo.root)
-        for _ in 0..<5 {
-            let candidate = url.appendingPathComponent("shared/openclaw").path
-            if FileManager.default.fileExists(atPath: candidate) { return candidate }
-            url.deleteLastPathComponent()
-        }
-        return nil
-    }
+    /// OpenClaw's 2026.4.27 config schema (its facts, without the prose) and the doctor's legacy
+    /// keys of 2026.8, as `scripts/gen-openclaw-fixtures.py` writes them from the workplace's
+    /// `shared/openclaw/`: committed, so a fresh clone checks against them too.
+    static let schema = Repo.fixtures + "/openclaw-2026.4.27.schema.json"
+    static let legacyKeys = Repo.fixtures + "/openclaw-legacy-keys-2026.8.json"
 
     static func missing(_ what: String) throws {
         if ProcessInfo.processInfo.environment["FLEET_REQUIRE_SCHEMA_TOOLS"] == "1" {

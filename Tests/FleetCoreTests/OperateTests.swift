@@ -4,6 +4,30 @@ import Foundation
 import Testing
 
 @Suite struct OpenClawLogTests {
+    /// Real lines of OpenClaw gateways (2026.3, from users' logs), and the 2026.8 line's extra fields.
+    @Test func tslogLinesAsOpenClawWritesThem() throws {
+        let telegram = #"{"0":"{\"subsystem\":\"gateway/channels/telegram\"}","1":"telegram sendMessage ok chat=569065324 message=30823","_meta":{"runtime":"node","runtimeVersion":"25.8.0","hostname":"unknown","name":"{\"subsystem\":\"gateway/channels/telegram\"}","parentNames":["openclaw"],"date":"2026-03-06T18:17:15.209Z","logLevelId":3,"logLevelName":"INFO"},"time":"2026-03-06T18:17:15.209+00:00"}"#
+        let e = try #require(OpenClawLog.parse(Substring(telegram), bot: "support"))
+        #expect(e.subsystem == "gateway/channels/telegram")
+        #expect(e.message == "telegram sendMessage ok chat=569065324 message=30823")
+        #expect(e.level == "INFO")
+        #expect(e.time == ISOTime.parse("2026-03-06T18:17:15.209Z"))
+        #expect(OpenClawLog.format(e, botWidth: 7).hasSuffix("INFO  support gateway/channels/telegram | telegram sendMessage ok chat=569065324 message=30823"))
+        #expect(e.inSubsystem("gateway/channels") && e.inSubsystem("gateway") && !e.inSubsystem("gateway/chan"))
+
+        let structured = #"{"0":"{\"subsystem\":\"model-fallback/decision\"}","1":{"event":"model_fallback_decision","runId":"r1"},"_meta":{"logLevelName":"WARN"},"time":"2026-03-06T18:17:15Z"}"#
+        let s = try #require(OpenClawLog.parse(Substring(structured), bot: "b"))
+        #expect(s.subsystem == "model-fallback/decision" && s.message == #"{"event":"model_fallback_decision","runId":"r1"}"#)
+
+        let root = #"{"0":"Config overwrite: /home/u/.openclaw/openclaw.json (sha256 d36 -> 654)","_meta":{"logLevelName":"INFO","name":"openclaw"},"time":"2026-03-06T18:17:15Z"}"#
+        let r = try #require(OpenClawLog.parse(Substring(root), bot: "b"))
+        #expect(r.subsystem == nil && r.message.hasPrefix("Config overwrite:"))
+
+        let newer = #"{"0":"{\"subsystem\":\"gateway/reload\"}","1":"config hot reload applied (channels.telegram.allowFrom)","message":"config hot reload applied (channels.telegram.allowFrom)","hostname":"h1","_meta":{"logLevelName":"INFO"},"time":"2026-09-06T10:00:00Z"}"#
+        let n = try #require(OpenClawLog.parse(Substring(newer), bot: "b"))
+        #expect(n.subsystem == "gateway/reload" && n.message == "config hot reload applied (channels.telegram.allowFrom)")
+    }
+
     @Test func positionalPartsLevelAndTimeAreRead() throws {
         let line = #"{"1":{"port":1},"0":"[gateway] listening","2":42,"_meta":{"logLevelName":"WARN","date":"2026-09-06T10:00:00.123Z"},"time":"2026-09-06T10:00:00.123Z"}"#
         let e = try #require(OpenClawLog.parse(Substring(line), bot: "support"))
@@ -57,15 +81,24 @@ import Testing
 
 @Suite struct ChannelInsightTests {
     @Test func aRejectedTelegramTokenComesWithTheBotFatherFix() {
+        // Lines as OpenClaw writes them (tslog: the logger's name in "0", the message in "1"; texts of
+        // src/gateway/server-channels.ts), plus one flat line of an older stand-in log.
+        func line(_ subsystem: String, _ message: String, _ level: String = "INFO") -> String {
+            #"{"0":"{\"subsystem\":\"\#(subsystem)\"}","1":"\#(message)","_meta":{"logLevelName":"\#(level)","name":"{\"subsystem\":\"\#(subsystem)\"}"},"time":"2026-09-06T10:00:00Z"}"#
+        }
         let lines = [
-            #"{"0":"[gateway] listening on ws://127.0.0.1:1 (PID 1)","_meta":{"logLevelName":"INFO"},"time":"2026-09-06T10:00:00Z"}"#,
-            #"{"0":"[telegram] [default] starting provider","_meta":{"logLevelName":"INFO"},"time":"2026-09-06T10:00:00Z"}"#,
-            #"{"0":"[telegram] [default] channel exited: 401 Unauthorized","_meta":{"logLevelName":"ERROR"},"time":"2026-09-06T10:00:01Z"}"#,
-            #"{"0":"[discord] [work] starting provider","_meta":{"logLevelName":"INFO"},"time":"2026-09-06T10:00:00Z"}"#,
-            #"{"0":"[discord] [work] connected","_meta":{"logLevelName":"INFO"},"time":"2026-09-06T10:00:00Z"}"#,
+            line("gateway", "listening on ws://127.0.0.1:1 (PID 1)"),
+            line("gateway/channels/telegram", "[default] starting provider (@support_bot)"),
+            line("gateway/channels/telegram", "[default] channel exited: 401 Unauthorized classification=fatal recoverable=false aborted=false", "ERROR"),
+            line("gateway/channels/discord", "[work] starting provider"),
+            line("gateway/channels/slack", "[team] starting provider"),
+            line("gateway/channels/slack", "[team] channel exited: invalid_auth", "ERROR"),
+            line("gateway/channels/slack", "[team] auto-restart attempt 1/10 in 5s"),
+            #"{"0":"[signal] [main] starting provider","_meta":{"logLevelName":"INFO"},"time":"2026-09-06T10:00:00Z"}"#,
         ].compactMap { OpenClawLog.parse(Substring($0), bot: "support") }
         let channels = ChannelLogScan.scan(lines, bot: "support", running: true)
-        #expect(channels.map(\.state) == ["error", "connected"])
+        #expect(channels.map(\.state) == ["error", "started", "restarting", "started"])
+        #expect(channels.map(\.channel) == ["telegram", "discord", "slack", "signal"])
         let telegram = channels[0]
         #expect(telegram.lastError == "401 Unauthorized")
         #expect(telegram.fix?.contains("@BotFather") == true)

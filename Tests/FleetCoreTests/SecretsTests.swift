@@ -2,6 +2,7 @@
 import FleetCrypto
 import FleetTestSupport
 import Foundation
+import OpenClawWire
 import Testing
 
 /// Keys, envelopes, the opener, the audit (E050-E053, W005) and in-place editing of manifests.

@@ -1,4 +1,5 @@
 import Foundation
+import OpenClawWire
 #if canImport(Glibc)
 import Glibc
 #endif
@@ -21,8 +22,8 @@ public enum HTTPProbe {
             $0.withMemoryRebound(to: sockaddr.self, capacity: 1) { connect(fd, $0, socklen_t(MemoryLayout<sockaddr_in>.size)) }
         }
         guard connected == 0 else { return nil }
-        let request = "GET \(path) HTTP/1.1\r\nHost: 127.0.0.1:\(port)\r\nConnection: close\r\n\r\n"
-        _ = request.withCString { send(fd, $0, strlen($0), Int32(MSG_NOSIGNAL)) }
+        let request = HTTPRequestHead(method: "GET", target: path, headers: [("Host", "127.0.0.1:\(port)"), ("Connection", "close")]).encode()
+        _ = send(fd, request, request.count, Int32(MSG_NOSIGNAL))
         var data = [UInt8]()
         var buffer = [UInt8](repeating: 0, count: 4096)
         while true {
@@ -30,11 +31,8 @@ public enum HTTPProbe {
             if n <= 0 { break }
             data += buffer[0..<n]
         }
-        let text = String(decoding: data, as: UTF8.self)
-        guard text.hasPrefix("HTTP/1."), let statusText = text.split(separator: " ").dropFirst().first,
-              let status = Int(statusText) else { return nil }
-        let body = text.range(of: "\r\n\r\n").map { String(text[$0.upperBound...]) } ?? ""
-        return (status, body)
+        guard case .response(let head, let body, _) = HTTPParser.parseResponse(data, atEnd: true) else { return nil }
+        return (head.status, String(decoding: body, as: UTF8.self))
     }
 
     /// Polls `path` until it answers `status` or `deadline` passes.

@@ -71,7 +71,36 @@ import Testing
             Issue.record("expected an error")
         } catch {
             #expect(error.code == .syntax)
-            #expect(error.mark.line >= 2)
+            #expect(error.mark.line == 1 && error.mark.column == 4, "the unclosed bracket: \(error)")
+            #expect(error.message.contains("at line 2"), "where libyaml stopped: \(error.message)")
+        }
+    }
+
+    @Test func unclosedFlowCollectionsAndQuotesPointAtTheirOpening() {
+        // libyaml stops at the end of the file (7:1); the person must look at the bracket (6:10).
+        let cases: [(text: String, line: Int, column: Int, words: String)] = [
+            ("apiVersion: fleet/v1\nkind: Bot\nmetadata:\n  name: a\nspec:\n  extra: [a, b\n", 6, 10, "flow sequence '['"),
+            ("a: 1\nb: {c: 1, d: 2\ne: 3\n", 2, 4, "flow mapping '{'"),
+            ("a: \"open\nb: 2\n", 1, 4, "double-quoted string"),
+            ("a: x\nb: 'it\nc: 2\n", 2, 4, "single-quoted string"),
+        ]
+        for c in cases {
+            do {
+                _ = try YAMLParser.parse(c.text)
+                Issue.record("expected an error for \(c.text)")
+            } catch {
+                #expect(error.code == .syntax)
+                #expect(error.mark.line == c.line && error.mark.column == c.column, "\(c.text): \(error)")
+                #expect(error.message.contains(c.words) && error.message.contains("never closed"), "\(error.message)")
+                #expect(error.fix != nil)
+            }
+        }
+        // An error on the bracket's own line still points where libyaml stopped.
+        do {
+            _ = try YAMLParser.parse("a: {b: 1 c: 2}\n")
+            Issue.record("expected an error")
+        } catch {
+            #expect(error.mark.line == 1 && error.mark.column > 4 && !error.message.contains("never closed"), "\(error)")
         }
     }
 

@@ -84,6 +84,34 @@ import Testing
         #expect(OpenClawReleaseTable.value(.configRefusalExitCode, for: r9) == 78)
     }
 
+    /// The gateway rows: protocol 4 from 2026.5.30, the client lists, readiness, logs, sessions, login.
+    @Test func gatewayRulesPerRelease() throws {
+        let before4 = try #require(OpenClawRelease("2026.5.29"))
+        let at4 = try #require(OpenClawRelease("2026.5.30"))
+        #expect(OpenClawReleaseTable.value(.gatewayProtocol, for: r4).version == 3)
+        #expect(OpenClawReleaseTable.value(.gatewayProtocol, for: before4).version == 3)
+        #expect(OpenClawReleaseTable.value(.gatewayProtocol, for: at4).version == 4)
+        #expect(OpenClawReleaseTable.value(.gatewayProtocol, for: r9).accepts(min: 3, max: 4))
+        #expect(!OpenClawReleaseTable.value(.gatewayProtocol, for: r9).accepts(min: 3, max: 3))
+        #expect(OpenClawReleaseTable.value(.gatewayProtocol, for: r4).accepts(min: 3, max: 4))
+        for release in [r4, r8, r9] {
+            let catalog = OpenClawReleaseTable.value(.clientCatalog, for: release)
+            #expect(catalog.ids.contains(GatewayClientCatalog.fleetClientId) && catalog.modes.contains(GatewayClientCatalog.fleetClientMode))
+            #expect(!catalog.ids.contains("fleet"))
+        }
+        #expect(!OpenClawReleaseTable.value(.clientCatalog, for: r4).ids.contains("openclaw-worker"))
+        #expect(OpenClawReleaseTable.value(.clientCatalog, for: r9).modes.contains("worker"))
+        #expect(!OpenClawReleaseTable.value(.readiness, for: r4).startupProbe)
+        #expect(OpenClawReleaseTable.value(.readiness, for: r9).startupSidecars)
+        #expect(OpenClawReleaseTable.value(.readiness, for: r4).channelConnectGraceMs == 120_000)
+        #expect(OpenClawReleaseTable.value(.logLine, for: r4).rotateAtBytes == nil)
+        #expect(OpenClawReleaseTable.value(.logLine, for: r9).topLevelMessage)
+        #expect(LogLineRule.rotatedPath("/x/openclaw.log") == "/x/openclaw.1.log")
+        #expect(OpenClawReleaseTable.value(.sessionStore, for: r4) == .json)
+        #expect(OpenClawReleaseTable.value(.sessionStore, for: r9) == .sqlite)
+        #expect(OpenClawReleaseTable.value(.channelLogin, for: r9) == .localThenGatewayStart)
+    }
+
     @Test func supportRange() throws {
         #expect(OpenClawReleaseTable.support(of: r4) == .supported)
         #expect(OpenClawReleaseTable.support(of: OpenClawReleaseTable.newestKnown) == .supported)

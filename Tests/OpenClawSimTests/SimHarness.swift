@@ -1,6 +1,7 @@
 import Foundation
 import Glibc
 import OpenClawConfig
+import OpenClawWire
 import Testing
 
 /// Runs the built `openclaw-sim` binary as a real process for the tests.
@@ -152,10 +153,9 @@ struct HTTPProbe {
             $0.withMemoryRebound(to: sockaddr.self, capacity: 1) { connect(fd, $0, socklen_t(MemoryLayout<sockaddr_in>.size)) }
         }
         guard connected == 0 else { return nil }
-        var text = "\(method) \(path) HTTP/1.1\r\nHost: 127.0.0.1:\(port)\r\nConnection: close\r\n"
-        for (k, v) in headers { text += "\(k): \(v)\r\n" }
-        text += "\r\n"
-        let bytes = Array(text.utf8)
+        var fields = HTTPHeaders([("Host", "127.0.0.1:\(port)"), ("Connection", "close")])
+        for (k, v) in headers { fields.add(k, v) }
+        let bytes = HTTPRequestHead(method: method, target: path, headers: fields).encode()
         guard send(fd, bytes, bytes.count, Int32(MSG_NOSIGNAL)) == bytes.count else { return nil }
         var response: [UInt8] = []
         var buffer = [UInt8](repeating: 0, count: 4096)
@@ -164,20 +164,15 @@ struct HTTPProbe {
             if n <= 0 { break }
             response.append(contentsOf: buffer[0..<n])
         }
-        return parse(String(decoding: response, as: UTF8.self))
+        return parse(response, head: method == "HEAD")
     }
 
-    static func parse(_ raw: String) -> Reply? {
-        guard let split = raw.range(of: "\r\n\r\n") else { return nil }
-        let head = raw[..<split.lowerBound].components(separatedBy: "\r\n")
-        guard let statusLine = head.first, statusLine.split(separator: " ").count >= 2,
-              let status = Int(statusLine.split(separator: " ")[1]) else { return nil }
+    /// The answer in `raw` (read to the end of the connection), by OpenClawWire's parser.
+    static func parse(_ raw: [UInt8], head: Bool = false) -> Reply? {
+        guard case .response(let answer, let body, _) = HTTPParser.parseResponse(raw, atEnd: true, bodyless: head) else { return nil }
         var headers: [String: String] = [:]
-        for line in head.dropFirst() {
-            guard let colon = line.firstIndex(of: ":") else { continue }
-            headers[line[..<colon].lowercased()] = line[line.index(after: colon)...].trimmingCharacters(in: .whitespaces)
-        }
-        return Reply(status: status, headers: headers, body: String(raw[split.upperBound...]))
+        for field in answer.headers { headers[field.name.lowercased()] = field.value }
+        return Reply(status: answer.status, headers: headers, body: String(decoding: body, as: UTF8.self))
     }
 }
 

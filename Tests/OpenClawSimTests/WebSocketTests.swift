@@ -1,6 +1,7 @@
 import Foundation
 import Glibc
 import OpenClawConfig
+import OpenClawWire
 import Testing
 
 /// A raw test-level WebSocket peer: it writes frames byte by byte as a client would (masked,
@@ -49,32 +50,26 @@ final class RawWebSocket {
         }
     }
 
-    /// A masked client frame.
+    /// A client frame, masked unless `masked` is false (OpenClawWire's encoder).
     static func frame(_ opcode: UInt8, _ payload: [UInt8], fin: Bool = true, masked: Bool = true) -> [UInt8] {
-        var out: [UInt8] = [(fin ? 0x80 : 0) | opcode]
-        let maskBit: UInt8 = masked ? 0x80 : 0
-        if payload.count < 126 { out.append(maskBit | UInt8(payload.count)) } else {
-            out += [maskBit | 126, UInt8(payload.count >> 8), UInt8(payload.count & 0xFF)]
-        }
-        guard masked else { return out + payload }
-        let mask: [UInt8] = [0x12, 0x34, 0x56, 0x78]
-        return out + mask + payload.enumerated().map { $0.element ^ mask[$0.offset & 3] }
+        guard let code = WebSocketFrame.Opcode(rawValue: opcode) else { return [] }
+        return WebSocketFrame(fin: fin, opcode: code, payload: payload).encode(maskingKey: masked ? WebSocketMaskingKey(0x12, 0x34, 0x56, 0x78) : nil)
     }
 
-    /// The next server frame: (fin, opcode, payload), nil on end of stream or timeout.
+    private static let decoder = WebSocketFrameDecoder(sender: .server, maxPayload: 1 << 20)
+
+    /// The next server frame: (fin, opcode, payload), nil on end of stream, timeout or a violation.
     func readFrame() -> (fin: Bool, opcode: UInt8, payload: [UInt8])? {
         while true {
-            if buffer.count >= 2 {
-                var length = Int(buffer[1] & 0x7F)
-                var offset = 2
-                if length == 126, buffer.count >= 4 { length = Int(buffer[2]) << 8 | Int(buffer[3]); offset = 4 }
-                if length < 126 || offset == 4, buffer.count >= offset + length {
-                    let frame = (buffer[0] & 0x80 != 0, buffer[0] & 0x0F, Array(buffer[offset..<offset + length]))
-                    buffer.removeFirst(offset + length)
-                    return frame
-                }
+            switch Self.decoder.decode(buffer) {
+            case .frame(let frame, let consumed):
+                buffer.removeFirst(consumed)
+                return (frame.fin, frame.opcode.rawValue, frame.payload)
+            case .invalid:
+                return nil
+            case .needMore:
+                guard fill() else { return nil }
             }
-            guard fill() else { return nil }
         }
     }
 
@@ -83,10 +78,14 @@ final class RawWebSocket {
         return try? JSON5.parse(String(decoding: f.payload, as: UTF8.self))
     }
 
-    static func connectRequest(token: String?) -> [UInt8] {
+    static func connectRequest(token: String?, id: String = "test", mode: String = "cli", min: Int = 3, max: Int = 4,
+                               extra: String = "") -> [UInt8] {
         let auth = token.map { #"{"token":"\#($0)"}"# } ?? "{}"
-        return Array(#"{"type":"req","id":"c1","method":"connect","params":{"minProtocol":3,"maxProtocol":3,"client":{"id":"test","version":"1","platform":"linux","mode":"cli"},"role":"operator","scopes":["operator.read"],"auth":\#(auth)}}"#.utf8)
+        return Array(#"{"type":"req","id":"c1","method":"connect","params":{"minProtocol":\#(min),"maxProtocol":\#(max),"client":{"id":"\#(id)","version":"1","platform":"linux","mode":"\#(mode)"},"role":"operator","scopes":["operator.read"],"auth":\#(auth)\#(extra)}}"#.utf8)
     }
+
+    /// A masked text frame carrying `json`.
+    func sendText(_ json: String) { write(Self.frame(0x1, Array(json.utf8))) }
 }
 
 /// The stand-in's WebSocket server: RFC 6455 handshake and framing on the gateway port.

@@ -20,6 +20,11 @@ void fleet_malloc_limit_arenas(void);
 /// malloc_trim(0): hand freed heap memory back to the kernel.
 void fleet_malloc_trim(void);
 
+/// Marks every descriptor >= from close-on-exec (close_range with CLOSE_RANGE_CLOEXEC, else one
+/// fcntl per open descriptor): a program about to exec a long-running server passes on none of
+/// the pipes and sockets it inherited.
+void fleet_cloexec_from(int from);
+
 /// Names the calling thread (first 15 bytes), as `ps -L` and `top -H` show it.
 void fleet_set_thread_name(const char *name);
 

@@ -148,11 +148,7 @@ struct ReconcileCommand: AsyncParsableCommand {
 
     func run() async throws {
         let root = resolveRoot(source: source, state: state)
-        if let text = HostFiles.read(Daemon<ContinuousClock>.pidFile(root)).map({ String(decoding: $0, as: UTF8.self) }),
-           let pid = Int32(text.trimmed),
-           let process = ProcessTable.process(pid), !process.isZombie,
-           process.commandLine.contains("daemon") {
-            kill(pid, SIGHUP)
+        if let pid = DaemonControl.requestReconcile(root: root) {
             Output.out("asked the daemon (pid \(pid)) to reconcile now\n")
             return
         }

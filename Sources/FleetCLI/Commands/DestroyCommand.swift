@@ -43,22 +43,18 @@ struct RestartCommand: AsyncParsableCommand {
 
     func run() async throws {
         let set = source.loadOrExit()
-        guard set.isValid else { exitFor(.invalid(set)) }
-        guard set.bot(named: bot) != nil else {
-            CLIError(message: "no bot named '\(bot)'; bots: \(set.bots.map(\.name).joined(separator: ", "))", exitCode: 1).exit()
-        }
-        let root = HostSettings(fleet: set.fleet, stateRootFlag: state.stateRoot).stateRoot
-        let lock = await state.lock(root: root)
-        var context: ReconcileContext
+        let report: ApplyReport
         do {
-            context = try await Reconciler.prepare(set: set, source: source.source, stateRootFlag: state.stateRoot, createKey: true)
+            report = try await BotRestart.run(
+                bot: bot, set: set, source: source.source, stateRootFlag: state.stateRoot,
+                lockTimeout: .milliseconds(Int(state.lockTimeout * 1000)),
+                command: CommandLine.arguments.joined(separator: " ")) { Output.out("  \($0)\n") }
         } catch {
-            exitFor(error)
+            switch error {
+            case .prepare(let e): exitFor(e)
+            case .unknownBot, .locked: CLIError(message: error.description, exitCode: 1).exit()
+            }
         }
-        let running = context.observed[bot]?.process != nil
-        context.plan.actions = [PlannedAction(bot: bot, kind: running ? .restart : .start, reasons: ["fleet restart"])]
-        let (report, _) = await Reconciler.apply(context, options: Reconciler.applyOptions(for: set.fleet)) { Output.out("  \($0)\n") }
-        withExtendedLifetime(lock) {}
         for r in report.results where !r.ok {
             Output.err("fleet: \(r.bot): \(r.message ?? "failed")\n")
             if let fix = r.fix { Output.err("  fix: \(fix)\n") }

@@ -11,7 +11,10 @@ struct LoginCommand: ParsableCommand {
         discussion: """
             Runs `<gateway executable> channels login --channel whatsapp --account ID` on this terminal with \
             the bot's OPENCLAW_CONFIG_PATH and OPENCLAW_STATE_DIR, so the QR code (or pairing code) shows here \
-            and the credentials land in that bot's state directory. A running gateway notices the pairing.
+            and the credentials land in that bot's state directory. OpenClaw 2026.8 and later then ask the \
+            running gateway (over its authenticated protocol, channels.start) to start the account: fleet \
+            gives the command the bot's gateway port and token (OPENCLAW_GATEWAY_PORT, OPENCLAW_GATEWAY_TOKEN \
+            from the bot's 0600 secrets/gateway-token) so it can.
 
             Examples:
               fleet login support whatsapp
@@ -49,26 +52,14 @@ struct LoginCommand: ParsableCommand {
         guard HostFiles.exists(paths.config) else {
             CLIError(message: "\(bot) has no rendered config under \(host.root) yet; run fleet apply first", exitCode: 1).exit()
         }
-        let command = Self.pairingCommand(gateway: set?.fleet.gatewayCommand ?? host.state.bots[bot]?.applied?.launch.arguments
-                                          ?? FleetSettings().gatewayCommand, channel: channel, account: account)
-        var environment = host.state.bots[bot]?.applied?.launch.environment ?? [:]
-        environment["OPENCLAW_CONFIG_PATH"] = paths.config
-        environment["OPENCLAW_STATE_DIR"] = paths.state
+        let command = ChannelPairing.command(gateway: set?.fleet.gatewayCommand ?? host.state.bots[bot]?.applied?.launch.arguments
+                                             ?? FleetSettings().gatewayCommand, channel: channel, account: account)
+        let environment = ChannelPairing.environment(paths, launch: host.state.bots[bot]?.applied?.launch.environment ?? [:],
+                                                     port: host.state.bots[bot]?.port)
         for (k, v) in environment { setenv(k, v, 1) }
         Output.err("fleet: running \(command.joined(separator: " ")) for \(bot) (state: \(paths.state))\n")
         let argv: [UnsafeMutablePointer<CChar>?] = command.map { strdup($0) } + [nil]
         execvp(command[0], argv)
         CLIError(message: "cannot run \(command[0]): \(String(cString: strerror(errno))); is it on PATH?", exitCode: 1).exit()
-    }
-
-    /// The gateway command up to its `gateway` word, then `channels login --channel C --account A`.
-    static func pairingCommand(gateway: [String], channel: String, account: String) -> [String] {
-        let prefix: [String]
-        if let index = gateway.lastIndex(of: "gateway"), index > 0 {
-            prefix = Array(gateway[..<index])
-        } else {
-            prefix = Array(gateway.prefix(1))
-        }
-        return (prefix.isEmpty ? ["openclaw"] : prefix) + ["channels", "login", "--channel", channel, "--account", account]
     }
 }

@@ -3,19 +3,22 @@ import FleetCore
 import FoundationEssentials
 import Glibc
 
-/// `fleet logs [BOT...]`: OpenClaw's JSON log lines made readable, several bots interleaved.
+/// `fleet logs [BOT...]`: OpenClaw's tslog lines made readable, several bots interleaved.
 struct LogsCommand: ParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "logs",
-        abstract: "Show the bots' gateway logs readably (TIME LEVEL bot | message); -f follows them.",
+        abstract: "Show the bots' gateway logs readably (TIME LEVEL bot subsystem | message); -f follows them.",
         discussion: """
-            Reads each bot's OpenClaw JSON log (<root>/bots/<bot>/logs/openclaw.log). Several bots are \
-            interleaved by time. -f keeps reading new lines, across log rotation (the file renamed and \
-            recreated, or truncated), until Ctrl-C.
+            Reads each bot's OpenClaw log (<root>/bots/<bot>/logs/openclaw.log, tslog JSON lines: the \
+            logger's subsystem, the message, the level). Several bots are interleaved by time. -f keeps \
+            reading new lines, across log rotation (OpenClaw 2026.8 and later rename the file to \
+            openclaw.1.log at 100 MB; a file truncated in place is read again), until Ctrl-C. When the \
+            file is not on this host and the gateway runs, the lines come from the gateway (logs.tail).
 
             Examples:
               fleet logs support
               fleet logs -f --level warn
+              fleet logs support --subsystem gateway/channels
               fleet logs support ops --since 10m --grep 'telegram|discord'
               fleet logs support --json
             """)
@@ -31,6 +34,9 @@ struct LogsCommand: ParsableCommand {
 
     @Option(name: .long, help: "Only lines whose message matches this regular expression.")
     var grep: String?
+
+    @Option(name: .long, help: "Only lines of this subsystem or below it (gateway, gateway/channels, gateway/channels/telegram).")
+    var subsystem: String?
 
     @Option(name: .long, help: "Only lines newer than this: 10m, 2h, 1d, or a time (2026-09-06T10:00:00Z).")
     var since: String?
@@ -64,7 +70,7 @@ struct LogsCommand: ParsableCommand {
         if names.isEmpty { Output.err("fleet: no bots under \(host.root) yet; run fleet apply\n") }
         let filter = LogFilter(minRank: level.flatMap(LogLevelName.parse) ?? 0,
                                regex: grep.flatMap { try? Regex($0) },
-                               since: since.flatMap(parseSince))
+                               since: since.flatMap(parseSince), subsystem: subsystem)
         let width = names.count > 1 ? (names.map(\.count).max() ?? 0) : 0
         let style = Output.style()
         let encoder = JSONEncoder()
@@ -82,11 +88,22 @@ struct LogsCommand: ParsableCommand {
             if !text.isEmpty { Output.out(text) }
         }
 
-        let followers = names.map { (name: $0, follower: LogFollower(path: BotPaths(root: host.root, name: $0).logFile)) }
         let perBot = lines ?? (since == nil ? 50 : 0)
+        var sources: [LogSource] = []
+        for name in names {
+            let path = BotPaths(root: host.root, name: name).logFile
+            if HostFiles.exists(path) || !host.isRunning(name) {
+                sources.append(.file(name, LogFollower(path: path)))
+            } else if let remote = RemoteLog.open(host: host, bot: name) {
+                sources.append(.remote(name, remote))
+            } else {
+                sources.append(.file(name, LogFollower(path: path)))
+            }
+        }
         var backlog: [[LogEntry]] = []
-        for (name, follower) in followers {
-            var entries = follower.backlog().compactMap { OpenClawLog.parse(Substring($0), bot: name) }.filter(filter.accepts)
+        for source in sources {
+            var entries = source.backlog(needsOlder: since != nil || perBot == 0)
+                .compactMap { OpenClawLog.parse(Substring($0), bot: source.bot) }.filter(filter.accepts)
             if perBot > 0 { entries = Array(entries.suffix(perBot)) }
             backlog.append(entries)
         }
@@ -95,8 +112,8 @@ struct LogsCommand: ParsableCommand {
         Interrupt.exitOnSIGINT()
         while true {
             usleep(200_000)
-            let fresh = followers.map { name, follower in
-                follower.poll().compactMap { OpenClawLog.parse(Substring($0), bot: name) }.filter(filter.accepts)
+            let fresh = sources.map { source in
+                source.poll().compactMap { OpenClawLog.parse(Substring($0), bot: source.bot) }.filter(filter.accepts)
             }
             emit(OpenClawLog.interleave(fresh))
         }
@@ -108,9 +125,11 @@ struct LogFilter {
     var minRank: Int
     var regex: Regex<AnyRegexOutput>?
     var since: Date?
+    var subsystem: String?
 
     func accepts(_ e: LogEntry) -> Bool {
         guard e.rank >= minRank else { return false }
+        if let subsystem, !e.inSubsystem(subsystem) { return false }
         if let since, let t = e.time, t < since { return false }
         if let regex {
             if !e.message.contains(regex) { return false }

@@ -128,7 +128,7 @@ struct NewBotCommand: ParsableCommand {
         Output.out(p.style.bold("New bot") + " (Ctrl-C stops; nothing is written until the end)\n\n")
         let name = name ?? p.ask("Name (lowercase letters, digits, -)", check: nameProblem)
         let display = displayName ?? p.ask("Display name", default: Self.title(name))
-        let model = model ?? p.choose("Model", NewBot.models.map { ($0, "") }, free: { t in
+        let model = model ?? p.choose("Model", NewBot.modelChoices.map { ($0.id, $0.description) }, free: { t in
             let parts = t.split(separator: "/")
             return parts.count >= 2 && !t.contains(" ")
         })

@@ -51,6 +51,11 @@ struct PlanCommand: AsyncParsableCommand {
         } else {
             Output.out(PlanPrinter.human(plan, commit: context.set.commit?.shortId, style: Output.style()))
         }
+        // A gateway command that is not installed fails every start of the apply: say so now.
+        for missing in GatewayCommandCheck.missing(in: context) {
+            let style = Output.style(for: STDERR_FILENO)
+            Output.err("fleet: " + style.yellow("warning: ") + missing.description + "\n  fix: " + missing.fix + "\n")
+        }
         if let out {
             do {
                 try HostFiles.writeAtomically(out, text: PlanPrinter.json(plan) + "\n", mode: 0o644)

@@ -332,15 +332,7 @@ enum SecretInput {
     static func read(prompt: String) -> String {
         if isatty(STDIN_FILENO) == 1 {
             Output.err(prompt)
-            var saved = termios()
-            let haveTerminal = tcgetattr(STDIN_FILENO, &saved) == 0
-            if haveTerminal {
-                var quiet = saved
-                quiet.c_lflag &= ~tcflag_t(ECHO)
-                tcsetattr(STDIN_FILENO, TCSAFLUSH, &quiet)
-            }
-            let line = readLine(strippingNewline: true) ?? ""
-            if haveTerminal { tcsetattr(STDIN_FILENO, TCSAFLUSH, &saved) }
+            let line = TerminalEcho.readHiddenLine() ?? ""
             Output.err("\n")
             return line
         }

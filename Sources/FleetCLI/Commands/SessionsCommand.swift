@@ -2,6 +2,7 @@ import ArgumentParser
 import FleetCore
 import FoundationEssentials
 import Glibc
+import OpenClawConfig
 
 /// `fleet sessions BOT`: the bot's conversations.
 struct SessionsCommand: AsyncParsableCommand {
@@ -41,24 +42,34 @@ struct SessionsCommand: AsyncParsableCommand {
         let window = active.flatMap(parseSpan)
         var via = "disk"
         var note: String?
+        var problem: GatewayProblem?
         var sessions: [GatewaySessionEntry] = []
         var answered = false
-        if let record = host.state.bots[bot], let pid = record.pid, ProcessTable.isAlive(pid, startTime: record.pidStartTime) {
+        let record = host.state.bots[bot]
+        let release = record?.applied?.launch.release.flatMap(OpenClawRelease.init)
+        if let record, let pid = record.pid, ProcessTable.isAlive(pid, startTime: record.pidStartTime) {
             let token = HostFiles.read(paths.gatewayToken).map { String(decoding: $0, as: UTF8.self).trimmed }
             do {
                 let session = try await GatewayClient.connect(host: record.applied?.launch.connectHost ?? "127.0.0.1", port: record.port,
-                                                              token: token, timeout: .seconds(2))
+                                                              token: token, timeout: .seconds(3))
                 defer { session.close() }
-                sessions = try await session.sessionsList(activeMinutes: window.map { max(1, Int(($0 / 60).rounded(.up))) })
+                // OpenClaw's sessions.list: activeMinutes and limit, each 1 or more (SessionsListParamsSchema).
+                sessions = try await session.sessionsList(activeMinutes: window.map { max(1, Int(($0 / 60).rounded(.up))) }, limit: limit)
                 via = "gateway"
                 answered = true
             } catch {
-                note = "the gateway did not answer (\(error)); read from the on-disk store"
+                problem = error.record(bot: bot)
+                note = "the gateway did not answer [\(error.code)]: \(error.message)"
+                    + (error.fix(bot: bot).map { "\n  fix: \($0)" } ?? "") + "\nread from the on-disk store instead"
             }
         } else {
             note = "the gateway is not running; read from the on-disk store"
         }
-        if !answered { sessions = SessionStoreReader.sessions(paths, activeWithin: window) }
+        if !answered {
+            let stored = SessionStoreReader.read(paths, release: release, activeWithin: window)
+            sessions = stored.sessions
+            if let extra = stored.note { note = (note.map { $0 + "\n" } ?? "") + extra }
+        }
         if let limit { sessions = Array(sessions.prefix(limit)) }
         if json {
             struct Out: Encodable {
@@ -66,10 +77,13 @@ struct SessionsCommand: AsyncParsableCommand {
                 var via: String
                 var count: Int
                 var sessions: [GatewaySessionEntry]
+                var gatewayError: GatewayProblem?
+                var note: String?
             }
             let encoder = JSONEncoder()
             encoder.outputFormatting = [.prettyPrinted, .sortedKeys]
-            Output.out(String(decoding: try encoder.encode(Out(bot: bot, via: via, count: sessions.count, sessions: sessions)), as: UTF8.self) + "\n")
+            Output.out(String(decoding: try encoder.encode(Out(bot: bot, via: via, count: sessions.count, sessions: sessions,
+                                                                                        gatewayError: problem, note: note)), as: UTF8.self) + "\n")
             return
         }
         let style = Output.style()

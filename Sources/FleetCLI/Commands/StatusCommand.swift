@@ -9,6 +9,10 @@ struct StatusCommand: AsyncParsableCommand {
         commandName: "status",
         abstract: "Show every bot's phase, pid, port, uptime, restarts, health, channels and sessions on this host.",
         discussion: """
+            The source's condition comes first: the commit applied, or why the fetched one is not \
+            (invalid manifests, with the fleet validate command; an unsigned commit; a failing fetch), \
+            and whether the daemon runs. In --json it is the first key, `condition` (a list, worst first).
+
             Channels and sessions come from each gateway's channels.status and sessions.list (WebSocket \
             protocol, short timeouts, all bots at once); when a gateway does not answer, from its log and \
             its on-disk session store. A channel error is shown with its fix. --json adds the figures \
@@ -46,22 +50,25 @@ struct StatusCommand: AsyncParsableCommand {
         let seconds = parseSpan(interval) ?? 2
         guard watch else {
             let live = await refreshed(root: root)
-            Output.out(json ? StatusReport.json(live) + "\n" : StatusReport.table(live, root: root, style: Output.style()))
+            let conditions = SourceCondition.of(live, root: root, daemonPid: DaemonControl.runningPid(root: root))
+            Output.out(json ? StatusReport.json(live, conditions: conditions) + "\n"
+                : StatusReport.table(live, root: root, style: Output.style(), conditions: conditions))
             return
         }
         let terminal = isatty(STDOUT_FILENO) == 1
         Interrupt.exitOnSIGINT { if terminal { Output.out("\n") } }
         while true {
             let live = await refreshed(root: root)
+            let conditions = SourceCondition.of(live, root: root, daemonPid: DaemonControl.runningPid(root: root))
             let stamp = ISOTime.local(Date()).prefix(19)
             if json {
-                Output.out(StatusReport.compactJSON(live) + "\n")
+                Output.out(StatusReport.compactJSON(live, conditions: conditions) + "\n")
             } else if terminal {
                 // Home, clear screen, then the table: a redraw in place.
                 Output.out("\u{1B}[H\u{1B}[2J" + "Every \(interval): fleet status    \(stamp)\n\n"
-                           + StatusReport.table(live, root: root, style: Output.style()))
+                           + StatusReport.table(live, root: root, style: Output.style(), conditions: conditions))
             } else {
-                Output.out("--- \(stamp)\n" + StatusReport.table(live, root: root, style: .plain))
+                Output.out("--- \(stamp)\n" + StatusReport.table(live, root: root, style: .plain, conditions: conditions))
             }
             try await Task.sleep(for: .milliseconds(Int(seconds * 1000)))
         }

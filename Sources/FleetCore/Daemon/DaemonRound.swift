@@ -55,6 +55,7 @@ struct DaemonRound: Sendable {
              healthFailures: [String: Int]) async -> Outcome {
         var status = state.source ?? SourceStatus(phase: "Ready", url: config.location, ref: config.ref)
         status.lastFetchAt = Date()
+        status.path = config.path
         var outcome = Outcome(status: status)
         let clock = ContinuousClock()
         var stepStart = clock.now
@@ -114,6 +115,7 @@ struct DaemonRound: Sendable {
             }
         }
         if !set.isValid {
+            outcome.status.phase = SourceStatus.Phase.invalid
             untrusted = "commit \(set.commit?.shortId ?? "?") has invalid manifests (\(DiagnosticRenderer.summary(set.diagnostics))); run fleet validate --ref \(set.commit?.shortId ?? "HEAD")"
         }
         if let untrusted {

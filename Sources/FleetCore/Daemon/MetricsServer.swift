@@ -1,5 +1,6 @@
 import FoundationEssentials
 import Synchronization
+import OpenClawWire
 #if canImport(Glibc)
 import Glibc
 #endif
@@ -53,18 +54,43 @@ public final class MetricsServer: Sendable {
             }
             var tv = timeval(tv_sec: 2, tv_usec: 0)
             setsockopt(client, SOL_SOCKET, SO_RCVTIMEO, &tv, socklen_t(MemoryLayout<timeval>.size))
-            var buffer = [UInt8](repeating: 0, count: 2048)
-            let n = recv(client, &buffer, buffer.count, 0)
-            let request = n > 0 ? String(decoding: buffer[0..<n], as: UTF8.self) : ""
-            let body = text.withLock { $0 }
-            let response: String
-            if request.hasPrefix("GET /metrics") || request.hasPrefix("GET / ") {
-                response = "HTTP/1.1 200 OK\r\nContent-Type: text/plain; version=0.0.4; charset=utf-8\r\nContent-Length: \(body.utf8.count)\r\nConnection: close\r\n\r\n\(body)"
+            let response: [UInt8]
+            if let request = Self.readRequest(client), request.method == "GET", request.path == "/metrics" || request.path == "/" {
+                let body = Array(text.withLock { $0 }.utf8)
+                let head = HTTPResponseHead(status: 200, headers: [
+                    ("Content-Type", "text/plain; version=0.0.4; charset=utf-8"), ("Content-Length", String(body.count)), ("Connection", "close"),
+                ])
+                response = head.encode() + body
             } else {
-                response = "HTTP/1.1 404 Not Found\r\nContent-Length: 0\r\nConnection: close\r\n\r\n"
+                response = HTTPResponseHead(status: 404, headers: [("Content-Length", "0"), ("Connection", "close")]).encode()
             }
-            _ = response.withCString { send(client, $0, strlen($0), Int32(MSG_NOSIGNAL)) }
+            var sent = 0
+            while sent < response.count {
+                let n = response.withUnsafeBytes { send(client, $0.baseAddress?.advanced(by: sent), $0.count - sent, Int32(MSG_NOSIGNAL)) }
+                if n > 0 { sent += n } else if n < 0 && errno == EINTR { continue } else { break }
+            }
             close(client)
+        }
+    }
+
+    /// The request head on `client`, read within the socket's receive timeout; nil when none comes.
+    private static func readRequest(_ client: Int32) -> HTTPRequestHead? {
+        var data: [UInt8] = []
+        var buffer = [UInt8](repeating: 0, count: 2048)
+        while true {
+            switch HTTPParser.parseRequest(data, limits: HTTPParser.Limits(maxHeadBytes: 8192, maxBodyBytes: 0)) {
+            case .request(let head, _, _): return head
+            case .invalid: return nil
+            case .needMore: break
+            }
+            let n = recv(client, &buffer, buffer.count, 0)
+            if n > 0 {
+                data += buffer[0..<n]
+            } else if n < 0 && errno == EINTR {
+                continue
+            } else {
+                return nil
+            }
         }
     }
 }

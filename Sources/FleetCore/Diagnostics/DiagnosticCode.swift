@@ -79,12 +79,19 @@ public enum DiagnosticCode: String, Sendable, Codable, CaseIterable {
     case secretEnvelope = "E052"
     /// One credential used by two bots.
     case secretReused = "E053"
+    /// A credential (or what looks like a token or API key) in a field that is not secret, such
+    /// as the system prompt: it would reach git, the rendered workspace and the model in clear.
+    case secretInText = "E054"
 
     // OpenClaw releases
     /// `spec.openclawVersion` is not a release, or one older than fleet supports.
     case unsupportedOpenClawRelease = "E060"
     /// A raw key (`spec.openclaw`) the target OpenClaw release refuses as legacy.
     case openclawLegacyKey = "E061"
+
+    // Web console access
+    /// The same user and bot selector twice in `spec.access`.
+    case duplicateAccess = "E070"
 
     // Warnings
     /// A bind beyond loopback.

@@ -1,5 +1,6 @@
 import FleetCrypto
 import FoundationEssentials
+import OpenClawWire
 #if canImport(Glibc)
 import Glibc
 #endif
@@ -35,10 +36,10 @@ enum ProviderHTTP {
         do {
             let socket = try PlainSocket.connect(host: host, port: port, deadline: deadline)
             defer { socket.close() }
-            var head = "\(method) \(target) HTTP/1.1\r\nHost: \(host):\(port)\r\nConnection: close\r\nUser-Agent: fleet/\(FleetVersion.string)\r\n"
-            for name in headers.keys.sorted() { head += "\(name): \(headers[name] ?? "")\r\n" }
-            head += "Content-Length: \(body?.count ?? 0)\r\n\r\n"
-            let request = Array(head.utf8) + (body ?? [])
+            var fields = HTTPHeaders([("Host", "\(host):\(port)"), ("Connection", "close"), ("User-Agent", "fleet/\(FleetVersion.string)")])
+            for name in headers.keys.sorted() { fields.add(name, headers[name] ?? "") }
+            fields.add("Content-Length", String(body?.count ?? 0))
+            let request = HTTPRequestHead(method: method, target: target, headers: fields).encode() + (body ?? [])
             var raw: [UInt8] = []
             if tls {
                 switch viaTLS(socket, host: host, request: request, deadline: deadline) {
@@ -65,31 +66,13 @@ enum ProviderHTTP {
         }
     }
 
-    /// Status line and body of an HTTP/1.x answer (Content-Length or read-to-close; chunked bodies are decoded).
+    /// Status and body of an HTTP/1.x answer read to the end of the connection (Content-Length,
+    /// chunked or read-to-close; OpenClawWire's parser).
     static func parse(_ raw: [UInt8]) -> Result<Response, Failure> {
-        let text = String(decoding: raw, as: UTF8.self)
-        guard text.hasPrefix("HTTP/1."), let split = text.firstRange(of: "\r\n\r\n"),
-              let status = text.split(separator: " ").dropFirst().first.flatMap({ Int($0) }) else {
-            return .failure(.malformed("not an HTTP answer"))
+        switch HTTPParser.parseResponse(raw, atEnd: true, bodyless: false) {
+        case .response(let head, let body, _): return .success(Response(status: head.status, body: body))
+        case .invalid, .needMore: return .failure(.malformed("not an HTTP answer"))
         }
-        let head = text[..<split.lowerBound].lowercased()
-        var body = Array(text[split.upperBound...].utf8)
-        if head.contains("transfer-encoding: chunked") { body = dechunk(body) }
-        return .success(Response(status: status, body: body))
-    }
-
-    static func dechunk(_ bytes: [UInt8]) -> [UInt8] {
-        var out: [UInt8] = []
-        var i = 0
-        while i < bytes.count {
-            guard let lineEnd = (i..<bytes.count - 1).first(where: { bytes[$0] == 13 && bytes[$0 + 1] == 10 }),
-                  let size = Int(String(decoding: bytes[i..<lineEnd], as: UTF8.self).split(separator: ";").first ?? "", radix: 16),
-                  size > 0 else { break }
-            let start = lineEnd + 2
-            out += bytes[start..<min(bytes.count, start + size)]
-            i = start + size + 2
-        }
-        return out
     }
 
     /// Speaks TLS on the connected socket: blocking from here on, bounded by the socket's timeouts.

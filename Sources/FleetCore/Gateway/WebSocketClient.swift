@@ -1,6 +1,6 @@
-import OpenClawConfig
 import FoundationEssentials
 import Glibc
+import OpenClawWire
 
 /// Why the WebSocket layer stopped.
 enum WebSocketFailure: Error, Sendable {
@@ -23,6 +23,9 @@ final class WebSocketClient {
     /// The largest message accepted.
     static let maxMessage = 16 << 20
 
+    /// Reads the gateway's frames (unmasked, as servers send them).
+    private static let decoder = WebSocketFrameDecoder(sender: .server, maxPayload: maxMessage)
+
     private init(socket: PlainSocket) { self.socket = socket }
 
     /// Connects and performs the opening handshake (`GET path` with `Upgrade: websocket`).
@@ -30,41 +33,38 @@ final class WebSocketClient {
         let socket: PlainSocket
         do { socket = try PlainSocket.connect(host: host, port: port, deadline: deadline) } catch { throw .socket(error) }
         let client = WebSocketClient(socket: socket)
-        let key = WebSocketSHA1.base64((0..<16).map { _ in UInt8.random(in: 0...255) })
+        let key = WebSocketKey.random()
         let hostHeader = host.contains(":") ? "[\(host)]:\(port)" : "\(host):\(port)"
-        let request = "GET \(path) HTTP/1.1\r\nHost: \(hostHeader)\r\nUpgrade: websocket\r\nConnection: Upgrade\r\n"
-            + "Sec-WebSocket-Key: \(key)\r\nSec-WebSocket-Version: 13\r\nUser-Agent: fleet/\(FleetVersion.string)\r\n\r\n"
-        try client.write(Array(request.utf8), deadline: deadline)
+        let request = HTTPRequestHead(method: "GET", target: path, headers: [
+            ("Host", hostHeader), ("Upgrade", "websocket"), ("Connection", "Upgrade"),
+            ("Sec-WebSocket-Key", key), ("Sec-WebSocket-Version", "13"), ("User-Agent", "fleet/\(FleetVersion.string)"),
+        ])
+        try client.write(request.encode(), deadline: deadline)
         let head = try client.readHead(deadline: deadline)
-        let lines = head.split(separator: "\r\n", omittingEmptySubsequences: false)
-        let status = lines.first.map(String.init) ?? ""
-        guard status.split(separator: " ").dropFirst().first == "101" else {
-            throw .handshake("the gateway answered '\(status)' instead of 101 Switching Protocols")
+        guard head.status == 101 else {
+            throw .handshake("the gateway answered '\(head.version) \(head.status) \(head.reason)' instead of 101 Switching Protocols")
         }
-        var headers: [String: String] = [:]
-        for line in lines.dropFirst() {
-            guard let colon = line.firstIndex(of: ":") else { continue }
-            headers[line[..<colon].lowercased()] = line[line.index(after: colon)...].trimmed
-        }
-        guard headers["sec-websocket-accept"] == WebSocketSHA1.acceptKey(for: key) else {
+        guard head.headers["sec-websocket-accept"] == WebSocketKey.accept(for: key) else {
             throw .handshake("wrong Sec-WebSocket-Accept in the gateway's answer")
         }
         return client
     }
 
-    /// Reads up to the blank line ending the HTTP response head; bytes after it stay buffered.
-    private func readHead(deadline: Deadline) throws(WebSocketFailure) -> String {
-        let terminator: [UInt8] = [13, 10, 13, 10]
+    /// Reads the HTTP response head; bytes after it (the first frames) stay buffered.
+    private func readHead(deadline: Deadline) throws(WebSocketFailure) -> HTTPResponseHead {
+        var atEnd = false
         while true {
-            if buffer.count >= 4, let end = (0...(buffer.count - 4)).first(where: { Array(buffer[$0..<$0 + 4]) == terminator }) {
-                let head = String(decoding: buffer[0..<end], as: UTF8.self)
-                buffer.removeFirst(end + 4)
+            switch HTTPParser.parseResponseHead(buffer, atEnd: atEnd) {
+            case .head(let head, let consumed):
+                buffer.removeFirst(consumed)
                 return head
+            case .invalid(let reason):
+                throw .handshake(atEnd ? "the gateway closed the connection during the upgrade" : reason)
+            case .needMore:
+                let chunk = try read(deadline: deadline)
+                if chunk.isEmpty { atEnd = true }
+                buffer += chunk
             }
-            guard buffer.count < 16_384 else { throw .handshake("the gateway's answer has no end of headers") }
-            let chunk = try read(deadline: deadline)
-            guard !chunk.isEmpty else { throw .handshake("the gateway closed the connection during the upgrade") }
-            buffer += chunk
         }
     }
 
@@ -76,9 +76,9 @@ final class WebSocketClient {
         do { return try socket.read(deadline: deadline) } catch { throw .socket(error) }
     }
 
-    private func send(_ opcode: WebSocketClientFrame.Opcode, _ payload: [UInt8], deadline: Deadline) throws(WebSocketFailure) {
-        let mask = (0..<4).map { _ in UInt8.random(in: 0...255) }
-        try write(WebSocketClientFrame.encode(opcode, payload, mask: mask), deadline: deadline)
+    /// Sends one frame, masked with a fresh key as every client frame must be (RFC 6455 §5.3).
+    private func send(_ opcode: WebSocketFrame.Opcode, _ payload: [UInt8], deadline: Deadline) throws(WebSocketFailure) {
+        try write(WebSocketFrame(opcode: opcode, payload: payload).encode(maskingKey: .random()), deadline: deadline)
     }
 
     /// Sends one text message in a single frame.
@@ -99,8 +99,8 @@ final class WebSocketClient {
             case .pong:
                 continue
             case .close:
-                let code = frame.payload.count >= 2 ? UInt16(frame.payload[0]) << 8 | UInt16(frame.payload[1]) : nil
-                let reason = frame.payload.count > 2 ? String(decoding: frame.payload[2...], as: UTF8.self) : ""
+                let code = frame.closeCode
+                let reason = frame.closeReason
                 if !isClosed {
                     try? send(.close, Array(frame.payload.prefix(2)), deadline: deadline)
                     isClosed = true
@@ -124,14 +124,14 @@ final class WebSocketClient {
         }
     }
 
-    private func nextFrame(deadline: Deadline) throws(WebSocketFailure) -> WebSocketClientFrame {
+    private func nextFrame(deadline: Deadline) throws(WebSocketFailure) -> WebSocketFrame {
         while true {
-            switch WebSocketClientFrame.parse(buffer, maxPayload: Self.maxMessage) {
+            switch Self.decoder.decode(buffer) {
             case .frame(let frame, let consumed):
                 buffer.removeFirst(consumed)
                 return frame
-            case .invalid(let reason):
-                throw .violation(reason)
+            case .invalid(let violation):
+                throw .violation(violation.description)
             case .needMore:
                 let chunk = try read(deadline: deadline)
                 if chunk.isEmpty {

@@ -52,6 +52,8 @@ public struct FleetSettings: Sendable {
     public var defaultTools: ToolsSpec?
     /// Hosts and their selectors.
     public var hosts: [(name: String, selector: String)] = []
+    /// Who may do what in the web console (`spec.access`).
+    public var access: [AccessRule] = []
     /// Kubernetes image.
     public var kubernetesImage: String = "ghcr.io/openclaw/openclaw"
     /// Kubernetes image tag.

@@ -145,6 +145,10 @@ extension FleetSettings {
             guard let n = h["name"]?.string, let s = h["selector"]?.string else { return nil }
             return (n, s)
         } ?? []
+        access = spec["access"]?.elements.compactMap { a in
+            guard let user = a["user"]?.string, let role = a["role"]?.string.flatMap(ConsoleRole.init(rawValue:)) else { return nil }
+            return AccessRule(user: user, role: role, bots: a["bots"]?.string, name: a["name"]?.string, email: a["email"]?.string)
+        } ?? []
         kubernetesImage = spec["kubernetes"]?["image"]?.string ?? kubernetesImage
         kubernetesTag = spec["kubernetes"]?["tag"]?.string ?? kubernetesTag
         kubernetesNamespace = spec["kubernetes"]?["namespace"]?.string

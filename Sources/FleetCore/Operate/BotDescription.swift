@@ -76,6 +76,10 @@ public struct BotDescription: Sendable, Codable {
     public var figures: BotFigures?
     /// `gateway` or `disk`.
     public var observedVia: String?
+    /// Why the gateway's protocol client failed, when it did.
+    public var gatewayError: GatewayProblem?
+    /// Why the sessions may be incomplete.
+    public var sessionsNote: String?
     /// The bot's last journal entries, oldest first.
     public var journal: [JournalEntry]
     /// The last log lines, oldest first.
@@ -100,7 +104,8 @@ public struct BotDescription: Sendable, Codable {
                                  restarts: b.restarts, lastExit: b.lastExit, lastError: b.lastError),
             health: running ? b.health : nil, channels: b.channels ?? [],
             sessions: b.sessions ?? SessionSummary(count: 0, active: 0, lastActivity: nil),
-            figures: b.figures, observedVia: b.observedVia, journal: Array(journal), log: Array(log))
+            figures: b.figures, observedVia: b.observedVia, gatewayError: b.gatewayError, sessionsNote: b.sessionsNote,
+            journal: Array(journal), log: Array(log))
     }
 
     /// One screen of text.
@@ -127,7 +132,7 @@ public struct BotDescription: Sendable, Codable {
             out += row("Error", style.red(error.message) + (error.fix.map { "\n" + String(repeating: " ", count: 11) + "fix: \($0)" } ?? ""))
         }
         if let h = health {
-            let ready = h.ready == nil ? "readiness unknown" : (h.ready == true ? "ready" : "not ready: \(h.failing.joined(separator: ", "))")
+            let ready = h.ready == nil ? "readiness unknown" : (h.ready == true ? "ready" : GatewayReadiness.explain(failing: h.failing, channels: channels))
             out += row("Health", (h.live ? "live" : style.red("not answering /healthz")) + ", " + ready)
         } else {
             out += row("Health", "-")
@@ -145,8 +150,13 @@ public struct BotDescription: Sendable, Codable {
                 if let f = c.fix { out += "    \(style.cyan("fix:")) \(f)\n" }
             }
         }
+        if let problem = gatewayError {
+            out += row("Gateway", style.yellow("[\(problem.code)] ") + problem.message
+                       + (problem.fix.map { "\n" + String(repeating: " ", count: 11) + "fix: \($0)" } ?? ""))
+        }
         var s = "\(sessions.count) (\(sessions.active) active in the last hour)"
         if let last = sessions.lastActivity { s += ", last activity \(ISOTime.ago(last, now: now))" }
+        if let note = sessionsNote { s += "\n" + String(repeating: " ", count: 11) + style.dim(note) }
         out += row("Sessions", s)
         if let f = figures {
             out += row("Figures", "messages \(f.messagesLastHour) last hour, \(f.messagesLastDay) last day; "

@@ -21,6 +21,32 @@ public struct NewBotAnswers: Sendable {
     /// The API key of the model's provider, for this bot (asked when the Fleet manifest has none
     /// for that provider); sealed before it is written.
     public var providerKey: String?
+    /// The system prompt (nil: a short default naming the bot).
+    public var systemPrompt: String?
+    /// Labels (access selectors and host selectors match on them).
+    public var labels: [String: String] = [:]
+    /// Which groups the bot answers in (nil: OpenClaw's default).
+    public var groupPolicy: String?
+    /// Senders allowed in groups.
+    public var groupAllowFrom: [String] = []
+    /// `per-sender` or `global` (nil: the Fleet's default).
+    public var sessionScope: String?
+    /// `daily` or `idle` (nil: the Fleet's default).
+    public var resetMode: String?
+    /// The hour of a daily reset.
+    public var resetAtHour: Int?
+    /// Minutes of silence before an idle reset.
+    public var resetIdleMinutes: Int?
+    /// The shell (exec) tool; nil: the Fleet's default.
+    public var bash: Bool?
+    /// The browser tool; nil: the Fleet's default.
+    public var browser: Bool?
+    /// A fixed gateway port; nil: `auto`.
+    public var port: Int?
+    /// The bind mode (default `loopback`).
+    public var bind: String = "loopback"
+    /// A repository path of an avatar image.
+    public var avatar: String?
 
     /// Creates answers.
     public init(name: String, displayName: String, model: String, channel: String, token: String?, appToken: String? = nil,
@@ -42,11 +68,21 @@ public struct NewBotAnswers: Sendable {
 
 /// What `fleet new bot` offers and how it writes the manifest.
 public enum NewBot {
-    /// The models offered (any `provider/model` may be typed instead).
-    public static let models = [
-        "anthropic/claude-sonnet-4-5", "anthropic/claude-haiku-4-5", "anthropic/claude-opus-4-1",
-        "openai/gpt-4.1", "openai/gpt-4o-mini", "google/gemini-2.5-pro",
+    /// The models offered, each with one line for people choosing (any `provider/model` may be
+    /// typed instead). The ids are OpenClaw's `provider/model` references of the built-in catalog
+    /// it ships (pi-mono: packages/ai/src/models.generated.ts; OpenClaw: docs/help/faq.md uses the
+    /// Anthropic ones as its model alias example); the providers are ``ModelProviders``'.
+    public static let modelChoices: [(id: String, description: String)] = [
+        ("anthropic/claude-sonnet-4-5", "Anthropic's balanced model: quick and capable, a good default for most bots"),
+        ("anthropic/claude-haiku-4-5", "Anthropic's fastest and cheapest: short answers at high volume"),
+        ("anthropic/claude-opus-4-1", "Anthropic's most capable: slower and dearer, for hard questions"),
+        ("openai/gpt-4.1", "OpenAI's general model with a long context"),
+        ("openai/gpt-4o-mini", "OpenAI's small, cheap model for simple chats"),
+        ("google/gemini-2.5-pro", "Google's most capable Gemini model"),
     ]
+
+    /// The ids of ``modelChoices``.
+    public static var models: [String] { modelChoices.map(\.id) }
 
     /// The channels the wizard sets up.
     public static let channels = ["telegram", "discord", "slack", "whatsapp"]
@@ -102,8 +138,30 @@ public enum NewBot {
         return out
     }
 
+    /// The file of a bot's manifest (`fleet/bots/NAME.yaml`), nil when the name is no slug (it
+    /// must never name a path elsewhere).
+    public static func file(for name: String, path: String = "fleet") -> String? {
+        guard StringFormat.slug.matches(name), name.count <= 63 else { return nil }
+        let dir = path.split(separator: "/").filter { $0 != "." }.joined(separator: "/")
+        return (dir.isEmpty ? "" : dir + "/") + "bots/\(name).yaml"
+    }
+
+    /// A string as a YAML value at `indent`: a literal block for several lines, else a scalar
+    /// quoted when needed.
+    static func text(_ value: String, indent: Int) -> String {
+        let lines = value.split(separator: "\n", omittingEmptySubsequences: false)
+        let trailing = value.reversed().prefix { $0 == "\n" }.count
+        let body = trailing > 0 ? lines.dropLast(trailing) : lines[...]
+        let plainBlock = lines.count > 1 && trailing <= 1 && !body.isEmpty && !(body.first?.hasPrefix(" ") ?? true)
+            && !value.contains("\r") && !value.contains("\t") && body.allSatisfy { !$0.hasSuffix(" ") }
+        guard plainBlock else { return YAMLText.quote(value) }
+        let pad = String(repeating: " ", count: indent)
+        return (trailing == 1 ? "|" : "|-") + "\n" + body.map { $0.isEmpty ? "" : pad + $0 }.joined(separator: "\n")
+    }
+
     /// The manifest text; tokens are sealed with `sealer` (bot, field, value) → envelope.
-    public static func manifest(_ a: NewBotAnswers,
+    /// `writtenBy` names the writer in the file's comment.
+    public static func manifest(_ a: NewBotAnswers, writtenBy: String = "`fleet new bot`",
                                 sealer: (_ bot: String, _ field: String, _ value: String) throws -> String) throws -> String {
         var credentials: [(String, String)] = []
         if let key = tokenKey(a.channel), let token = a.token {
@@ -124,22 +182,42 @@ public enum NewBot {
             channel += "      credentials:\n"
             for (key, value) in credentials { channel += "        \(key): \(YAMLText.quote(value))\n" }
         }
-        channel += "      dmPolicy: \(a.dmPolicy)\n"
+        channel += "      dmPolicy: \(YAMLText.quote(a.dmPolicy))\n"
         if !allow.isEmpty { channel += "      allowFrom: [\(allow.map(YAMLText.quote).joined(separator: ", "))]\n" }
+        if let group = a.groupPolicy { channel += "      groupPolicy: \(YAMLText.quote(group))\n" }
+        if !a.groupAllowFrom.isEmpty { channel += "      groupAllowFrom: [\(a.groupAllowFrom.map(YAMLText.quote).joined(separator: ", "))]\n" }
+        let prompt = a.systemPrompt ?? "You are \(a.displayName), a helpful assistant. Answer briefly and politely.\n"
+        var metadata = "  name: \(YAMLText.quote(a.name))\n"
+        if !a.labels.isEmpty {
+            metadata += "  labels: {" + a.labels.keys.sorted().map { "\(YAMLText.quote($0)): \(YAMLText.quote(a.labels[$0] ?? ""))" }.joined(separator: ", ") + "}\n"
+        }
+        var extra = ""
+        if let avatar = a.avatar { extra += "  avatar: \(YAMLText.quote(avatar))\n" }
+        extra += "  gateway: {port: \(a.port.map(String.init) ?? "auto"), bind: \(YAMLText.quote(a.bind))}\n"
+        var session: [String] = []
+        if let scope = a.sessionScope { session.append("scope: \(YAMLText.quote(scope))") }
+        if let mode = a.resetMode {
+            var reset = ["mode: \(YAMLText.quote(mode))"]
+            if mode == "daily", let hour = a.resetAtHour { reset.append("atHour: \(hour)") }
+            if mode == "idle", let minutes = a.resetIdleMinutes { reset.append("idleMinutes: \(minutes)") }
+            session.append("reset: {\(reset.joined(separator: ", "))}")
+        }
+        if !session.isEmpty { extra += "  session: {\(session.joined(separator: ", "))}\n" }
+        var tools: [String] = []
+        if let bash = a.bash { tools.append("bash: \(bash)") }
+        if let browser = a.browser { tools.append("browser: \(browser)") }
+        if !tools.isEmpty { extra += "  tools: {\(tools.joined(separator: ", "))}\n" }
         return """
             # yaml-language-server: $schema=../../schemas/bot.schema.json
-            # Written by `fleet new bot`. Tokens are encrypted (fleet secrets set \(a.name) FIELD changes one).
+            # Written by \(writtenBy). Tokens are encrypted (fleet secrets set \(a.name) FIELD changes one).
             apiVersion: fleet/v1
             kind: Bot
             metadata:
-              name: \(a.name)
-            spec:
+            \(metadata)spec:
               displayName: \(YAMLText.quote(a.displayName))
               model: \(YAMLText.quote(a.model))
-            \(providers)  systemPrompt: |
-                You are \(a.displayName), a helpful assistant. Answer briefly and politely.
-              gateway: {port: auto, bind: loopback}
-              channels:
+            \(providers)  systemPrompt: \(text(prompt, indent: 4))
+            \(extra)  channels:
 
             """ + channel
     }

@@ -8,17 +8,26 @@ public struct LogEntry: Sendable, Hashable, Codable {
     public var time: Date?
     /// `TRACE`, `DEBUG`, `INFO`, `WARN`, `ERROR` or `FATAL`.
     public var level: String
-    /// The positional parts (`"0"`, `"1"`, ...) joined by spaces.
+    /// The logger's subsystem (`gateway/channels/telegram`), when the line names one.
+    public var subsystem: String?
+    /// The message: the positional parts after the logger's name, joined by spaces.
     public var message: String
     /// The bot whose log it is.
     public var bot: String
 
     /// Creates an entry.
-    public init(time: Date?, level: String, message: String, bot: String) {
+    public init(time: Date?, level: String, subsystem: String? = nil, message: String, bot: String) {
         self.time = time
         self.level = level
+        self.subsystem = subsystem
         self.message = message
         self.bot = bot
+    }
+
+    /// Whether the entry's subsystem is `filter` or below it (`gateway/channels` takes every channel).
+    public func inSubsystem(_ filter: String) -> Bool {
+        guard let subsystem else { return false }
+        return subsystem == filter || subsystem.hasPrefix(filter + "/")
     }
 
     /// The level's rank (0 trace ... 5 fatal; unknown levels rank as info).
@@ -40,7 +49,10 @@ public enum LogLevelName {
     static func rank(_ name: String) -> Int { parse(name) ?? 2 }
 }
 
-/// Reads OpenClaw's JSON log lines: `{"0": "...", "1": ..., "_meta": {"logLevelName": "INFO", "date": ...}, "time": "..."}`.
+/// Reads OpenClaw's JSON log lines as tslog writes them (OpenClaw: src/logging/subsystem.ts):
+/// `{"0": "{\"subsystem\":\"gateway/channels/telegram\"}", "1": "[default] starting provider",
+/// "_meta": {"name": ..., "logLevelName": "INFO", "date": ...}, "time": "..."}`; the 2026.8 line adds
+/// top-level `message` and `hostname`. A root logger's line has no name: `"0"` is then the message.
 public enum OpenClawLog {
     /// Parses one line. A line that is not a JSON object is kept as an INFO message without a time;
     /// a blank line is nil.
@@ -50,17 +62,35 @@ public enum OpenClawLog {
         guard trimmed.hasPrefix("{"), let object = (try? JSON5.parse(trimmed))?.objectValue else {
             return LogEntry(time: nil, level: "INFO", message: trimmed, bot: bot)
         }
-        var parts: [(Int, String)] = []
+        var parts: [(Int, JSONValue)] = []
         for (key, value) in object {
             guard let index = Int(key) else { continue }
-            parts.append((index, text(of: value)))
+            parts.append((index, value))
         }
-        let message = parts.sorted { $0.0 < $1.0 }.map(\.1).joined(separator: " ")
+        parts.sort { $0.0 < $1.0 }
         let meta = object["_meta"]?.objectValue
+        // The logger's name: `"0"` when it is `{"subsystem": ...}` JSON (also in `_meta.name`).
+        var subsystem: String?
+        if let first = parts.first, first.0 == 0, let name = first.1.stringValue, let sub = Self.subsystem(inName: name) {
+            subsystem = sub
+            parts.removeFirst()
+        } else if let name = meta?["name"]?.stringValue {
+            subsystem = Self.subsystem(inName: name)
+        }
+        var message = parts.map { text(of: $0.1) }.joined(separator: " ")
+        if message.isEmpty, let top = object["message"]?.stringValue { message = top }
         let level = (meta?["logLevelName"]?.stringValue ?? object["level"]?.stringValue ?? "INFO").uppercased()
         let timeText = object["time"]?.stringValue ?? meta?["date"]?.stringValue
         return LogEntry(time: timeText.flatMap(ISOTime.parse), level: level == "WARNING" ? "WARN" : level,
-                        message: message, bot: bot)
+                        subsystem: subsystem, message: message, bot: bot)
+    }
+
+    /// `gateway/channels/telegram` from a logger name `{"subsystem":"gateway/channels/telegram"}`.
+    static func subsystem(inName name: String) -> String? {
+        guard name.hasPrefix("{"), let value = try? JSON5.parse(name), let sub = value["subsystem"]?.stringValue, !sub.isEmpty else {
+            return nil
+        }
+        return sub
     }
 
     /// Every entry of `text` in file order.
@@ -73,7 +103,8 @@ public enum OpenClawLog {
         return value.json(pretty: false)
     }
 
-    /// `TIME LEVEL bot | message`; the bot column is padded to `botWidth` (0: no bot column).
+    /// `TIME LEVEL bot subsystem | message`; the bot column is padded to `botWidth` (0: no bot
+    /// column), the subsystem shown when the line names one.
     public static func format(_ entry: LogEntry, botWidth: Int, style: TextStyle = .plain) -> String {
         let time = entry.time.map(ISOTime.local) ?? String(repeating: " ", count: 23)
         let padded = entry.level.padded(to: 5)
@@ -84,8 +115,9 @@ public enum OpenClawLog {
         case ...1: level = style.dim(padded)
         default: level = padded
         }
-        let bot = botWidth > 0 ? style.cyan(entry.bot.padded(to: botWidth)) + " | " : "| "
-        return "\(style.dim(time)) \(level) \(bot)\(entry.message)"
+        var head = botWidth > 0 ? style.cyan(entry.bot.padded(to: botWidth)) + " " : ""
+        if let subsystem = entry.subsystem { head += style.dim(subsystem) + " " }
+        return "\(style.dim(time)) \(level) \(head)| \(entry.message)"
     }
 
     /// Entries merged by time (stable: entries without a time keep their place after the previous one).

@@ -10,6 +10,24 @@ public enum SessionStoreReader {
         "\(paths.state)/agents/\(agentId ?? paths.name)/sessions"
     }
 
+    /// The sessions on disk as `release` keeps them: its `sessions.json` (2026.4), or none with a note
+    /// when the release keeps them in SQLite, which fleet does not read (a running gateway answers
+    /// `sessions.list`; the release table's ``SessionStoreRule``).
+    public static func read(_ paths: BotPaths, release: OpenClawRelease?, activeWithin: TimeInterval? = nil,
+                            now: Date = Date()) -> (sessions: [GatewaySessionEntry], note: String?) {
+        let rule = OpenClawReleaseTable.value(.sessionStore, for: release ?? OpenClawReleaseTable.newestKnown)
+        switch rule {
+        case .json:
+            return (sessions(paths, activeWithin: activeWithin, now: now), nil)
+        case .sqlite:
+            let store = rule.indexPath(stateDir: paths.state, agentId: paths.name)
+            let found = sessions(paths, activeWithin: activeWithin, now: now)
+            let note = "OpenClaw \(release.map(\.description) ?? "2026.8+") keeps sessions in SQLite (\(store)), which fleet does not "
+                + "read: sessions need a running gateway"
+            return (found, found.isEmpty ? note : nil)
+        }
+    }
+
     /// Every session in the store, newest first; `activeWithin` keeps those updated that recently.
     public static func sessions(_ paths: BotPaths, activeWithin: TimeInterval? = nil, now: Date = Date()) -> [GatewaySessionEntry] {
         guard let bytes = HostFiles.read(directory(paths) + "/sessions.json"),

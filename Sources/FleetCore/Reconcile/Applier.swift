@@ -17,6 +17,8 @@ public struct ApplyOptions: Sendable {
     public var stopGrace: Duration = FleetSettings().stopGracePeriod
     /// One probe's timeout.
     public var probeTimeout: Duration = .seconds(2)
+    /// Who asked for this apply (a web console user), recorded in each journal entry.
+    public var user: String?
 
     /// Creates options.
     public init() {}
@@ -140,9 +142,10 @@ public actor Applier {
             progress("\(action.bot): FAILED to record: \(error.message)")
             if result.ok { result = .failure(action.bot, action.kind, error, pid: result.pid, seconds: result.seconds) }
         }
-        let entry = JournalEntry(
+        var entry = JournalEntry(
             time: Date(), commit: commit, author: author, bot: action.bot, action: action.kind.rawValue,
             reasons: action.reasons, result: result.ok ? "ok" : "failed", error: result.message, pid: result.pid)
+        entry.user = options.user
         do throws(ApplyError) {
             try Journal.append([entry], to: Self.journalPath(root))
         } catch {

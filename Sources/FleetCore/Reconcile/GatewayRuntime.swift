@@ -86,7 +86,7 @@ public struct LoopbackProber: GatewayProber {
     public init() {}
 
     public func probe(host: String, port: Int, timeout: Duration, readiness: Bool) async -> GatewayHealth {
-        GatewayHealth.probe(host: host, port: port, timeout: timeout, readiness: readiness)
+        await GatewayHealth.probe(host: host, port: port, timeout: timeout, readiness: readiness)
     }
 }
 

@@ -1,5 +1,6 @@
 import FoundationEssentials
 import Glibc
+import OpenClawConfig
 
 /// How much `StatusReport.refresh` looks at.
 public enum StatusDetail: Sendable {
@@ -27,7 +28,7 @@ public enum StatusReport {
                     var b = bot
                     if b.phase != .Stopped, b.phase != .Failed || b.pid != nil {
                         if let pid = b.pid, ProcessTable.isAlive(pid, startTime: b.pidStartTime) {
-                            let h = GatewayHealth.probe(host: b.applied?.launch.connectHost ?? "127.0.0.1", port: b.port, timeout: probeTimeout)
+                            let h = await GatewayHealth.probe(host: b.applied?.launch.connectHost ?? "127.0.0.1", port: b.port, timeout: probeTimeout)
                             b.health = HealthRecord(live: h.live, ready: h.ready, failing: h.failing, at: Date())
                             b.phase = !h.live ? .Failed : (h.ready == false ? .Degraded : .Running)
                             if !h.live { b.lastError = BotError(message: "not answering /healthz on port \(b.port)", fix: "fleet restart \(name)", at: Date()) }
@@ -41,10 +42,13 @@ public enum StatusReport {
                     let paths = BotPaths(root: root, name: name)
                     let running = b.pid != nil && b.health?.live == true
                     let insight = await BotInsight.gather(paths, host: b.applied?.launch.connectHost ?? "127.0.0.1", port: b.port,
-                                                          running: running, timeout: gatewayTimeout)
+                                                          running: running, timeout: gatewayTimeout,
+                                                          release: b.applied?.launch.release.flatMap(OpenClawRelease.init))
                     b.channels = insight.channels
                     b.sessions = SessionStoreReader.summary(insight.sessions)
                     b.observedVia = insight.via
+                    b.gatewayError = insight.problem
+                    b.sessionsNote = insight.sessionsNote
                     if detail == .full { b.figures = BotFigureCounter.figures(paths, sessions: insight.sessions) }
                     return (name, b)
                 }
@@ -73,16 +77,35 @@ public enum StatusReport {
         return "\(s / 86400)d\((s % 86400) / 3600)h"
     }
 
-    /// The table.
-    public static func table(_ state: FleetState, root: String, style: TextStyle) -> String {
-        guard !state.bots.isEmpty else { return "No bots recorded under \(root). Run `fleet apply`.\n" }
+    /// The source's condition, one line each (worst first), with the error and the fix.
+    public static func conditionLines(_ conditions: [SourceCondition], style: TextStyle) -> String {
+        var out = ""
+        for c in conditions {
+            let word: String
+            switch c.severity {
+            case .ok: word = style.green("source:")
+            case .info: word = style.cyan("source:")
+            case .warning: word = style.yellow("source:")
+            case .error: word = style.red("source:")
+            }
+            out += "\(word) \(c.message)\n"
+            if let detail = c.detail { out += "  \(detail)\n" }
+            if let fix = c.fix { out += "  \(style.cyan("fix:")) \(fix)\n" }
+        }
+        return out
+    }
+
+    /// The table, after the source's condition (`conditions`, from `SourceCondition.of`).
+    public static func table(_ state: FleetState, root: String, style: TextStyle, conditions: [SourceCondition] = []) -> String {
+        let head = conditions.isEmpty ? "" : conditionLines(conditions, style: style) + "\n"
+        guard !state.bots.isEmpty else { return head + "No bots recorded under \(root). Run `fleet apply`.\n" }
         let detailed = state.bots.values.contains { $0.channels != nil }
         var rows: [[String]] = [["BOT", "PHASE", "PID", "PORT", "UPTIME", "RESTARTS", "HEALTH", "COMMIT"] + (detailed ? ["CHANNELS", "SESSIONS"] : [])]
         for name in state.bots.keys.sorted() {
             guard let b = state.bots[name] else { continue }
             let health: String
             if let h = b.health, b.pid != nil {
-                health = !h.live ? "down" : (h.ready == false ? "unready: \(h.failing.joined(separator: ","))" : "ok")
+                health = !h.live ? "down" : (h.ready == false ? "unready: \(GatewayReadiness.failingText(h.failing))" : "ok")
             } else {
                 health = "-"
             }
@@ -91,7 +114,7 @@ public enum StatusReport {
                 + (detailed ? [channelCell(b), b.sessions.map { "\($0.count) (\($0.active) active)" } ?? "-"] : []))
         }
         let widths = (0..<rows[0].count).map { c in rows.map { $0[c].count }.max() ?? 0 }
-        var out = ""
+        var out = head
         for (i, row) in rows.enumerated() {
             var cells: [String] = []
             for (c, cell) in row.enumerated() {
@@ -115,6 +138,16 @@ public enum StatusReport {
             if let fix = error.fix { out += "  \(style.cyan("fix:")) \(fix)\n" }
         }
         for name in state.bots.keys.sorted() {
+            guard let b = state.bots[name], b.pid != nil else { continue }
+            if let h = b.health, h.live, h.ready == false {
+                out += "\n\(style.bold(name)): \(GatewayReadiness.explain(failing: h.failing, channels: b.channels))\n"
+            }
+            if let problem = b.gatewayError {
+                out += "\n\(style.bold(name)): \(style.yellow("[\(problem.code)]")) \(problem.message)\n"
+                if let fix = problem.fix { out += "  \(style.cyan("fix:")) \(fix)\n" }
+            }
+        }
+        for name in state.bots.keys.sorted() {
             for c in state.bots[name]?.channels ?? [] {
                 guard let error = c.lastError else { continue }
                 out += "\n\(style.bold(name)) \(c.channel)/\(c.accountId): \(style.red(error))\n"
@@ -127,16 +160,30 @@ public enum StatusReport {
         return out
     }
 
-    /// The state as JSON.
-    public static func json(_ state: FleetState) -> String {
-        (try? String(decoding: FleetState.encoder.encode(state), as: UTF8.self)) ?? "{}"
+    /// The state as JSON; with `conditions`, a first key `condition` holds them (worst first).
+    public static func json(_ state: FleetState, conditions: [SourceCondition] = []) -> String {
+        guard let body = try? String(decoding: FleetState.encoder.encode(state), as: UTF8.self) else { return "{}" }
+        return withCondition(body, conditions, encoder: FleetState.encoder, separator: "\n  ")
     }
 
     /// The state as one line of JSON (for `fleet status --watch --json`).
-    public static func compactJSON(_ state: FleetState) -> String {
+    public static func compactJSON(_ state: FleetState, conditions: [SourceCondition] = []) -> String {
         let encoder = JSONEncoder()
         encoder.outputFormatting = [.sortedKeys]
         encoder.dateEncodingStrategy = .iso8601
-        return (try? String(decoding: encoder.encode(state), as: UTF8.self)) ?? "{}"
+        guard let body = try? String(decoding: encoder.encode(state), as: UTF8.self) else { return "{}" }
+        return withCondition(body, conditions, encoder: encoder, separator: "")
+    }
+
+    /// Puts `"condition": [...]` first in an encoded object (sorted keys would put it later).
+    static func withCondition(_ body: String, _ conditions: [SourceCondition], encoder: JSONEncoder, separator: String) -> String {
+        guard !conditions.isEmpty, body.hasPrefix("{"),
+              let encoded = try? encoder.encode(conditions) else { return body }
+        var list = String(decoding: encoded, as: UTF8.self)
+        if !separator.isEmpty { list = list.replacing("\n", with: separator) }
+        let rest = body.dropFirst().drop { $0 == "\n" || $0 == " " }
+        let comma = rest.hasPrefix("}") ? "" : ","
+        let key = separator.isEmpty ? "\"condition\":" : "\"condition\" : "
+        return "{" + separator + key + list + comma + separator + rest
     }
 }

@@ -191,6 +191,18 @@ public enum ManifestSchemas {
             Field("selector", .text, required: true,
                   "A label selector, as `--selector` takes it: k=v, k!=v, k in (a,b), k notin (a,b), k, !k, joined by commas."),
         ]))), "Hosts sharing this repository, each with a label selector."),
+        Field("access", .array(.object(ObjectSchema("A web console user's role for some bots.", [
+            Field("user", .text, required: true,
+                  "The user name: 1 to 64 of A-Z a-z 0-9 . _ @ -; its password is set on the host with `fleet users set`, or a trusted proxy sends the name."),
+            Field("role", .enumeration(ConsoleRole.allCases.map(\.rawValue)), required: true,
+                  "viewer sees; operator also restarts bots and reconciles; admin also changes manifests."),
+            Field("bots", .text,
+                  "A label selector of the bots this rule covers (team=customer-care); every bot when absent."),
+            Field("name", .text,
+                  "The person's name: the author of the commits the web console makes for this user (default: the user name)."),
+            Field("email", .text,
+                  "The person's e-mail address for those commits (default: a trusted proxy's X-Forwarded-Email, else USER@localhost)."),
+        ]))), "Who may use the web console (`fleet serve`), with which role, for which bots; a user in several entries gets the highest role each bot matches."),
         Field("kubernetes", .object(ObjectSchema("Settings for `fleet render --target kubernetes`.", [
             Field("image", .text, default: "ghcr.io/openclaw/openclaw", "The OpenClaw image."),
             Field("tag", .text, default: "latest", "The image tag."),

@@ -29,6 +29,7 @@ public struct SecretAudit: Sendable {
         let fingerprinter = Fingerprinter(key: (try? SecureRandom.bytes(32)) ?? [])
         var seen: [String: [ManifestCredential]] = [:]
         var unopened: [String: [ManifestCredential]] = [:]
+        var opened: [(ManifestCredential, String)] = []
         for credential in set.credentials {
             let field = credential.field
             let at = credential.location
@@ -60,6 +61,7 @@ public struct SecretAudit: Sendable {
                 }
             }
             guard !value.isEmpty else { continue }
+            opened.append((credential, value))
             let print = fingerprinter.fingerprint(value)
             if let reuse = reuse(credential, earlier: seen[print] ?? []) { out.append(reuse) }
             seen[print, default: []].append(credential)
@@ -72,6 +74,7 @@ public struct SecretAudit: Sendable {
                 "\(plaintext) credential\(plaintext == 1 ? " is" : "s are") plain text in git, allowed by spec.secrets.allowPlaintext",
                 at: at, fix: "for real tokens remove allowPlaintext and run: fleet secrets encrypt FILE..."))
         }
+        out += SecretLeakCheck.diagnostics(for: set, secrets: opened)
         for kid in unopened.keys.sorted() {
             guard let values = unopened[kid], let first = values.first else { continue }
             let shown = values.prefix(10).map { "\($0.bot ?? "Fleet") \($0.field)" }.joined(separator: ", ")

@@ -126,17 +126,7 @@ public struct SecretFileEditor: Sendable {
     }
 
     /// The range of a value node's own text: after `&anchor` / `!tag`, before trailing space.
-    private func valueRange(_ node: YAMLNode) -> (Int, Int) {
-        var start = max(0, min(node.start.offset, scalars.count))
-        var end = max(start, min(node.end.offset, scalars.count))
-        func isSpace(_ c: Unicode.Scalar) -> Bool { c == " " || c == "\t" || c == "\n" || c == "\r" }
-        while start < end, scalars[start] == "&" || scalars[start] == "!" {
-            while start < end, !isSpace(scalars[start]) { start += 1 }
-            while start < end, isSpace(scalars[start]) { start += 1 }
-        }
-        while end > start, isSpace(scalars[end - 1]) { end -= 1 }
-        return (start, end)
-    }
+    private func valueRange(_ node: YAMLNode) -> (Int, Int) { YAMLTextEdit.valueRange(node, in: scalars) }
 
     /// A YAML double-quoted (or single-quoted) scalar for `value`.
     static func quoted(_ value: String, single: Bool) -> String {
@@ -228,17 +218,7 @@ public struct SecretFileEditor: Sendable {
 
     /// Inserts `entry` (`key: value`) as the first pair of a mapping node, flow or block.
     private mutating func insert(_ entry: String, into mapping: YAMLNode) throws(SecretEditError) {
-        var result = scalars
-        let pairs = mapping.mapping ?? []
-        let start = min(mapping.start.offset, scalars.count)
-        if start < scalars.count, scalars[start] == "{" {
-            let text = pairs.isEmpty ? entry : entry + ", "
-            result.insert(contentsOf: text.unicodeScalars, at: start + 1)
-        } else if let first = pairs.first {
-            let column = first.key.start.column
-            let text = entry + "\n" + String(repeating: " ", count: max(0, column - 1))
-            result.insert(contentsOf: text.unicodeScalars, at: min(first.key.start.offset, scalars.count))
-        } else {
+        guard let result = YAMLTextEdit.inserting(entry, into: mapping, in: scalars) else {
             throw SecretEditError("cannot add a key to the empty mapping at \(file):\(mapping.start.line)", fix: "write the key by hand")
         }
         try setText(String(String.UnicodeScalarView(result)))

@@ -2,6 +2,7 @@ import FleetCrypto
 import FleetGit
 import FoundationEssentials
 import Glibc
+import OpenClawWire
 
 /// A problem with an encryption key: a bad key file, loose permissions, a malformed value.
 public struct SecretKeyError: Error, Sendable, CustomStringConvertible {

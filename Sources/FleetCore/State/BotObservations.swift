@@ -19,10 +19,14 @@ public struct ChannelStatus: Sendable, Codable, Hashable {
     public var fix: String?
     /// When the last inbound message arrived.
     public var lastInboundAt: Date?
+    /// The gateway waits to restart it after a failure (its readiness does not count it meanwhile).
+    public var restartPending: Bool?
+    /// Read from the log, where connected is not written: `running` means started.
+    public var fromLog: Bool?
 
     /// Creates a channel status.
     public init(channel: String, accountId: String, configured: Bool, running: Bool, connected: Bool,
-                lastError: String? = nil, fix: String? = nil, lastInboundAt: Date? = nil) {
+                lastError: String? = nil, fix: String? = nil, lastInboundAt: Date? = nil, restartPending: Bool? = nil) {
         self.channel = channel
         self.accountId = accountId
         self.configured = configured
@@ -31,14 +35,17 @@ public struct ChannelStatus: Sendable, Codable, Hashable {
         self.lastError = lastError
         self.fix = fix
         self.lastInboundAt = lastInboundAt
+        self.restartPending = restartPending
     }
 
     /// `connected`, `error`, `connecting`, `stopped` or `not configured`, for tables.
     public var state: String {
         if connected { return "connected" }
-        if lastError != nil { return "error" }
-        if !configured { return "not configured" }
-        return running ? "connecting" : "stopped"
+        if restartPending == true { return "restarting" }
+        if lastError != nil && configured { return "error" }
+        if !configured { return channel == "whatsapp" ? "not linked" : "not configured" }
+        if running { return fromLog == true ? "started" : "connecting" }
+        return "stopped"
     }
 }
 

@@ -72,6 +72,14 @@ public struct HealthRecord: Sendable, Codable, Hashable {
     public var failing: [String]
     /// When.
     public var at: Date
+
+    /// Creates a probe record.
+    public init(live: Bool, ready: Bool?, failing: [String], at: Date) {
+        self.live = live
+        self.ready = ready
+        self.failing = failing
+        self.at = at
+    }
 }
 
 /// What fleet knows about one bot on this host.
@@ -112,6 +120,10 @@ public struct BotState: Sendable, Codable, Hashable {
     public var figures: BotFigures?
     /// Where channels and sessions came from: `gateway` (it answered) or `disk` (store and log).
     public var observedVia: String?
+    /// Why the gateway did not answer fleet's protocol client, when it was asked and failed.
+    public var gatewayError: GatewayProblem?
+    /// Why the sessions shown may be incomplete (a release whose store fleet does not read).
+    public var sessionsNote: String?
 
     /// A new bot on `port`.
     public init(port: Int) {
@@ -124,7 +136,8 @@ public struct BotState: Sendable, Codable, Hashable {
 /// Where the daemon's manifests come from, and how the last fetch went.
 public struct SourceStatus: Sendable, Codable, Hashable {
     /// `Ready` (last fetch worked), `Failing` (the last fetch failed; the last applied commit keeps
-    /// running), or `Untrusted` (the newest commit is not signed by an allowed signer).
+    /// running), `Untrusted` (the newest commit is not signed by an allowed signer) or `Invalid`
+    /// (the newest commit's manifests are invalid).
     public var phase: String
     /// The repository path or URL.
     public var url: String
@@ -136,6 +149,20 @@ public struct SourceStatus: Sendable, Codable, Hashable {
     public var lastFetchAt: Date?
     /// When a fetch last worked.
     public var lastSuccessAt: Date?
+    /// The directory of manifests inside the repository (older state files lack it).
+    public var path: String?
+
+    /// The values of `phase`.
+    public enum Phase {
+        /// The last fetch worked.
+        public static let ready = "Ready"
+        /// The last fetch failed.
+        public static let failing = "Failing"
+        /// The fetched commit is not signed by an allowed signer.
+        public static let untrusted = "Untrusted"
+        /// The fetched commit's manifests are invalid.
+        public static let invalid = "Invalid"
+    }
 }
 
 /// The state file: what fleet last observed and applied, per bot and for the fleet.

@@ -23,6 +23,9 @@ public struct JournalEntry: Sendable, Codable, Hashable {
     public var error: String?
     /// The pid afterwards.
     public var pid: Int32?
+    /// Who asked for it, when a person did through the web console (journals written before
+    /// this field existed read as nil).
+    public var user: String?
 }
 
 /// The append-only journal (`<root>/journal.jsonl`): one JSON object per action.

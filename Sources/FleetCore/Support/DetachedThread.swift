@@ -1,4 +1,5 @@
 import CFleetSystem
+import Synchronization
 #if canImport(Glibc)
 import Glibc
 #endif
@@ -60,4 +61,35 @@ package enum Blocking {
         }
         return try result.get()
     }
+}
+
+extension Blocking {
+    /// The other direction: on a dedicated thread (never on the cooperative pool, which it would
+    /// wait for), runs async `work` on the pool and blocks this thread until it returns. For code
+    /// that is blocking by design, such as the conformance suite's thread, calling async I/O.
+    package static func wait<T: Sendable>(_ work: @escaping @Sendable () async -> T) -> T {
+        let result = Mutex<T?>(nil)
+        let semaphore = UnsafeMutablePointer<sem_t>.allocate(capacity: 1)
+        sem_init(semaphore, 0, 0)
+        defer {
+            sem_destroy(semaphore)
+            semaphore.deallocate()
+        }
+        let signal = UncheckedSemaphore(semaphore)
+        Task {
+            let value = await work()
+            result.withLock { $0 = value }
+            sem_post(signal.pointer)
+        }
+        while sem_wait(semaphore) != 0, errno == EINTR {}
+        guard let value = result.withLock({ $0 }) else { preconditionFailure("Blocking.wait: the task ended without a value") }
+        return value
+    }
+}
+
+/// A semaphore pointer handed to the task that posts it; it outlives the task (the waiter frees
+/// it only after the post).
+private struct UncheckedSemaphore: @unchecked Sendable {
+    let pointer: UnsafeMutablePointer<sem_t>
+    init(_ pointer: UnsafeMutablePointer<sem_t>) { self.pointer = pointer }
 }

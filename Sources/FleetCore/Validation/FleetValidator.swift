@@ -37,6 +37,7 @@ struct FleetValidator {
         out += portRangeProblems()
         out += hostSelectorProblems()
         out += releaseProblems()
+        out += accessProblems()
         if let node = fleet.node, let origin = fleet.origin {
             if let model = node["spec"]?["defaults"]?["model"] {
                 out += modelProblems(model.string ?? "", at: SourceLocation(file: origin.file, mark: model.mark), bot: nil)
