@@ -32,9 +32,10 @@ bench: setup
 	.build/release/fleet-bench render 1000
 
 # A host install: one self-contained binary (the Swift runtime linked in, so the host needs only
-# libgit2, libyaml and OpenSSL), which is also the build the daemon's memory figures are for.
+# libgit2, libyaml and OpenSSL), which is also the build the daemon's memory figures are for
+# (flags: scripts/install-build-flags.sh).
 install: setup
-	swift build -c release --static-swift-stdlib --build-path .build/static
+	swift build $$(sh scripts/install-build-flags.sh)
 	install -d $(DESTDIR)$(PREFIX)/bin
 	install -m 0755 .build/static/release/fleet $(DESTDIR)$(PREFIX)/bin/fleet
 	install -m 0755 .build/static/release/fleet-console $(DESTDIR)$(PREFIX)/bin/fleet-console

@@ -1,9 +1,18 @@
 #!/usr/bin/env python3
-"""fleet against supervisord, same gateways, same run (issue 9). One command:
+"""fleet against supervisord, same gateways, same run (issues 9 and 18). One command:
 
-    Benchmarks/compare-supervisord.py                 # N = 10, 50, 200; plan/validate at 10..5000
+    nice -n 19 Benchmarks/compare-supervisord.py      # N = 10, 50, 200, gateways that start at once and
+                                                      # gateways that start like real ones; plan/validate
     Benchmarks/compare-supervisord.py --quick         # N = 5, few kills, plan/validate at 10 and 100
-    Benchmarks/compare-supervisord.py --sizes 10,50 --kills 20 --kills-at-50 50
+    Benchmarks/compare-supervisord.py --sizes 10,50 --kills 20 --kills-at-50 50 --starts realistic
+
+Two kinds of gateway start, both by default (`--starts instant,realistic`): the stand-in as it is
+(it answers /healthz ~12 ms after exec), and the stand-in with a real OpenClaw gateway's start-up,
+`OPENCLAW_SIM_STARTUP_CPU_MS=1800` (1.8 s of CPU before it listens) and
+`OPENCLAW_SIM_STARTUP_DELAY_MS=250` (ready 0.25 s later): the figures OpenClaw's issue
+openclaw/openclaw#148529 reports for a Linux host (docs/openclaw-sim.md, "Start-up time";
+`--cpu-ms`, `--ready-ms` change them). fleet launches `env <those> openclaw-sim gateway run`;
+supervisord runs the same process with the same environment.
 
 For each N it generates a fleet of N bots (Benchmarks/gen-fleet.py; plaintext tokens, so the
 Fleet manifest gets `secrets: {allowPlaintext: true}`; gateway `openclaw-sim gateway run`) in a
@@ -14,7 +23,8 @@ files: copied from what fleet rendered and launched, paths moved to supervisord'
   (a) start: from launching the manager to every enabled gateway answering /healthz;
   (b) a config change of one bot (its model: a hot-reload-class change), from the edit to the
       gateway serving the new file (the stand-in's /readyz `configHash`), and how many gateways
-      got a new pid. fleet: edit the manifest, commit, SIGHUP (what `fleet reconcile` and the
+      got a new pid; the median of `--changes` changes (5), since the gateway notices a new file
+      on its own 200 ms poll plus a 300 ms debounce, a phase each single change draws by chance. fleet: edit the manifest, commit, SIGHUP (what `fleet reconcile` and the
       post-receive hook do). supervisord: edit the bot's config file, then
       `supervisorctl reread && supervisorctl update`, as an operator with hand-written configs.
       Also a port change (a restart-class change): fleet edits the manifest; supervisord's
@@ -207,11 +217,15 @@ def ensure_supervisor():
 class Fleet:
     """A generated fleet of n bots in a git repository."""
 
-    def __init__(self, work, n, base_port, fleet_bin, env):
-        self.n, self.repo, self.env, self.fleet_bin = n, os.path.join(work, f"repo-{n}"), env, fleet_bin
+    def __init__(self, work, n, base_port, fleet_bin, env, gateway_env=None, tag=""):
+        self.n, self.repo, self.env, self.fleet_bin = n, os.path.join(work, f"repo-{n}{tag}"), env, fleet_bin
         sh(sys.executable, os.path.join(HERE, "gen-fleet.py"), str(n), self.repo)
         path = os.path.join(self.repo, "fleet", "fleet.yaml")
         text = open(path).read().replace("basePort: 20000", f"basePort: {base_port}")
+        if gateway_env:
+            words = ", ".join(["env"] + [f"{k}={v}" for k, v in sorted(gateway_env.items())] + ["openclaw-sim", "gateway", "run"])
+            text = re.sub(r"^  gatewayCommand: .*$", f"  gatewayCommand: [{words}]", text, flags=re.M)
+            assert "gatewayCommand: [env" in text, "gen-fleet.py writes no gatewayCommand line"
         if "allowPlaintext" not in text:
             text = text.replace("spec:\n", "spec:\n  secrets: {allowPlaintext: true}\n", 1)
         open(path, "w").write(text)
@@ -315,9 +329,26 @@ def stats(xs):
     return {"n": len(xs), "median": statistics.median(xs), "worst": max(xs)}
 
 
-def run_fleet(fl, work, args, rnd):
+def start_timeout(n, args, realistic):
+    """A bound on start-to-all-healthy (never a measure): every start's CPU on one core."""
+    return 60 + n * (0.5 + (args.cpu_ms / 1000.0 if realistic else 0))
+
+
+def model_changes(count, edit, wait_live_for):
+    """`count` model changes: edit(new) applies one and returns (config path, port); returns times."""
+    times = []
+    for i in range(count):
+        t0 = time.monotonic()
+        model, cfg, port = edit(i)
+        ok = wait_live(port, cfg, model, 30)
+        times.append(time.monotonic() - t0 if ok else float("nan"))
+        time.sleep(1)
+    return times
+
+
+def run_fleet(fl, work, args, rnd, realistic=False, tag=""):
     n = fl.n
-    root = os.path.join(work, f"fleet-root-{n}")
+    root = os.path.join(work, f"fleet-root-{n}{tag}")
     ports = enabled_ports(fl, root)
     res = {"enabled": len(ports)}
     log(f"N={n}: fleet daemon, {len(ports)} enabled bots")
@@ -327,33 +358,34 @@ def run_fleet(fl, work, args, rnd):
                               env=fl.env, stdout=dlog, stderr=subprocess.STDOUT)
     started.append(daemon)
     try:
-        if not wait_all_healthy(ports, 60 + n * 0.5):
+        if not wait_all_healthy(ports, start_timeout(n, args, realistic)):
             raise RuntimeError(f"fleet: not every gateway healthy in time; see {dlog.name}")
         res["start"] = time.monotonic() - t0
         # Settle: the first apply finishes and records its state.
         wait_until(lambda: len(gateways_under(root)) == len(ports) and os.path.exists(root + "/state.json"), 30)
         time.sleep(1)
-        snapshot = os.path.join(work, f"rendered-{n}")
+        snapshot = os.path.join(work, f"rendered-{n}{tag}")
         shutil.copytree(os.path.join(root, "bots"), snapshot, symlinks=True)
         specs = {bot: launch_spec(pid) for bot, pid in gateways_under(root).items()}
         log(f"N={n}: fleet all healthy in {res['start']:.2f} s; idle manager for {args.idle_seconds} s")
         res["idle"] = manager_idle(daemon.pid, args.idle_seconds)
         res["idle_seconds"] = args.idle_seconds
 
-        # (b) model change of one bot: edit, commit, SIGHUP.
+        # (b) model changes of one bot: edit, commit, SIGHUP.
         bot = telegram_bot(ports)
         path = fl.bot_file(bot)
-        text = open(path).read()
-        old = re.search(r"^  model: (\S+)$", text, re.M).group(1)
-        new = next(m for m in MODELS if m != old)
         pids = gateways_under(root)
-        t0 = time.monotonic()
-        open(path, "w").write(text.replace(f"  model: {old}\n", f"  model: {new}\n"))
-        fl.commit("model change")
-        os.kill(daemon.pid, signal.SIGHUP)
-        ok = wait_live(ports[bot], os.path.join(root, "bots", bot, "config.json5"), new, 30)
-        res["reload"] = time.monotonic() - t0 if ok else float("nan")
-        time.sleep(1)
+
+        def edit(i):
+            text = open(path).read()
+            old = re.search(r"^  model: (\S+)$", text, re.M).group(1)
+            new = [m for m in MODELS if m != old][i % (len(MODELS) - 1)]
+            open(path, "w").write(text.replace(f"  model: {old}\n", f"  model: {new}\n"))
+            fl.commit("model change")
+            os.kill(daemon.pid, signal.SIGHUP)
+            return new, os.path.join(root, "bots", bot, "config.json5"), ports[bot]
+        res["reload_all"] = model_changes(args.changes, edit, wait_live)
+        res["reload"] = statistics.median(res["reload_all"])
         after = gateways_under(root)
         res["reload_restarted"] = sum(1 for b in pids if after.get(b) != pids[b])
 
@@ -412,9 +444,9 @@ def supervisor_conf(work, n, specs, fleet_root, sup_root):
     return "\n".join(lines), sock
 
 
-def run_supervisord(fl, work, args, rnd, specs, snapshot, fleet_root, ports_in):
+def run_supervisord(fl, work, args, rnd, specs, snapshot, fleet_root, ports_in, realistic=False, tag=""):
     n = fl.n
-    sup_root = os.path.join(work, f"sup-root-{n}")
+    sup_root = os.path.join(work, f"sup-root-{n}{tag}")
     os.makedirs(sup_root)
     shutil.copytree(snapshot, os.path.join(sup_root, "bots"), symlinks=True)
     for bot in specs:  # move paths inside the copied config files too
@@ -428,8 +460,8 @@ def run_supervisord(fl, work, args, rnd, specs, snapshot, fleet_root, ports_in):
         os.makedirs(os.path.join(sup_root, "bots", bot, "logs"), exist_ok=True)
     ports = {bot: int(specs[bot][1]["OPENCLAW_GATEWAY_PORT"]) for bot in specs}
     assert set(ports) == set(ports_in), "fleet and supervisord manage different bots"
-    conf, sock = supervisor_conf(work, n, specs, fleet_root, sup_root)
-    conf_path = os.path.join(work, f"supervisord-{n}.conf")
+    conf, sock = supervisor_conf(work, f"{n}{tag}", specs, fleet_root, sup_root)
+    conf_path = os.path.join(work, f"supervisord-{n}{tag}.conf")
     open(conf_path, "w").write(conf)
     if not wait_until(lambda: all(port_free(p) for p in ports.values()), 30, step=0.1):
         raise RuntimeError("ports still taken after fleet destroy")
@@ -442,8 +474,8 @@ def run_supervisord(fl, work, args, rnd, specs, snapshot, fleet_root, ports_in):
                            stderr=subprocess.DEVNULL, cwd=work)
     started.append(sup)
     try:
-        if not wait_all_healthy(ports, 60 + n * 0.5):
-            raise RuntimeError(f"supervisord: not every gateway healthy in time; see {work}/supervisord-{n}.log")
+        if not wait_all_healthy(ports, start_timeout(n, args, realistic)):
+            raise RuntimeError(f"supervisord: not every gateway healthy in time; see {work}/supervisord-{n}{tag}.log")
         res["start"] = time.monotonic() - t0
         wait_until(lambda: len(gateways_under(sup_root)) == len(ports), 30)
         time.sleep(1)
@@ -453,17 +485,18 @@ def run_supervisord(fl, work, args, rnd, specs, snapshot, fleet_root, ports_in):
         # (b) the operator edits the bot's config file (model), then reread + update.
         bot = telegram_bot(ports)
         cfg = os.path.join(sup_root, "bots", bot, "config.json5")
-        text = open(cfg).read()
-        old = next(m for m in MODELS if f'"{m}"' in text)
-        new = next(m for m in MODELS if m != old)
         pids = gateways_under(sup_root)
-        t0 = time.monotonic()
-        write_atomically(cfg, text.replace(f'"{old}"', f'"{new}"'))
-        ctl("reread")
-        ctl("update")
-        ok = wait_live(ports[bot], cfg, new, 30)
-        res["reload"] = time.monotonic() - t0 if ok else float("nan")
-        time.sleep(1)
+
+        def edit(i):
+            text = open(cfg).read()
+            old = next(m for m in MODELS if f'"{m}"' in text)
+            new = [m for m in MODELS if m != old][i % (len(MODELS) - 1)]
+            write_atomically(cfg, text.replace(f'"{old}"', f'"{new}"'))
+            ctl("reread")
+            ctl("update")
+            return new, cfg, ports[bot]
+        res["reload_all"] = model_changes(args.changes, edit, wait_live)
+        res["reload"] = statistics.median(res["reload_all"])
         after = gateways_under(sup_root)
         res["reload_restarted"] = sum(1 for b in pids if after.get(b) != pids[b])
 
@@ -563,17 +596,17 @@ def ratio(a, b):
 
 
 def table(results, pv, machine):
-    rows = ["| N | measure | fleet | supervisord | fleet / supervisord |", "|---|---|---|---|---|"]
-    for n, (f, s) in results.items():
+    rows = ["| gateway start | N | measure | fleet | supervisord | fleet / supervisord |", "|---|---|---|---|---|---|"]
+    for (start, n), (f, s) in results.items():
         def row(label, fv, sv, fmt):
-            rows.append(f"| {n} | {label} | {fmt(fv)} | {fmt(sv)} | {ratio(fv, sv)} |")
+            rows.append(f"| {start} | {n} | {label} | {fmt(fv)} | {fmt(sv)} | {ratio(fv, sv)} |")
         sec = lambda x: "-" if x != x else f"{x:.2f} s"
         ms = lambda x: "-" if x != x else f"{x * 1000:.0f} ms"
         row(f"(a) start to all {f['enabled']} healthy", f["start"], s["start"], sec)
-        row("(b) model change live (edit to new configHash)", f["reload"], s["reload"], ms)
-        rows.append(f"| {n} | (b) gateways restarted by it | {f['reload_restarted']} | {s['reload_restarted']} | |")
+        row(f"(b) model change live, median of {len(f['reload_all'])} (edit to new configHash)", f["reload"], s["reload"], ms)
+        rows.append(f"| {start} | {n} | (b) gateways restarted by them | {f['reload_restarted']} | {s['reload_restarted']} | |")
         row("(b) port change live (restart class)", f["restart"], s["restart"], ms)
-        rows.append(f"| {n} | (b) gateways restarted by it | {f['restart_restarted']} | {s['restart_restarted']} | |")
+        rows.append(f"| {start} | {n} | (b) gateways restarted by it | {f['restart_restarted']} | {s['restart_restarted']} | |")
         fk, sk = f["kill_all"], s["kill_all"]
         row(f"(c) kill-to-healthy median, all {fk['n']} kills", fk["median"], sk["median"], ms)
         row("(c) kill-to-healthy worst", fk["worst"], sk["worst"], ms)
@@ -581,10 +614,13 @@ def table(results, pv, machine):
         if f["kill_repeat"]["n"]:
             row(f"(c) median, repeat crash of a bot ({f['kill_repeat']['n']})", f["kill_repeat"]["median"], s["kill_repeat"]["median"], ms)
         if f["kill_failures"] or s["kill_failures"]:
-            rows.append(f"| {n} | (c) kills not healthy within 30 s | {f['kill_failures']} | {s['kill_failures']} | |")
+            rows.append(f"| {start} | {n} | (c) kills not healthy within 30 s | {f['kill_failures']} | {s['kill_failures']} | |")
         row("(d) manager RSS", f["idle"]["rss_mib"], s["idle"]["rss_mib"], lambda x: f"{x:.1f} MiB")
         row(f"(d) manager idle CPU ({f['idle_seconds']:.0f} s)", f["idle"]["cpu_pct"], s["idle"]["cpu_pct"], lambda x: f"{x:.2f} %")
     out = "\n".join(rows)
+    behind = [r for r in rows[2:] if r.rstrip(" |").endswith("x") and float(r.rstrip(" |").rsplit("|", 1)[1].strip()[:-1]) > 1.0]
+    out += "\n\nRows where fleet is behind (ratio > 1.00): " + (str(len(behind)) if behind else "none") + "\n"
+    out += "".join(r + "\n" for r in behind)
     if pv:
         out += "\n\nfleet alone (median, first run discarded):\n\n| bots | validate | plan (nothing running) |\n|---|---|---|\n"
         base = pv[0]
@@ -595,9 +631,21 @@ def table(results, pv, machine):
     return f"{machine}\n\n{out}"
 
 
+def install_build_flags():
+    """The flags `make install` builds with (scripts/install-build-flags.sh), its build path absolute."""
+    out = subprocess.run(["sh", os.path.join(PKG, "scripts", "install-build-flags.sh")], check=True,
+                         capture_output=True, text=True).stdout.split()
+    return [os.path.join(PKG, f) if prev == "--build-path" else f for prev, f in zip([""] + out, out)]
+
+
 def main():
     ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     ap.add_argument("--sizes", default="10,50,200", help="fleet sizes for the comparison (comma-separated)")
+    ap.add_argument("--starts", default="instant,realistic",
+                    help="gateway start-ups to compare: instant (the stand-in as it is), realistic (--cpu-ms, --ready-ms)")
+    ap.add_argument("--cpu-ms", type=int, default=1800, help="realistic start: CPU time before listening (OPENCLAW_SIM_STARTUP_CPU_MS)")
+    ap.add_argument("--ready-ms", type=int, default=250, help="realistic start: listening to ready (OPENCLAW_SIM_STARTUP_DELAY_MS)")
+    ap.add_argument("--changes", type=int, default=5, help="model changes per manager and size (the median is reported)")
     ap.add_argument("--kills", type=int, default=20, help="SIGKILLs per size")
     ap.add_argument("--kills-at-50", type=int, default=50, help="SIGKILLs at N=50")
     ap.add_argument("--idle-seconds", type=float, default=10.0)
@@ -613,15 +661,17 @@ def main():
     ap.add_argument("--seed", type=int, default=9)
     args = ap.parse_args()
     if args.quick:
-        args.sizes, args.kills, args.kills_at_50, args.plan_sizes, args.idle_seconds = "5", 6, 6, "10,100", 3.0
+        args.sizes, args.kills, args.kills_at_50, args.plan_sizes, args.idle_seconds, args.changes = "5", 6, 6, "10,100", 3.0, 3
     sizes = [int(x) for x in args.sizes.split(",") if x]
+    starts = [x for x in args.starts.split(",") if x]
+    if any(x not in ("instant", "realistic") for x in starts):
+        ap.error("--starts takes instant, realistic or both")
     plan_sizes = [int(x) for x in args.plan_sizes.split(",") if x]
     ensure_supervisor()
-    build = ["swift", "build", "-c", "release", "--package-path", PKG]
-    if not args.dynamic:  # the binary `make install` builds: the Swift runtime linked in
-        build += ["--static-swift-stdlib", "--build-path", os.path.join(PKG, ".build", "static")]
+    # The binary `make install` builds (the Swift runtime linked in), unless --dynamic.
+    build = ["swift", "build", "--package-path", PKG] + (["-c", "release"] if args.dynamic else install_build_flags())
     if not args.no_build:
-        log(f"building fleet and openclaw-sim ({' '.join(build[:4] + build[6:7])})")
+        log(f"building fleet and openclaw-sim ({' '.join(build)})")
         subprocess.run(build + ["--product", "fleet"], check=True, stdout=subprocess.DEVNULL)
         subprocess.run(build + ["--product", "openclaw-sim"], check=True, stdout=subprocess.DEVNULL)
     bindir = sh(*build, "--show-bin-path").stdout.strip()
@@ -634,22 +684,30 @@ def main():
     load = open("/proc/loadavg").read().split()[:3]
     machine = (f"machine: {os.cpu_count()} cores, {cpu}; load average at start {' '.join(load)}; "
                f"{time.strftime('%Y-%m-%d %H:%M UTC', time.gmtime())}; "
-               f"fleet: {'release, shared Swift runtime' if args.dynamic else 'release, --static-swift-stdlib (make install)'}; "
-               f"{sh('supervisord', '--version').stdout.strip() and 'supervisord ' + sh('supervisord', '--version').stdout.strip()}")
+               f"fleet: {'release, shared Swift runtime' if args.dynamic else 'the make install build (' + ' '.join(install_build_flags()[:3]) + ('' if len(install_build_flags()) < 6 else ', lld, packed relocations') + ')'}; "
+               f"{sh('supervisord', '--version').stdout.strip() and 'supervisord ' + sh('supervisord', '--version').stdout.strip()}; "
+               f"realistic start: OPENCLAW_SIM_STARTUP_CPU_MS={args.cpu_ms} OPENCLAW_SIM_STARTUP_DELAY_MS={args.ready_ms}; "
+               f"command: {' '.join(['Benchmarks/compare-supervisord.py'] + sys.argv[1:])}")
     results, pv = {}, []
     try:
-        for i, n in enumerate(sizes):
-            # Gateway ports stay below the ephemeral range (32768-60999 here): an outgoing
-            # connection (a probe's client side) can take a port there, and a gateway then
-            # cannot bind it (a first run placed N=200 at 42000 and lost a bot to that).
-            fl = Fleet(work, n, 20000 + i * 4200, fleet_bin, env)
-            f, specs, snapshot, fleet_root = run_fleet(fl, work, args, rnd)
-            s = run_supervisord(fl, work, args, rnd, specs, snapshot, fleet_root, set(specs))
-            results[n] = (f, s)
-            print(table({n: (f, s)}, [], f"partial, N={n}"), file=sys.stderr, flush=True)
-            if args.json:
-                with open(args.json, "w") as out:
-                    json.dump({"machine": machine, "results": {str(k): v for k, v in results.items()}}, out, indent=2, default=str)
+        for start in starts:
+            realistic = start == "realistic"
+            gateway_env = {"OPENCLAW_SIM_STARTUP_CPU_MS": str(args.cpu_ms),
+                           "OPENCLAW_SIM_STARTUP_DELAY_MS": str(args.ready_ms)} if realistic else None
+            for i, n in enumerate(sizes):
+                # Gateway ports stay below the ephemeral range (32768-60999 here): an outgoing
+                # connection (a probe's client side) can take a port there, and a gateway then
+                # cannot bind it (a first run placed N=200 at 42000 and lost a bot to that).
+                tag = f"-{start}"
+                fl = Fleet(work, n, 20000 + i * 4200, fleet_bin, env, gateway_env, tag)
+                f, specs, snapshot, fleet_root = run_fleet(fl, work, args, rnd, realistic, tag)
+                s = run_supervisord(fl, work, args, rnd, specs, snapshot, fleet_root, set(specs), realistic, tag)
+                results[(start, n)] = (f, s)
+                print(table({(start, n): (f, s)}, [], f"partial, {start} start, N={n}"), file=sys.stderr, flush=True)
+                if args.json:
+                    with open(args.json, "w") as out:
+                        json.dump({"machine": machine, "results": {f"{k[0]}/{k[1]}": v for k, v in results.items()}},
+                                  out, indent=2, default=str)
         pv = plan_validate(work, fleet_bin, env, plan_sizes, lambda n: 10 if n <= 1000 else 5) if plan_sizes else []
     finally:
         for p in started:
@@ -665,8 +723,9 @@ def main():
             shutil.rmtree(work, ignore_errors=True)
     if args.json:
         with open(args.json, "w") as f:
-            json.dump({"machine": machine, "results": {str(k): v for k, v in results.items()}, "plan_validate": pv}, f,
+            json.dump({"machine": machine, "results": {f"{k[0]}/{k[1]}": v for k, v in results.items()}, "plan_validate": pv}, f,
                       indent=2, default=str)
+    machine += f"; load average at the end {' '.join(open('/proc/loadavg').read().split()[:3])}"
     print(table(results, pv, machine))
 
 

@@ -28,6 +28,17 @@ int fleet_pidfd_open(pid_t pid) { return (int)syscall(SYS_pidfd_open, pid, 0); }
 
 void fleet_malloc_limit_arenas(void) { mallopt(M_ARENA_MAX, 2); }
 
+#include <string.h>
+
+/// `fleet daemon` is a long-running process: glibc gives each thread that allocates an arena of
+/// its own (up to 8 per core), and each arena keeps what the work on that thread freed. The
+/// limit must be set before any thread allocates (the command itself runs on a thread of Swift's
+/// pool), so it is set here, when the program is loaded: two arenas for the daemon's few threads.
+__attribute__((constructor)) static void fleet_daemon_arenas_at_load(int argc, char **argv, char **envp) {
+    (void)envp;
+    if (argc > 1 && argv[1] != 0 && strcmp(argv[1], "daemon") == 0) mallopt(M_ARENA_MAX, 2);
+}
+
 void fleet_malloc_trim(void) { malloc_trim(0); }
 
 #include <pthread.h>
@@ -38,6 +49,38 @@ void fleet_set_thread_name(const char *name) {
     strncpy(short_name, name, sizeof short_name - 1);
     short_name[sizeof short_name - 1] = '\0';
     pthread_setname_np(pthread_self(), short_name);
+}
+
+int fleet_affinity_cpus(void) {
+    cpu_set_t set;
+    CPU_ZERO(&set);
+    if (sched_getaffinity(0, sizeof(set), &set) != 0) return 0;
+    return CPU_COUNT(&set);
+}
+
+#include <link.h>
+#include <sys/mman.h>
+
+static int release_main_program(struct dl_phdr_info *info, size_t size, void *data) {
+    (void)size;
+    long *released = data;
+    long page = sysconf(_SC_PAGESIZE);
+    for (int i = 0; i < info->dlpi_phnum; i++) {
+        const ElfW(Phdr) *ph = &info->dlpi_phdr[i];
+        // Only segments that are never written: not PF_W (a RELRO range lies inside a writable
+        // PT_LOAD, so it is never touched here).
+        if (ph->p_type != PT_LOAD || (ph->p_flags & PF_W)) continue;
+        uintptr_t start = (info->dlpi_addr + ph->p_vaddr) & ~(uintptr_t)(page - 1);
+        uintptr_t end = (info->dlpi_addr + ph->p_vaddr + ph->p_memsz) & ~(uintptr_t)(page - 1);
+        if (end > start && madvise((void *)start, end - start, MADV_DONTNEED) == 0) *released += (long)(end - start);
+    }
+    return 1;  // the first entry is the main program: stop there
+}
+
+long fleet_release_code_pages(void) {
+    long released = 0;
+    dl_iterate_phdr(release_main_program, &released);
+    return released;
 }
 
 #include <dirent.h>

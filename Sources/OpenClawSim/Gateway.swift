@@ -85,17 +85,12 @@ final class Gateway {
             }
         }
         scheduleFaults()
-        if env.listenDelayMs > 0 {
-            logger.debug("sim", "delaying listen by \(env.listenDelayMs)ms (OPENCLAW_SIM_LISTEN_DELAY_MS)")
-            loop.schedule(afterMs: env.listenDelayMs) { [unowned self] in self.startListening() }
-        } else {
-            startListening()
-        }
+        runStartupWork { [unowned self] in self.startListening() }
         loop.run()
         return exitCode
     }
 
-    private func startListening() {
+    func startListening() {
         let listener: Listener
         do {
             listener = try Listener.open(host: settings.host, port: settings.port)

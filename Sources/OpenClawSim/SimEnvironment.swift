@@ -2,8 +2,12 @@
 struct SimEnvironment {
     /// Delay before channels connect and `/readyz` can turn 200 (`OPENCLAW_SIM_STARTUP_DELAY_MS`).
     var startupDelayMs: Int64 = 0
-    /// Delay before the port is bound, so `/healthz` does not answer yet (`OPENCLAW_SIM_LISTEN_DELAY_MS`).
-    var listenDelayMs: Int64 = 0
+    /// Waiting before the port is bound, so `/healthz` does not answer yet (`OPENCLAW_SIM_STARTUP_MS`;
+    /// `OPENCLAW_SIM_LISTEN_DELAY_MS` is its older name).
+    var startupWaitMs: Int64 = 0
+    /// CPU time burnt before the port is bound, as a real gateway's start-up is (Node loading its
+    /// modules): `OPENCLAW_SIM_STARTUP_CPU_MS`.
+    var startupCpuMs: Int64 = 0
     /// Crash this long after start (`OPENCLAW_SIM_CRASH_AFTER_MS`).
     var crashAfterMs: Int64?
     /// Exit code of the crash (`OPENCLAW_SIM_CRASH_EXIT_CODE`, default 1).
@@ -44,7 +48,8 @@ struct SimEnvironment {
             return v
         }
         if let v = value("STARTUP_DELAY_MS").flatMap({ Int64($0) }) { env.startupDelayMs = max(0, v) }
-        if let v = value("LISTEN_DELAY_MS").flatMap({ Int64($0) }) { env.listenDelayMs = max(0, v) }
+        if let v = (value("STARTUP_MS") ?? value("LISTEN_DELAY_MS")).flatMap({ Int64($0) }) { env.startupWaitMs = max(0, v) }
+        if let v = value("STARTUP_CPU_MS").flatMap({ Int64($0) }) { env.startupCpuMs = max(0, v) }
         if let v = value("CRASH_AFTER_MS").flatMap({ Int64($0) }) { env.crashAfterMs = max(0, v) }
         if let v = value("CRASH_EXIT_CODE").flatMap({ Int32($0) }) { env.crashExitCode = v }
         if let v = value("CRASH_SIGNAL") { env.crashSignal = SignalNames.number(v) }

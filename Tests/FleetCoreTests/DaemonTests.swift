@@ -93,7 +93,7 @@ import Testing
         #expect(h.launcher.launches(of: "crashy").count == 2, "\(h.lines.text)")
         #expect(h.launcher.launches(of: "calm").count == 1)
 
-        // The second waits 1 s (±20 %) on the daemon's clock: the exit is handled, no restart yet.
+        // The second waits 0.5 s (±20 %) on the daemon's clock: the exit is handled, no restart yet.
         kill(try #require(h.launcher.launches(of: "crashy").last?.pid), SIGKILL)
         await h.daemon.waitFor { $0.exits >= 2 }
         let next = try #require(await h.daemon.healing().trackers["crashy"]?.nextRestart)
@@ -103,9 +103,9 @@ import Testing
         #expect(waiting?.phase == .Pending)
         #expect(waiting?.restarts == 2)
         #expect(waiting?.lastError?.message.hasPrefix("gateway killed by SIGKILL; restarting in") == true, "\(String(describing: waiting))")
-        h.clock.advance(by: .milliseconds(700))
-        #expect(h.launcher.launches(of: "crashy").count == 2, "0.7 s is within no jitter of the 1 s backoff")
-        h.clock.advance(by: .milliseconds(600))
+        h.clock.advance(by: .milliseconds(350))
+        #expect(h.launcher.launches(of: "crashy").count == 2, "0.35 s is within no jitter of the 0.5 s backoff")
+        h.clock.advance(by: .milliseconds(300))
         await h.daemon.waitFor { $0.restarts >= 2 }
         #expect(h.launcher.launches(of: "crashy").count == 3)
         #expect(try h.state().bots["crashy"]?.phase == .Running)

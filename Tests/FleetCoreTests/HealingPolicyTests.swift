@@ -23,7 +23,7 @@ import Testing
         #expect(first.delay == .zero && first.crashes == 1 && !first.crashLooping)
         #expect(policy.holds(for: [bot], at: clock.now).isEmpty, "the first crash restarts at once")
         let second = policy.recordExit(of: "crashy", at: clock.now, random: 0.5)
-        #expect(second.delay == .seconds(1))
+        #expect(second.delay == .milliseconds(500))
         #expect(policy.holds(for: [bot], at: clock.now) == ["crashy": "restart backoff after 2 crashes"])
         // The planner keeps the bot as it is while held (no start), and starts it after.
         let observed = ["crashy": ObservedBot(name: "crashy", record: BotState(port: 42_000), directoryExists: true)]
@@ -31,12 +31,12 @@ import Testing
                                 options: PlanOptions(holds: policy.holds(for: [bot], at: clock.now)))
         #expect(held.actions.map(\.kind) == [.noop])
         #expect(held.actions.first?.reasons == ["restart backoff after 2 crashes"])
-        clock.advance(by: .seconds(1))
+        clock.advance(by: .milliseconds(500))
         let free = Planner.plan(desired: [bot], observed: observed, commit: nil, stateRoot: "/r", fingerprint: "-",
                                 options: PlanOptions(holds: policy.holds(for: [bot], at: clock.now)))
         #expect(free.actions.map(\.kind) == [.start])
         let third = policy.recordExit(of: "crashy", at: clock.now, random: 0.5)
-        #expect(third.delay == .seconds(2) && third.crashLooping)
+        #expect(third.delay == .seconds(1) && third.crashLooping)
         #expect(policy.isCrashLooping("crashy"))
     }
 

@@ -8,16 +8,16 @@ import Testing
 
     @Test func theFirstCrashRestartsAtOnceThenDelaysDoubleToFiveMinutes() {
         let delays = (1...12).map { policy.delay(attempt: $0, random: 0.5) }
-        #expect(delays.prefix(5) == [.zero, .seconds(1), .seconds(2), .seconds(4), .seconds(8)])
-        #expect(delays[9] == .seconds(256))
-        #expect(delays[10] == .seconds(300))
+        #expect(delays.prefix(5) == [.zero, .milliseconds(500), .seconds(1), .seconds(2), .seconds(4)])
+        #expect(delays[10] == .seconds(256))
+        #expect(delays[11] == .seconds(300))
         #expect(delays[11] == .seconds(300))
     }
 
     @Test func jitterStaysWithinTwentyPercent() {
-        #expect(policy.delay(attempt: 4, random: 0) == .seconds(4) * 0.8)
-        #expect(policy.delay(attempt: 4, random: 1) == .seconds(4) * 1.2)
-        #expect(policy.delay(attempt: 4, random: 7) == .seconds(4) * 1.2)
+        #expect(policy.delay(attempt: 5, random: 0) == .seconds(4) * 0.8)
+        #expect(policy.delay(attempt: 5, random: 1) == .seconds(4) * 1.2)
+        #expect(policy.delay(attempt: 5, random: 7) == .seconds(4) * 1.2)
     }
 
     @Test func crashesBackOffLoopAndResetAfterTenHealthyMinutes() {
@@ -27,13 +27,13 @@ import Testing
         #expect(first == .zero)
         #expect(tracker.mayRestart(at: clock.now))
         let second = tracker.recordCrash(at: clock.now, policy: policy, random: 0.5)
-        #expect(second == .seconds(1))
+        #expect(second == .milliseconds(500))
         #expect(!tracker.mayRestart(at: clock.now))
-        clock.advance(by: .seconds(1))
+        clock.advance(by: .milliseconds(500))
         #expect(tracker.mayRestart(at: clock.now))
         #expect(!tracker.isCrashLooping(policy))
         let third = tracker.recordCrash(at: clock.now, policy: policy, random: 0.5)
-        #expect(third == .seconds(2))
+        #expect(third == .seconds(1))
         #expect(tracker.isCrashLooping(policy))
         // Healthy for 9 minutes: still remembered; for 10: forgotten.
         tracker.recordHealthy(at: clock.now, policy: policy)

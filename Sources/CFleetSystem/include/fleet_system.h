@@ -34,4 +34,12 @@ void fleet_cloexec_from(int from);
 /// Names the calling thread (first 15 bytes), as `ps -L` and `top -H` show it.
 void fleet_set_thread_name(const char *name);
 
+/// CPUs this process may run on (sched_getaffinity), or 0 when unknown.
+int fleet_affinity_cpus(void);
+
+/// Unmaps the pages of the program's own read-only, file-backed segments (its code and constant
+/// data; never a writable or relocated one) with madvise(MADV_DONTNEED): they stay in the page
+/// cache, and the next use maps them again. Returns the bytes covered.
+long fleet_release_code_pages(void);
+
 #endif

@@ -29,14 +29,14 @@ struct ApplyCommand: AsyncParsableCommand {
     @Flag(name: .long, help: "Allow destroying more than half of the fleet.")
     var allowMassDestroy = false
 
-    @Option(name: .long, help: "Gateways started at once.")
-    var parallelism: Int = 8
+    @Option(name: .long, help: "The most gateways started at once (default: as many as the host takes, up to the Fleet's maxConcurrentStarts).")
+    var parallelism: Int?
 
     @Flag(name: .long, help: "Print the results as JSON.")
     var json = false
 
     func validate() throws {
-        if parallelism < 1 { throw ValidationError("--parallelism must be at least 1") }
+        if let parallelism, parallelism < 1 { throw ValidationError("--parallelism must be at least 1") }
     }
 
     func run() async throws {
@@ -84,7 +84,7 @@ struct ApplyCommand: AsyncParsableCommand {
             return
         }
         var options = Reconciler.applyOptions(for: context.set.fleet)
-        options.parallelism = parallelism
+        if let parallelism { options.parallelism = parallelism }
         let quiet = json
         let (report, _) = await Reconciler.apply(context, options: options) { line in
             if !quiet { Output.out("  \(line)\n") }

@@ -50,8 +50,8 @@ struct DaemonCommand: AsyncParsableCommand {
     @Option(name: .long, help: "Serve Prometheus metrics on host:port.")
     var metricsListen: String?
 
-    @Option(name: .long, help: "Gateways started at once.")
-    var parallelism: Int = 8
+    @Option(name: .long, help: "The most gateways started at once (default: as many as the host takes, up to the Fleet's maxConcurrentStarts).")
+    var parallelism: Int?
 
     @Option(name: .long, help: "The lowest level logged: trace, debug, info, notice, warning, error, critical.")
     var logLevel: String = "info"
@@ -60,6 +60,7 @@ struct DaemonCommand: AsyncParsableCommand {
     var logFormat: String = "text"
 
     func validate() throws {
+        if let parallelism, parallelism < 1 { throw ValidationError("--parallelism must be at least 1") }
         if let interval {
             guard let duration = Duration.parseFleetDuration(interval) else {
                 throw ValidationError("--interval needs a duration such as 30s or 5m")

@@ -121,6 +121,7 @@ public actor Daemon<C: Clock & Sendable> where C.Duration == Duration, C.Instant
                 for await e in watcherEvents { forward.yield(.exit(e)) }
             }
             await reconcile(reason: "start")
+            releaseMemory()
             scheduleTick()
             startTimers(in: &group, clock: clock, continuation: forward)
             notifyWaiters()
@@ -139,6 +140,7 @@ public actor Daemon<C: Clock & Sendable> where C.Duration == Duration, C.Instant
                 case .retry(let bot):
                     await restart(bot)
                 }
+                releaseMemory()
                 startTimers(in: &group, clock: clock, continuation: forward)
                 notifyWaiters()
             }
@@ -147,6 +149,18 @@ public actor Daemon<C: Clock & Sendable> where C.Duration == Duration, C.Instant
         watcher.stop()
         await shutDown()
     }
+
+    /// After a round, a restart or an exit: what the work allocated is freed now, so the heap
+    /// goes back to the kernel (malloc_trim), and so do the mappings of the code it ran (the
+    /// program's read-only segments: they stay in the page cache and the next round maps them
+    /// again with minor faults). The idle daemon holds only what it needs to wait.
+    private func releaseMemory() {
+        fleet_malloc_trim()
+        _ = Self.releaseCodePages()
+    }
+
+    /// Unmaps the program's read-only segments (``fleet_release_code_pages``); returns the bytes.
+    static func releaseCodePages() -> Int { fleet_release_code_pages() }
 
     private func shutDown() async {
         if config.stopGatewaysOnExit {
@@ -223,7 +237,9 @@ public actor Daemon<C: Clock & Sendable> where C.Duration == Duration, C.Instant
         defer { progress.exits += 1 }
         guard reloadState(), var bot = state.bots[e.bot], bot.pid == e.pid else { return }
         let exit = e.exit ?? ExitInfo(code: nil, signal: nil, at: Date())
-        let decision = policy.recordExit(of: e.bot, at: clock.now, random: Double.random(in: 0...1))
+        // How long it ran: from its start (the state's record) to its exit, on the wall clock.
+        let ranFor = bot.startedAt.map { Duration.milliseconds(Int64(max(0, exit.at.timeIntervalSince($0)) * 1000)) }
+        let decision = policy.recordExit(of: e.bot, at: clock.now, ranFor: ranFor, random: Double.random(in: 0...1))
         bot.lastExit = exit
         bot.restarts += 1
         bot.pid = nil
@@ -262,10 +278,18 @@ public actor Daemon<C: Clock & Sendable> where C.Duration == Duration, C.Instant
         Double(d.components.seconds) + Double(d.components.attoseconds) / 1e18
     }
 
+    /// Whole milliseconds, for log fields.
+    static func milliseconds(_ d: Duration) -> Int64 {
+        d.components.seconds * 1000 + d.components.attoseconds / 1_000_000_000_000_000
+    }
+
     private func reconcile(reason: String) async {
+        var steps: [(name: String, took: Duration)] = []
         defer {
             progress.rounds += 1
-            logger.debug("round finished", metadata: ["round": "\(progress.rounds)", "reason": "\(reason)"])
+            var metadata: Logger.Metadata = ["round": "\(progress.rounds)", "reason": "\(reason)"]
+            for step in steps { metadata[step.name + "_ms"] = "\(Self.milliseconds(step.took))" }
+            logger.debug("round finished", metadata: metadata)
         }
         let started = ContinuousClock.now
         guard reloadState() else { return }
@@ -274,6 +298,7 @@ public actor Daemon<C: Clock & Sendable> where C.Duration == Duration, C.Instant
         let now = clock.now
         let outcome = await round.run(
             reason: reason, state: state, holds: { policy.holds(for: $0, at: now) }, healthFailures: policy.healthFailures)
+        steps = outcome.steps
         if outcome.fetchFailed { fetchErrors += 1 }
         if let commit = outcome.fetchedCommit { fetchedCommit = commit }
         if let interval = outcome.interval { self.interval = interval }
@@ -284,7 +309,13 @@ public actor Daemon<C: Clock & Sendable> where C.Duration == Duration, C.Instant
             self.policy.recordHealth(applied.observed, at: clock.now)
             let holds = self.policy.backoffHolds(for: applied.desired.map(\.name), at: clock.now)
             self.policy.annotate(&state, holds: holds, at: Date())
-            lastRound = (applied.set, Dictionary(applied.desired.map { ($0.name, $0) }, uniquingKeysWith: { a, _ in a }))
+            // A restart needs the rendering and the Fleet's settings and commit, not the parsed
+            // manifests and their text (a few MiB at 200 bots).
+            var kept = applied.set
+            kept.bots = []
+            kept.texts = [:]
+            kept.diagnostics = []
+            lastRound = (kept, Dictionary(applied.desired.map { ($0.name, $0) }, uniquingKeysWith: { a, _ in a }))
             if applied.report.ok { lastSuccess = Date() }
             for result in applied.report.results where !result.ok {
                 logger.error("\(result.bot): \(result.kind.rawValue) failed: \(result.message ?? "")",
@@ -340,7 +371,6 @@ public actor Daemon<C: Clock & Sendable> where C.Duration == Duration, C.Instant
             if let pid = bot.pid { watch[name] = (pid, bot.pidStartTime) }
         }
         watcher.sync(watch)
-        fleet_malloc_trim()
     }
 
     /// Writes the state file; a failure is logged at error level with its code (R006).

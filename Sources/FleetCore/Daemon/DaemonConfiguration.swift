@@ -26,8 +26,8 @@ public struct DaemonConfiguration: Sendable {
     public var metricsListen: String?
     /// Restart backoff and budget.
     public var policy = RestartPolicy()
-    /// Gateways started at once.
-    public var parallelism = 8
+    /// The most gateways started at once (nil: the Fleet's `maxConcurrentStarts`, within it the host decides).
+    public var parallelism: Int?
     /// Narrows the manifests to this host's bots (a label selector; another host runs the rest).
     public var selectBots: @Sendable (ManifestSet) -> ManifestSet = { $0 }
 

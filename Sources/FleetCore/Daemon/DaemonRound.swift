@@ -29,6 +29,8 @@ struct DaemonRound: Sendable {
         var applied: Applied?
         /// A failure that stopped the round before it applied (for the log and the state).
         var stopped: String?
+        /// How long each step took, in order (`fetch`, `read`, `plan`, `apply`), for the log.
+        var steps: [(name: String, took: Duration)] = []
     }
 
     /// A round that planned and applied.
@@ -55,6 +57,13 @@ struct DaemonRound: Sendable {
         status.lastFetchAt = Date()
         status.path = config.path
         var outcome = Outcome(status: status)
+        let clock = ContinuousClock()
+        var stepStart = clock.now
+        func step(_ name: String) {
+            let now = clock.now
+            outcome.steps.append((name, now - stepStart))
+            stepStart = now
+        }
         // 1. The source, on a dedicated thread: a fetch of a slow remote holds nothing else.
         let follower = self.follower
         let keyFiles = config.keyFiles
@@ -82,6 +91,7 @@ struct DaemonRound: Sendable {
             guard let applied = state.appliedCommit else { return outcome }
             source = follower.source(at: applied)
         }
+        step("fetch")
         // 2. Keys and manifests (libgit2 reads, YAML, decryption), on the same kind of thread.
         var loaded: Loaded
         switch await Self.load(source, keyFiles: keyFiles) {
@@ -118,6 +128,7 @@ struct DaemonRound: Sendable {
         }
         let selected = config.selectBots(loaded.set)
         outcome.interval = config.interval ?? selected.fleet.reconcileInterval
+        step("read")
         // 4. Plan under the lock, with the healing policy's holds; apply.
         let lock: StateLock
         do {
@@ -141,7 +152,8 @@ struct DaemonRound: Sendable {
             return outcome
         }
         var options = Reconciler.applyOptions(for: selected.fleet)
-        options.parallelism = config.parallelism
+        if let parallelism = config.parallelism { options.parallelism = parallelism }
+        step("plan")
         if !context.plan.changes.isEmpty {
             logger.info("reconcile (\(reason)) at \(selected.commit?.shortId ?? "?"): \(PlanPrinter.summary(context.plan))",
                         metadata: ["reason": "\(reason)", "commit": "\(selected.commit?.id ?? "")"])
@@ -152,6 +164,7 @@ struct DaemonRound: Sendable {
         }
         outcome.applied = Applied(set: selected, desired: context.desired, observed: context.observed,
                                   report: report, state: newState)
+        step("apply")
         return outcome
     }
 

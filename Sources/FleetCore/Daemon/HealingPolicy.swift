@@ -46,11 +46,12 @@ public struct HealingPolicy<C: Clock>: Sendable where C.Duration == Duration, C.
         self.identity = identity
     }
 
-    /// Records that `bot`'s gateway exited at `now`: the restart delay (backoff, then the budget)
-    /// and whether it crash-loops. `random` (0...1) draws the jitter.
-    public mutating func recordExit(of bot: String, at now: C.Instant, random: Double) -> ExitDecision {
+    /// Records that `bot`'s gateway exited at `now` after running `ranFor` (nil: unknown): the
+    /// restart delay (backoff, then the budget) and whether it crash-loops. `random` (0...1)
+    /// draws the jitter.
+    public mutating func recordExit(of bot: String, at now: C.Instant, ranFor: Duration? = nil, random: Double) -> ExitDecision {
         var tracker = trackers[bot] ?? CrashTracker<C>()
-        var delay = tracker.recordCrash(at: now, policy: policy, random: random)
+        var delay = tracker.recordCrash(at: now, ranFor: ranFor, policy: policy, random: random)
         var exhausted = false
         if !budget.take(at: now, policy: policy) {
             exhausted = true

@@ -1,11 +1,16 @@
 /// The numbers of self-healing, in one place (documented in docs/daemon.md).
 public struct RestartPolicy: Sendable, Hashable {
-    /// The first restart delay.
-    public var initialDelay: Duration = .seconds(1)
+    /// The first restart delay (of a second crash in a row; the first restarts at once): under
+    /// supervisord's 1 s loop tick, so a repeated crash is back no later than under supervisord.
+    public var initialDelay: Duration = .milliseconds(500)
     /// The longest delay.
     public var maxDelay: Duration = .seconds(300)
     /// Healthy this long, and the crash count starts over.
     public var resetAfter: Duration = .seconds(600)
+    /// A gateway that ran this long before it crashed was not crash-looping: its crash count
+    /// starts over and it restarts at once, as supervisord restarts a program that got past its
+    /// `startsecs` (systemd's default start limit counts starts within 10 s).
+    public var stableAfter: Duration = .seconds(10)
     /// Crashes within `resetAfter` that make a bot `CrashLoop`.
     public var crashLoopThreshold: Int = 3
     /// ± this fraction of random jitter on every delay.
@@ -15,8 +20,8 @@ public struct RestartPolicy: Sendable, Hashable {
     /// The window of the host-wide budget.
     public var budgetWindow: Duration = .seconds(60)
 
-    /// The defaults: the first crash restarts at once, then 1 s doubling to 5 min; reset after
-    /// 10 min healthy; CrashLoop at 3 crashes; 30 restarts per minute for the host.
+    /// The defaults: the first crash restarts at once, then 0.5 s doubling to 5 min; reset after
+    /// 10 min healthy or a run of 10 s; CrashLoop at 3 crashes; 30 restarts per minute for the host.
     public init() {}
 
     /// The delay before restart number `attempt` (1-based): the first crash restarts at once,
@@ -45,8 +50,10 @@ public struct CrashTracker<C: Clock>: Sendable where C.Instant: Sendable, C.Dura
     /// An empty history.
     public init() {}
 
-    /// Records a crash at `now`; returns the delay before the restart.
-    public mutating func recordCrash(at now: C.Instant, policy: RestartPolicy, random: Double) -> Duration {
+    /// Records a crash at `now` of a gateway that had run `ranFor` (nil: unknown, counted as
+    /// short); returns the delay before the restart.
+    public mutating func recordCrash(at now: C.Instant, ranFor: Duration? = nil, policy: RestartPolicy, random: Double) -> Duration {
+        if let ranFor, ranFor >= policy.stableAfter { crashes.removeAll() }
         crashes.append(now)
         healthySince = nil
         let delay = policy.delay(attempt: crashes.count, random: random)

@@ -35,6 +35,9 @@ public struct FleetSettings: Sendable {
     /// How long a starting gateway has to answer /healthz: a Node gateway's cold start takes
     /// 10 to 35 s on an ordinary host and minutes with many plugins (docs/compatibility.md).
     public var startTimeout: Duration = .seconds(120)
+    /// The most gateways started at once (`spec.maxConcurrentStarts`); within it the host decides
+    /// (nil: the host alone).
+    public var maxConcurrentStarts: Int?
     /// One probe's timeout.
     public var probeTimeout: Duration = .seconds(2)
     /// Failed probes before a restart.

@@ -136,6 +136,7 @@ extension FleetSettings {
         probeTimeout = duration(health?["probeTimeout"]) ?? probeTimeout
         stopGracePeriod = duration(health?["stopGracePeriod"]) ?? stopGracePeriod
         failureThreshold = health?["failureThreshold"]?.int ?? failureThreshold
+        maxConcurrentStarts = spec["maxConcurrentStarts"]?.int
         let defaults = spec["defaults"]
         defaultModel = defaults?["model"]?.string ?? defaultModel
         defaultSession = defaults?["session"].map(SessionSpec.init)

@@ -1,4 +1,5 @@
 import OpenClawConfig
+import Synchronization
 #if canImport(Glibc)
 import Glibc
 #endif
@@ -43,8 +44,26 @@ public enum HostNetwork {
         return nil
     }
 
-    /// Whether `host` (IPv4) can be bound here (a socket bound to port 0, then closed).
+    /// Whether `host` (IPv4) can be bound here (a socket bound to port 0, then closed). The
+    /// answer is kept for a few seconds: a plan asks it for every bot (1,000 sockets made and
+    /// bound were 5 % of `fleet plan`), and a host's addresses do not come and go that fast.
     public static func canBind(_ host: String) -> Bool {
+        let now = monotonicSeconds()
+        if let known = bindable.withLock({ $0[host] }), now - known.at < 5 { return known.ok }
+        let ok = tryBind(host)
+        bindable.withLock { $0[host] = (ok, now) }
+        return ok
+    }
+
+    private static let bindable = Mutex<[String: (ok: Bool, at: Double)]>([:])
+
+    private static func monotonicSeconds() -> Double {
+        var ts = timespec()
+        clock_gettime(CLOCK_MONOTONIC, &ts)
+        return Double(ts.tv_sec) + Double(ts.tv_nsec) / 1e9
+    }
+
+    private static func tryBind(_ host: String) -> Bool {
         let fd = socket(AF_INET, Int32(SOCK_STREAM.rawValue) | Int32(SOCK_CLOEXEC.rawValue), 0)
         guard fd >= 0 else { return false }
         defer { close(fd) }

@@ -1,4 +1,5 @@
 import FoundationEssentials
+import Synchronization
 #if canImport(Glibc)
 import Glibc
 #endif
@@ -86,18 +87,17 @@ public enum ProcessTable {
     /// The process listening on (or bound to) TCP `port` (IPv4 or IPv6), if it can be found; a
     /// record with pid 0 when the port is taken but its holder cannot be seen (another user's).
     public static func listener(on port: Int) -> ProcessInfoRecord? {
-        var inodes = Set<String>()
-        for table in ["/proc/net/tcp", "/proc/net/tcp6"] {
-            guard let bytes = HostFiles.read(table) else { continue }
-            for line in String(decoding: bytes, as: UTF8.self).split(separator: "\n").dropFirst() {
-                let cols = line.split(separator: " ")
-                // 0A = LISTEN; 07 = bound but not (yet) listening: that holder keeps the port too.
-                guard cols.count > 9, cols[3] == "0A" || cols[3] == "07" else { continue }
-                guard let portHex = cols[1].split(separator: ":").last, Int(portHex, radix: 16) == port else { continue }
-                inodes.insert(String(cols[9]))
-            }
+        // The tables as read within the last second, then (not there, or no holder found) afresh.
+        for fresh in [false, true] {
+            let inodes = boundSockets(fresh: fresh)[port] ?? []
+            if inodes.isEmpty { if fresh { return nil } else { continue } }
+            if let holder = holder(of: inodes) { return holder }
         }
-        guard !inodes.isEmpty else { return nil }
+        return ProcessInfoRecord(pid: 0, startTime: 0, state: "?", commandLine: [])
+    }
+
+    /// The process with one of the socket `inodes` open.
+    private static func holder(of inodes: Set<String>) -> ProcessInfoRecord? {
         for pid in allPids() {
             guard let fds = try? FileManager.default.contentsOfDirectory(atPath: "/proc/\(pid)/fd") else { continue }
             for fd in fds {
@@ -107,8 +107,31 @@ public enum ProcessTable {
                 if inodes.contains(inode) { return process(pid) }
             }
         }
-        return ProcessInfoRecord(pid: 0, startTime: 0, state: "?", commandLine: [])
+        return nil
     }
+
+    /// The socket inodes listening on (or bound to) each TCP port, from `/proc/net/tcp` and
+    /// `tcp6`. Read once and kept for a second: a plan asks for every port it finds taken, and
+    /// each read parses every connection of the host.
+    static func boundSockets(fresh: Bool = false) -> [Int: Set<String>] {
+        let now = ContinuousClock.now
+        if !fresh, let cached = boundCache.withLock({ $0 }), cached.at.duration(to: now) < .seconds(1) { return cached.ports }
+        var ports: [Int: Set<String>] = [:]
+        for table in ["/proc/net/tcp", "/proc/net/tcp6"] {
+            guard let bytes = HostFiles.read(table) else { continue }
+            for line in String(decoding: bytes, as: UTF8.self).split(separator: "\n").dropFirst() {
+                let cols = line.split(separator: " ")
+                // 0A = LISTEN; 07 = bound but not (yet) listening: that holder keeps the port too.
+                guard cols.count > 9, cols[3] == "0A" || cols[3] == "07" else { continue }
+                guard let portHex = cols[1].split(separator: ":").last, let port = Int(portHex, radix: 16) else { continue }
+                ports[port, default: []].insert(String(cols[9]))
+            }
+        }
+        boundCache.withLock { $0 = (now, ports) }
+        return ports
+    }
+
+    private static let boundCache = Mutex<(at: ContinuousClock.Instant, ports: [Int: Set<String>])?>(nil)
 
     /// Every live process of session `session`, and every live descendant of `pid` (a child that
     /// left the session, as a command started detached does), except `pid` itself.

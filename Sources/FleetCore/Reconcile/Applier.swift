@@ -7,8 +7,10 @@ import Glibc
 
 /// Timings and limits of an apply.
 public struct ApplyOptions: Sendable {
-    /// Gateways started at once.
-    public var parallelism: Int = 8
+    /// The most gateways started at once (`--parallelism`, else the Fleet's
+    /// `maxConcurrentStarts`); within it the host decides how many (``StartPacer``). nil: the host
+    /// alone.
+    public var parallelism: Int?
     /// How long a starting gateway has to answer /healthz.
     public var startTimeout: Duration = FleetSettings().startTimeout
     /// SIGTERM to SIGKILL (to the gateway's whole session).
@@ -33,6 +35,24 @@ public actor Applier {
     let progress: @Sendable (String) -> Void
     let runtime: GatewayRuntime
     private(set) var state: FleetState
+    /// How many gateways start at once, from what the host shows while they start.
+    private(set) var pacer: StartPacer
+    /// The pacer's clock: time since this applier was made.
+    private let pacerTime: TimeSource
+    /// Start actions holding a slot (stopping an old gateway, starting the new one).
+    private var slotsTaken = 0
+    /// Start actions waiting for a slot, in order.
+    private var slotWaiters: [(id: Int, continuation: CheckedContinuation<Void, Never>)] = []
+    private var nextWaiter = 0
+    /// Gateways launched and not yet healthy: pid and when.
+    private var inFlight: [Int32: Duration] = [:]
+    /// The most start actions that held a slot at once (for the report and the tests).
+    private(set) var mostAtOnce = 0
+    /// A state write is running; callers wait in `saveWaiters` for the next one.
+    private var saving = false
+    private var saveWaiters: [CheckedContinuation<ApplyError?, Never>] = []
+    /// The state's encoding, bot by bot, kept across this apply's writes.
+    private var stateEncoder = StateEncoder()
 
     /// `<root>/state.json`.
     public static func statePath(_ root: String) -> String { root + "/state.json" }
@@ -52,6 +72,8 @@ public actor Applier {
         self.openclaw = openclaw
         self.runtime = runtime
         self.progress = progress
+        pacer = StartPacer(StartPacer.Settings(cores: runtime.host.cores(), cap: options.parallelism))
+        pacerTime = runtime.time()
     }
 
     /// Applies `plan` for the `desired` bots as `observed`.
@@ -59,14 +81,16 @@ public actor Applier {
         let byName = Dictionary(uniqueKeysWithValues: desired.map { ($0.name, $0) })
         let changes = plan.changes
         var results: [ActionResult] = []
-        // Stops and destroys first (they free ports), then everything else in parallel.
+        // Stops and destroys first (they free ports), eight at a time; then everything else at
+        // once, each start (and restart) waiting for a slot from the pacer, so no more gateways
+        // start at once than the host can take (reloads and no-ops need none).
         let first = changes.filter { $0.kind == .destroy || $0.kind == .stop }
         let rest = changes.filter { $0.kind != .destroy && $0.kind != .stop }
-        for batch in [first, rest] {
+        for (batch, bound) in [(first, 8), (rest, Int.max)] {
             await withTaskGroup(of: ActionResult.self) { group in
                 var running = 0
                 for action in batch {
-                    if running >= options.parallelism, let r = await group.next() {
+                    if running >= bound, let r = await group.next() {
                         results.append(r)
                         running -= 1
                     }
@@ -87,7 +111,7 @@ public actor Applier {
         if let openclaw { state.openclaw = openclaw }
         var recordError: ApplyError?
         do {
-            try saveState()
+            try await saveState()
         } catch {
             recordError = error
             progress("FAILED to record the apply: \(error.message)")
@@ -113,7 +137,7 @@ public actor Applier {
         // What was done is recorded before anything else happens; a record that cannot be
         // written fails the action (the gateway may run, but fleet would forget it).
         do throws(ApplyError) {
-            try saveState()
+            try await saveState()
         } catch {
             progress("\(action.bot): FAILED to record: \(error.message)")
             if result.ok { result = .failure(action.bot, action.kind, error, pid: result.pid, seconds: result.seconds) }
@@ -142,10 +166,15 @@ public actor Applier {
         switch action.kind {
         case .create, .start:
             let bot = try wanted()
+            await takeSlot()
+            defer { releaseSlot() }
             await stopStrays(obs)
             return try await start(bot, previous: obs)
         case .restart:
             let bot = try wanted()
+            // The slot covers the stop too: a gateway is down only while its successor starts.
+            await takeSlot()
+            defer { releaseSlot() }
             await stopAll(obs)
             record(bot.name) { $0.restarts += 1 }
             return try await start(bot, previous: obs)
@@ -192,8 +221,61 @@ public actor Applier {
         state.bots[name] = bot
     }
 
-    private func saveState() throws(ApplyError) {
-        try state.save(to: Self.statePath(root))
+    /// Writes the state file with every change made so far, and returns once it is on disk.
+    ///
+    /// Group commit: one write at a time, off the actor (encoding the state of 200 bots and its
+    /// fsync took most of fleet's CPU when every start wrote it twice); callers that arrive
+    /// while a write runs share the next one, which starts after it and holds their changes. A
+    /// write that fails fails every caller it was for.
+    private func saveState() async throws(ApplyError) {
+        if saving {
+            let error = await withCheckedContinuation { (continuation: CheckedContinuation<ApplyError?, Never>) in
+                saveWaiters.append(continuation)
+            }
+            if let error { throw error }
+            return
+        }
+        saving = true
+        let error = await writeState()
+        if saveWaiters.isEmpty {
+            saving = false
+        } else {
+            Task { await self.drainSaves() }
+        }
+        if let error { throw error }
+    }
+
+    /// Writes the state for the callers that waited, batch after batch, then lets the next
+    /// caller write at once.
+    private func drainSaves() async {
+        while !saveWaiters.isEmpty {
+            let batch = saveWaiters
+            saveWaiters = []
+            let error = await writeState()
+            for waiter in batch { waiter.resume(returning: error) }
+        }
+        saving = false
+    }
+
+    /// One write of the state as it is now: encoded here (only the bots that changed), written
+    /// and synced on a thread of its own.
+    private func writeState() async -> ApplyError? {
+        let path = Self.statePath(root)
+        let snapshot = state
+        let bytes: [UInt8]
+        do {
+            bytes = try snapshot.encoded(for: path, with: &stateEncoder)
+        } catch {
+            return error
+        }
+        return await Blocking.run("fleet-state") { () -> ApplyError? in
+            do throws(ApplyError) {
+                try FleetState.write(bytes, of: snapshot, to: path)
+                return nil
+            } catch {
+                return error
+            }
+        }
     }
 
     private func refresh(_ bot: DesiredBot, _ obs: ObservedBot) {
@@ -360,6 +442,9 @@ public actor Applier {
         }
         let pid = process.pid
         let startTime = process.startTime
+        let launchedAt = pacerTime.elapsed
+        inFlight[pid] = launchedAt
+        defer { inFlight[pid] = nil }
         let pidRecord = PidRecord(pid: pid, startTime: startTime, bot: bot.name, port: port, startedAt: Date())
         record(bot.name) { s in
             s.pid = pid
@@ -379,7 +464,7 @@ public actor Applier {
             throw ApplyError(.fileWrite, "started pid \(pid) but cannot write its pid record \(paths.pidRecord): \(error)",
                              fix: "make \(paths.directory) writable; the next apply adopts or restarts the gateway")
         }
-        try saveState()
+        try await saveState()
         progress("\(bot.name): started pid \(pid) on port \(port); waiting for /healthz")
         let time = runtime.time()
         while time.elapsed < options.startTimeout {
@@ -409,6 +494,7 @@ public actor Applier {
             }
             let health = await runtime.prober.probe(host: connectHost, port: port, timeout: options.probeTimeout, readiness: false)
             if health.live {
+                startFinished(pid, after: pacerTime.elapsed - launchedAt)
                 let full = await runtime.prober.probe(host: connectHost, port: port, timeout: options.probeTimeout, readiness: true)
                 record(bot.name) { s in
                     s.health = HealthRecord(live: true, ready: full.ready, failing: full.failing, at: Date())
@@ -417,6 +503,7 @@ public actor Applier {
                 progress("\(bot.name): healthy (pid \(pid), port \(port))")
                 return pid
             }
+            pace()
             do {
                 try await time.sleep(for: .milliseconds(25))
             } catch {
@@ -425,6 +512,71 @@ public actor Applier {
         }
         throw ApplyError(.startTimeout, "gateway did not answer /healthz on \(connectHost):\(port) within \(options.startTimeout)",
                          fix: "read \(paths.consoleLog); raise spec.health.startTimeout in the Fleet manifest if it is only slow")
+    }
+
+    /// Waits for a start slot: fewer start actions than the pacer's limit hold one.
+    private func takeSlot() async {
+        if slotsTaken < pacer.limit && slotWaiters.isEmpty {
+            slotsTaken += 1
+            mostAtOnce = max(mostAtOnce, slotsTaken)
+            return
+        }
+        nextWaiter += 1
+        let id = nextWaiter
+        await withTaskCancellationHandler {
+            await withCheckedContinuation { (continuation: CheckedContinuation<Void, Never>) in
+                slotWaiters.append((id, continuation))
+                admit()
+            }
+        } onCancel: {
+            // Cancelled (the daemon stopping): the action goes ahead as it did before pacing.
+            Task { await self.admit(force: id) }
+        }
+    }
+
+    private func releaseSlot() {
+        slotsTaken -= 1
+        admit()
+    }
+
+    /// Gives slots to waiters while the limit allows (and to `force`, cancelled, at once).
+    private func admit(force: Int? = nil) {
+        if let force, let index = slotWaiters.firstIndex(where: { $0.id == force }) {
+            let waiter = slotWaiters.remove(at: index)
+            slotsTaken += 1
+            mostAtOnce = max(mostAtOnce, slotsTaken)
+            waiter.continuation.resume()
+        }
+        while slotsTaken < pacer.limit, !slotWaiters.isEmpty {
+            let waiter = slotWaiters.removeFirst()
+            slotsTaken += 1
+            mostAtOnce = max(mostAtOnce, slotsTaken)
+            waiter.continuation.resume()
+        }
+    }
+
+    /// Samples the host while starts wait for a slot, and lets more start when it has room.
+    private func pace() {
+        let now = pacerTime.elapsed
+        guard !slotWaiters.isEmpty, pacer.wantsSample(at: now) else { return }
+        // A steady subset of the starting gateways: the pacer compares each with its last reading.
+        let pids = Array(inFlight.keys.sorted().prefix(24))
+        let before = pacer.limit
+        pacer.observe(runtime.host.sample(at: now, gateways: pids), inFlight: inFlight.count)
+        if pacer.limit != before {
+            progress("starting at most \(pacer.limit) gateways at once (\(pacer.reason))")
+        }
+        admit()
+    }
+
+    /// A gateway answered `/healthz` `after` its launch: what its start cost goes to the pacer.
+    private func startFinished(_ pid: Int32, after: Duration) {
+        let before = pacer.limit
+        pacer.finished(after: after, cpu: runtime.host.cpu(of: pid), privateMemory: runtime.host.privateMemory(of: pid),
+                       inFlight: max(0, inFlight.count - 1))
+        if pacer.limit != before, !slotWaiters.isEmpty {
+            progress("starting at most \(pacer.limit) gateways at once (\(pacer.reason))")
+        }
     }
 
     /// The last `lines` lines of a file.

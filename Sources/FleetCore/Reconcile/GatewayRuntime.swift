@@ -121,12 +121,16 @@ public struct GatewayRuntime: Sendable {
     public var prober: any GatewayProber
     /// Time for start-up deadlines and the pauses between probes.
     public var time: @Sendable () -> TimeSource
+    /// The host's cores, load and memory, for the start pacer.
+    public var host: any HostLoad
 
     /// Creates a runtime.
-    public init(launcher: any GatewayLauncher, prober: any GatewayProber, time: @escaping @Sendable () -> TimeSource) {
+    public init(launcher: any GatewayLauncher, prober: any GatewayProber, time: @escaping @Sendable () -> TimeSource,
+                host: any HostLoad = SystemHostLoad()) {
         self.launcher = launcher
         self.prober = prober
         self.time = time
+        self.host = host
     }
 
     /// The host's processes, loopback probes and the continuous clock.

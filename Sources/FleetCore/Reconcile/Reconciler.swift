@@ -168,6 +168,7 @@ public enum Reconciler {
         options.startTimeout = fleet.startTimeout
         options.stopGrace = fleet.stopGracePeriod
         options.probeTimeout = fleet.probeTimeout
+        options.parallelism = fleet.maxConcurrentStarts
         return options
     }
 }

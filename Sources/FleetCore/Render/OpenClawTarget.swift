@@ -128,8 +128,19 @@ public enum OpenClawVersionProbe {
         return .success((release, words))
     }
 
-    /// ``detect(_:)`` on a thread of its own, so the caller's async context is never blocked.
+    /// ``detect(_:)`` on a thread of its own, so the caller's async context is never blocked; a
+    /// binary already asked (and unchanged since) answers from ``OpenClawVersionCache``.
     public static func detectOffPool(_ gatewayCommand: [String]) async -> Result<(OpenClawRelease, [String]), Failure> {
+        let words = command(for: gatewayCommand)
+        if let known = OpenClawVersionCache.lookup(words) { return .success(known) }
+        let result = await detectOnThread(gatewayCommand)
+        if case .success(let (release, answered)) = result {
+            OpenClawVersionCache.remember(words, release: release, answeredBy: answered)
+        }
+        return result
+    }
+
+    private static func detectOnThread(_ gatewayCommand: [String]) async -> Result<(OpenClawRelease, [String]), Failure> {
         await withCheckedContinuation { continuation in
             let started = detachThread(name: "fleet-version") { continuation.resume(returning: detect(gatewayCommand)) }
             if !started { continuation.resume(returning: detect(gatewayCommand)) }

@@ -178,6 +178,8 @@ public enum ManifestSchemas {
             Field("stopGracePeriod", .string(StringRule(format: .duration)), default: "25s",
                   "Time between SIGTERM and SIGKILL to the gateway's whole session (OpenClaw's own shutdown budget is 25 s)."),
         ])), "Health-check timings."),
+        Field("maxConcurrentStarts", .integer(min: 1, max: 10_000),
+              "The most gateways fleet starts at once (apply, daemon). Without it the host decides: as many as its cores take for starts that burn CPU (a Node gateway's), more for starts that wait, fewer when its memory is short or other work keeps it busy (docs/reconciler.md). --parallelism overrides it."),
         Field("defaults", .object(ObjectSchema("Defaults for every bot.", [
             Field("model", .text, "The model of bots that name none."),
             Field("session", .object(session), "Session settings of bots that set none."),

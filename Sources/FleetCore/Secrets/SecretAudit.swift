@@ -124,25 +124,64 @@ public struct SecretAudit: Sendable {
     /// character, so columns stay), for showing diagnostics without printing tokens. `files`
     /// limits the work to the files whose lines will be shown.
     public static func maskingPlaintext(in set: ManifestSet, files: Set<String>? = nil) -> [String: String] {
-        var lines: [String: [String]] = [:]
+        // The plain-text credentials of each file to show.
+        var byFile: [String: [ManifestCredential]] = [:]
         for credential in set.credentials where files?.contains(credential.file) ?? true {
             let raw = credential.raw
             guard !raw.isEmpty, !SecretEnvelope.isEnvelope(raw), credential.location.line > 0,
-                  let text = set.texts[credential.file] else { continue }
+                  set.texts[credential.file] != nil else { continue }
+            byFile[credential.file, default: []].append(credential)
+        }
+        var texts = set.texts
+        for (file, credentials) in byFile {
+            guard let text = texts[file] else { continue }
+            // ASCII values (tokens, in practice) are masked in the file's bytes; a value with other
+            // characters goes the way of Characters, line by line.
+            let ascii = credentials.allSatisfy { $0.raw.utf8.allSatisfy { $0 < 0x80 } }
+            texts[file] = ascii ? maskASCII(text, credentials) : maskCharacters(text, credentials)
+        }
+        return texts
+    }
+
+    /// Each part (line) of each credential replaced by as many `*` on its own lines of `text`.
+    static func maskASCII(_ text: String, _ credentials: [ManifestCredential]) -> String {
+        var bytes = Array(text.utf8)
+        var starts = [0]
+        for (i, byte) in bytes.enumerated() where byte == 0x0A { starts.append(i + 1) }
+        for credential in credentials {
             let line = credential.location.line
-            var fileLines = lines[credential.file]
-                ?? text.split(separator: "\n", omittingEmptySubsequences: false).map(String.init)
+            guard line - 1 < starts.count else { continue }
+            let parts = credential.raw.split(separator: "\n").map { Array($0.utf8) }
+            for part in parts where !part.isEmpty {
+                for index in (line - 1)..<min(starts.count, line + parts.count) {
+                    let end = index + 1 < starts.count ? starts[index + 1] - 1 : bytes.count
+                    var at = starts[index]
+                    while at + part.count <= end {
+                        if bytes[at] == part[0], bytes[at..<(at + part.count)].elementsEqual(part) {
+                            for k in at..<(at + part.count) { bytes[k] = UInt8(ascii: "*") }
+                            at += part.count
+                        } else {
+                            at += 1
+                        }
+                    }
+                }
+            }
+        }
+        return String(decoding: bytes, as: UTF8.self)
+    }
+
+    static func maskCharacters(_ text: String, _ credentials: [ManifestCredential]) -> String {
+        var fileLines = text.split(separator: "\n", omittingEmptySubsequences: false).map(String.init)
+        for credential in credentials {
+            let line = credential.location.line
             guard fileLines.indices.contains(line - 1) else { continue }
-            let parts = raw.split(separator: "\n").map(String.init)
+            let parts = credential.raw.split(separator: "\n").map(String.init)
             for part in parts where !part.isEmpty {
                 for i in (line - 1)..<min(fileLines.count, line + parts.count) where fileLines[i].contains(part) {
                     fileLines[i] = fileLines[i].replacing(part, with: String(repeating: "*", count: part.count))
                 }
             }
-            lines[credential.file] = fileLines
         }
-        var texts = set.texts
-        for (file, fileLines) in lines { texts[file] = fileLines.joined(separator: "\n") }
-        return texts
+        return fileLines.joined(separator: "\n")
     }
 }

@@ -214,6 +214,7 @@ extension FleetState {
                 .stateCorrupt, "the state file \(path) exists but cannot be read",
                 fix: "check what \(path) is (it must be a regular file fleet can read), or move it aside and run `fleet state rebuild --state-root \(path.deletingLastPathComponent)`")
         }
+        if let written = StateFileMemory.lastWritten(at: path, bytes: bytes) { return written }
         do {
             return try decoder.decode(FleetState.self, from: Data(bytes))
         } catch {
@@ -227,9 +228,28 @@ extension FleetState {
 
     /// Writes the state file atomically (0600).
     public func save(to path: String) throws(ApplyError) {
+        var encoder = StateEncoder()
+        try Self.write(try encoded(for: path, with: &encoder), of: self, to: path)
+    }
+
+    /// The state file's bytes, from `encoder` (the applier keeps one for an apply: only the bots
+    /// that changed since its last write are encoded again; it is freed with the applier).
+    func encoded(for path: String, with encoder: inout StateEncoder) throws(ApplyError) -> [UInt8] {
         do {
-            let data = try Self.encoder.encode(self)
-            try HostFiles.writeAtomically(path, [UInt8](data) + [0x0A], mode: 0o600)
+            return try encoder.encode(self)
+        } catch {
+            throw ApplyError(.stateWrite, "cannot write the state file \(path): \(error)",
+                             fix: "make \(path.deletingLastPathComponent) writable (and not full), then apply again")
+        }
+    }
+
+    /// Writes `state`'s encoding to `path` (atomically, with a final newline), and remembers it
+    /// so that reading the file back before anyone else writes it needs no decoding.
+    static func write(_ bytes: [UInt8], of state: FleetState, to path: String) throws(ApplyError) {
+        do {
+            let file = bytes + [0x0A]
+            try HostFiles.writeAtomically(path, file, mode: 0o600)
+            StateFileMemory.remember(state, at: path, bytes: file)
         } catch {
             throw ApplyError(.stateWrite, "cannot write the state file \(path): \(error)",
                              fix: "make \(path.deletingLastPathComponent) writable (and not full), then apply again")

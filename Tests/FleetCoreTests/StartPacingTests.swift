@@ -1,0 +1,120 @@
+@testable import FleetCore
+import FleetTestSupport
+import Foundation
+import Synchronization
+import Testing
+
+/// The applier starts no more gateways at once than its pacer allows, and more as soon as the
+/// host shows room: a manual clock, stand-in processes, a prober the test opens bot by bot and a
+/// scripted host.
+@Suite struct StartPacingTests {
+    /// A host of two cores whose starting gateways burn CPU (each wants a whole core) or wait
+    /// (each wants none), as the test says.
+    final class ScriptedHost: HostLoad, @unchecked Sendable {
+        private let burning = Mutex(true)
+        func setBurning(_ value: Bool) { burning.withLock { $0 = value } }
+
+        func cores() -> Double { 2 }
+        func sample(at: Duration, gateways: [Int32]) -> HostSample {
+            let burn = burning.withLock { $0 }
+            var cpus: [Int32: GatewayCPU] = [:]
+            for pid in gateways { cpus[pid] = GatewayCPU(running: burn ? at : .zero, waiting: .zero) }
+            return HostSample(at: at, hostBusy: burn ? at * 2 : .zero, ownCPU: .zero, gateways: cpus, memoryAvailable: nil)
+        }
+        func cpu(of pid: Int32) -> GatewayCPU? { nil }
+        func privateMemory(of pid: Int32) -> Int? { nil }
+    }
+
+    /// Answers `/healthz` only for the ports the test opened.
+    final class GatedProber: GatewayProber {
+        private let open = Mutex(Set<Int>())
+        func open(_ port: Int) { open.withLock { _ = $0.insert(port) } }
+        func probe(host: String, port: Int, timeout: Duration, readiness: Bool) async -> GatewayHealth {
+            open.withLock { $0.contains(port) } ? GatewayHealth(live: true, ready: readiness ? true : nil, failing: [])
+                : GatewayHealth(live: false, ready: nil, failing: [])
+        }
+    }
+
+    @Test func startsWaitForTheHostAndGrowWhenItHasRoom() async throws {
+        let dir = try TempDirectory(prefix: "fleet-pacing")
+        let launcher = StandInLauncher()
+        defer { launcher.killAll() }
+        let prober = GatedProber()
+        let host = ScriptedHost()
+        let clock = ManualClock()
+        let runtime = GatewayRuntime(launcher: launcher, prober: prober, time: { TimeSource(clock) }, host: host)
+        let bots = try (0..<12).map { try desiredBot("b\($0)", root: dir.path, port: 42_000 + 20 * $0) }
+        let applier = Applier(root: dir.path, state: FleetState(), options: ApplyOptions(), commit: "abc1234", author: nil,
+                              runtime: runtime, progress: { _ in })
+        let plan = Plan(commit: "abc1234", observedFingerprint: "-", stateRoot: dir.path,
+                        actions: bots.map { PlannedAction(bot: $0.name, kind: .create, reasons: ["test"], port: $0.rendered.launch.port) })
+        let applying = Task { await applier.apply(plan, desired: bots, observed: [:]) }
+
+        // Two cores: three starts at once (cores + 1), each waiting on the clock for /healthz.
+        await clock.waitForSleepers(3)
+        #expect(launcher.launches.count == 3)
+        // They burn CPU: samples on the clock keep it at three.
+        for _ in 0..<6 {
+            clock.advance(by: .milliseconds(60))
+            await clock.waitForSleepers(3)
+        }
+        #expect(launcher.launches.count == 3)
+        #expect(await applier.pacer.limit == 3)
+
+        // One becomes healthy: the next starts in its slot, still three at once.
+        let first = try #require(launcher.launches.first)
+        prober.open(first.port)
+        clock.advance(by: .milliseconds(30))
+        await clock.waitForSleepers(3)
+        #expect(launcher.launches.count == 4)
+
+        // Now the starting gateways wait instead of burning CPU: the limit grows and every
+        // remaining bot starts.
+        host.setBurning(false)
+        var rounds = 0
+        while launcher.launches.count < 12, rounds < 50 {
+            clock.advance(by: .milliseconds(60))
+            await clock.waitForSleepers(launcher.launches.count - 1)
+            rounds += 1
+        }
+        #expect(launcher.launches.count == 12)
+        #expect(await applier.pacer.limit > 3)
+        // Every gateway launched but the first is asleep on the clock; open them all.
+        await clock.waitForSleepers(launcher.launches.count - 1)
+        for bot in bots { prober.open(bot.rendered.launch.port) }
+        clock.advance(by: .milliseconds(30))
+        let report = await applying.value
+        #expect(report.results.count == 12 && report.results.allSatisfy { $0.ok }, "\(report.results.filter { !$0.ok })")
+    }
+
+    @Test func theCapHoldsWhateverTheHostShows() async throws {
+        let dir = try TempDirectory(prefix: "fleet-pacing")
+        let launcher = StandInLauncher()
+        defer { launcher.killAll() }
+        let prober = GatedProber()
+        let host = ScriptedHost()
+        host.setBurning(false)
+        let clock = ManualClock()
+        let runtime = GatewayRuntime(launcher: launcher, prober: prober, time: { TimeSource(clock) }, host: host)
+        let bots = try (0..<6).map { try desiredBot("c\($0)", root: dir.path, port: 42_400 + 20 * $0) }
+        var options = ApplyOptions()
+        options.parallelism = 2
+        let applier = Applier(root: dir.path, state: FleetState(), options: options, commit: "abc1234", author: nil,
+                              runtime: runtime, progress: { _ in })
+        let plan = Plan(commit: "abc1234", observedFingerprint: "-", stateRoot: dir.path,
+                        actions: bots.map { PlannedAction(bot: $0.name, kind: .create, reasons: ["test"], port: $0.rendered.launch.port) })
+        let applying = Task { await applier.apply(plan, desired: bots, observed: [:]) }
+        await clock.waitForSleepers(2)
+        for _ in 0..<6 {
+            clock.advance(by: .milliseconds(60))
+            await clock.waitForSleepers(2)
+        }
+        #expect(launcher.launches.count == 2)
+        await clock.waitForSleepers(launcher.launches.count)
+        for bot in bots { prober.open(bot.rendered.launch.port) }
+        clock.advance(by: .milliseconds(30))
+        let report = await applying.value
+        #expect(report.results.allSatisfy { $0.ok })
+        #expect(await applier.mostAtOnce == 2)
+    }
+}
