@@ -1,4 +1,5 @@
 import Foundation
+import TestPorts
 import Synchronization
 #if canImport(Glibc)
 import Glibc
@@ -105,16 +106,5 @@ public final class PortBlock: Sendable {
     }
 
     /// Whether nothing listens on (and nothing is bound to) `port` on 127.0.0.1.
-    public static func portIsFree(_ port: Int) -> Bool {
-        let fd = socket(AF_INET, Int32(SOCK_STREAM.rawValue), 0)
-        guard fd >= 0 else { return false }
-        defer { close(fd) }
-        var addr = sockaddr_in()
-        addr.sin_family = sa_family_t(AF_INET)
-        addr.sin_port = in_port_t(UInt16(port).bigEndian)
-        addr.sin_addr.s_addr = inet_addr("127.0.0.1")
-        return withUnsafePointer(to: &addr) {
-            $0.withMemoryRebound(to: sockaddr.self, capacity: 1) { bind(fd, $0, socklen_t(MemoryLayout<sockaddr_in>.size)) }
-        } == 0
-    }
+    public static func portIsFree(_ port: Int) -> Bool { TestPorts.isFree(port) }
 }

@@ -13,6 +13,23 @@ public struct SecretEditError: Error, Sendable, CustomStringConvertible {
     }
 
     public var description: String { fix.map { "\(message)\n  fix: \($0)" } ?? message }
+
+    /// The YAML documents of `text`, for an editor of the file: a syntax error or a problem the
+    /// parser reports is this error, at `file:line:col`.
+    static func documents(of text: String, file: String) throws(SecretEditError) -> [YAMLNode] {
+        let parsed: YAMLParseResult
+        do {
+            parsed = try YAMLParser.parse(text)
+        } catch {
+            throw SecretEditError("\(file):\(error.mark.line):\(error.mark.column): \(error.message)",
+                                  fix: "fix the YAML first (fleet validate --worktree shows every problem)")
+        }
+        if let problem = parsed.problems.first {
+            throw SecretEditError("\(file):\(problem.mark.line):\(problem.mark.column): \(problem.message)",
+                                  fix: problem.fix ?? "fix the YAML first")
+        }
+        return parsed.documents
+    }
 }
 
 /// One credential scalar in a manifest file.
@@ -63,18 +80,7 @@ public struct SecretFileEditor: Sendable {
     }
 
     private mutating func reparse() throws(SecretEditError) {
-        let parsed: YAMLParseResult
-        do {
-            parsed = try YAMLParser.parse(text)
-        } catch {
-            throw SecretEditError("\(file):\(error.mark.line):\(error.mark.column): \(error.message)",
-                                  fix: "fix the YAML first (fleet validate --worktree shows every problem)")
-        }
-        if let problem = parsed.problems.first {
-            throw SecretEditError("\(file):\(problem.mark.line):\(problem.mark.column): \(problem.message)",
-                                  fix: problem.fix ?? "fix the YAML first")
-        }
-        documents = parsed.documents
+        documents = try SecretEditError.documents(of: text, file: file)
         var found: [SecretSite] = []
         func site(_ bot: String, _ field: String, _ node: YAMLNode) -> SecretSite? {
             guard let value = node.scalar, !node.isNull else { return nil }

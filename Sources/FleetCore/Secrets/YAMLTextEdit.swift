@@ -85,17 +85,7 @@ public struct ManifestEditor: Sendable {
     }
 
     private mutating func reparse() throws(SecretEditError) {
-        let parsed: YAMLParseResult
-        do {
-            parsed = try YAMLParser.parse(text)
-        } catch {
-            throw SecretEditError("\(file):\(error.mark.line):\(error.mark.column): \(error.message)",
-                                  fix: "fix the YAML first (fleet validate --worktree shows every problem)")
-        }
-        if let problem = parsed.problems.first {
-            throw SecretEditError("\(file):\(problem.mark.line):\(problem.mark.column): \(problem.message)", fix: problem.fix)
-        }
-        documents = parsed.documents
+        documents = try SecretEditError.documents(of: text, file: file)
     }
 
     /// The names of the Bot manifests in the file.
