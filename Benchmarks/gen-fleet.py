@@ -105,6 +105,12 @@ spec:
   gatewayCommand: [openclaw-sim, gateway, run]
   reconcileInterval: 30s
   health: {{startTimeout: 20s, probeTimeout: 2s, failureThreshold: 3, stopGracePeriod: 5s}}
+  # The model providers' keys, once for every bot, as an operator sets them (fake, plain text as
+  # above); without them every bot draws W010 and validate spends its time printing warnings.
+  providers:
+    anthropic: {{apiKey: "sk-ant-bench-not-a-real-key"}}
+    openai: {{apiKey: "sk-bench-not-a-real-key"}}
+    google: {{apiKey: "bench-not-a-real-google-key"}}
   defaults:
     model: anthropic/claude-sonnet-4-5
     session: {{scope: per-sender}}
