@@ -136,7 +136,8 @@ public final class TestChild: Sendable {
     /// ``isRunning``, ``waitForExit()`` or ``exited()`` first).
     public var termination: Termination? { ended.withLock { $0 } }
 
-    /// The exit status (128 + signal when a signal killed it); nil until it was reaped.
+    /// The exit status (128 + signal when a signal killed it; -1 when something outside this
+    /// object reaped it and the status is lost); nil until it was reaped.
     public var exitStatus: Int32? { termination?.status }
 
     /// Sends `sig`, unless the child was reaped already (its pid may belong to another process by
