@@ -91,19 +91,23 @@ let package = Package(
         .executableTarget(name: "fleet-bench", dependencies: ["FleetCore"], path: "Benchmarks/FleetBench"),
 
         // Shared by the test targets: temp dirs, real git repositories, processes, free ports.
-        .target(name: "FleetTestSupport", dependencies: ["OpenClawWire", "TestPorts", "CFleetSystem"], path: "Tests/FleetTestSupport"),
+        .target(name: "FleetTestSupport", dependencies: ["OpenClawWire", "TestPorts", "TestChild", "CFleetSystem"], path: "Tests/FleetTestSupport"),
         // Single loopback ports for tests' servers, never ephemeral ones (shared with the stand-in's tests).
         .target(name: "TestPorts", path: "Tests/TestPorts"),
+        // Tests' long-running children over posix_spawn and waitpid, never Foundation.Process
+        // (shared with the stand-in's tests, which do not use FleetTestSupport).
+        .target(name: "TestChild", dependencies: ["CFleetSystem"], path: "Tests/TestChild"),
+        .testTarget(name: "TestChildTests", dependencies: ["TestChild", "FleetTestSupport"]),
 
         .testTarget(name: "FleetGitTests", dependencies: ["FleetGit", "FleetTestSupport"]),
         .testTarget(name: "FleetYAMLTests", dependencies: ["FleetYAML"]),
         .testTarget(name: "FleetCryptoTests", dependencies: ["FleetCrypto", "FleetTestSupport"]),
         .testTarget(name: "OpenClawWireTests", dependencies: ["OpenClawWire"]),
         .testTarget(name: "OpenClawConfigTests", dependencies: ["OpenClawConfig"]),
-        .testTarget(name: "OpenClawSimTests", dependencies: ["OpenClawConfig", "OpenClawWire", "OpenClawSim", "TestPorts"]),
+        .testTarget(name: "OpenClawSimTests", dependencies: ["OpenClawConfig", "OpenClawWire", "OpenClawSim", "TestPorts", "TestChild"]),
         .testTarget(
             name: "FleetCoreTests",
-            dependencies: ["FleetCore", "OpenClawWire", "FleetTestSupport", .product(name: "Logging", package: "swift-log")],
+            dependencies: ["FleetCore", "OpenClawWire", "FleetTestSupport", "TestChild", .product(name: "Logging", package: "swift-log")],
             resources: [.copy("Fixtures")]),
         .testTarget(
             name: "FleetConsoleTests",
@@ -114,7 +118,7 @@ let package = Package(
             ]),
         .testTarget(
             name: "FleetCLITests",
-            dependencies: ["FleetCore", "FleetCLI", "FleetConsoleMain", "OpenClawSim", "OpenClawWire", "FleetTestSupport"]),
+            dependencies: ["FleetCore", "FleetCLI", "FleetConsoleMain", "OpenClawSim", "OpenClawWire", "FleetTestSupport", "TestChild"]),
     ],
     swiftLanguageModes: [.v6]
 )

@@ -1,6 +1,7 @@
 import FleetCore
 import FleetTestSupport
 import Foundation
+import TestChild
 import Testing
 
 /// One bad input given to the built `fleet` against a live fleet (two bots applied and running).
@@ -39,26 +40,14 @@ private func runBoundedBlocking(_ path: String, _ args: [String], env: [String: 
     let dir = try TempDirectory(prefix: "fleet-bounded")
     _ = FileManager.default.createFile(atPath: dir.file("out"), contents: nil)
     _ = FileManager.default.createFile(atPath: dir.file("err"), contents: nil)
-    let process = Process()
-    process.executableURL = URL(fileURLWithPath: path)
-    process.arguments = args
-    process.environment = env
-    process.standardInput = FileHandle.nullDevice
-    let out = FileHandle(forWritingAtPath: dir.file("out"))
-    let err = FileHandle(forWritingAtPath: dir.file("err"))
-    process.standardOutput = out
-    process.standardError = err
-    try process.run()
+    let process = try TestChild(path, args, env: env, stdin: .null, stdout: .file(dir.file("out")), stderr: .file(dir.file("err")))
     let deadline = Date().addingTimeInterval(seconds)
     while process.isRunning && Date() < deadline { usleep(10_000) }
     let timedOut = process.isRunning
     if timedOut {
-        kill(process.processIdentifier, SIGKILL)
+        process.kill()
     }
-    process.waitUntilExit()
-    try? out?.close()
-    try? err?.close()
-    let status = process.terminationReason == .uncaughtSignal ? 128 + process.terminationStatus : process.terminationStatus
+    let status = process.waitForExit()
     let read = { (name: String) in (try? String(contentsOfFile: dir.file(name), encoding: .utf8)) ?? "" }
     return (BoundedResult(status: status, stdout: read("out"), stderr: read("err")), timedOut)
 }

@@ -1,6 +1,7 @@
 import FleetCore
 import FleetTestSupport
 import Foundation
+import TestChild
 import Testing
 
 /// A seeded random source, so a failing chaos run can be replayed (`FLEET_CHAOS_SEED`).
@@ -148,8 +149,8 @@ struct ChaosBot {
             let last = UncheckedBox((daemon, w))
             BackgroundTeardown.run {
                 let (daemon, w) = last.value
-                if daemon.process.isRunning { kill(daemon.process.processIdentifier, SIGTERM) }
-                daemon.process.waitUntilExit()
+                daemon.process.terminate()
+                daemon.process.waitForExit()
                 _ = try? runProcess(w.fleetBinary, ["destroy", "--repo", w.repo, "--state-root", w.root, "--key-file", key], env: w.env())
                 for records in w.gateways().values { for r in records { kill(r.pid, SIGKILL) } }
             }
@@ -183,7 +184,7 @@ struct ChaosBot {
                     outputs.append(daemon.output)
                     let hard = Bool.random(using: &rng)
                     if hard {
-                        kill(daemon.process.processIdentifier, SIGKILL)
+                        daemon.process.kill()
                         await daemon.process.exited()
                     } else {
                         await daemon.stop()
@@ -229,7 +230,7 @@ struct ChaosBot {
                 lastCommit = commit
                 if label == "invalid: broken YAML" { try write(name) }  // the next commit repairs it
                 counts[label, default: 0] += 1
-                if Bool.random(using: &rng) { kill(daemon.process.processIdentifier, SIGHUP) }
+                if Bool.random(using: &rng) { daemon.process.signal(SIGHUP) }
             }
             try await Task.sleep(for: .milliseconds(Int.random(in: 150..<450, using: &rng)))
         }
@@ -241,7 +242,7 @@ struct ChaosBot {
         }
         if let commit = try? w.commit("settle") { lastCommit = commit }
         if !daemon.process.isRunning { daemon = try DaemonRun(w, ["--interval", "1s", "--key-file", key]) }
-        kill(daemon.process.processIdentifier, SIGHUP)
+        daemon.process.signal(SIGHUP)
         let enabled = Set(names.filter { bots[$0]?.enabled == true && bots[$0]?.present == true })
         let settleStart = Date()
         let finalCommit = lastCommit

@@ -1,6 +1,7 @@
 import FleetCore
 import FleetTestSupport
 import Foundation
+import TestChild
 import Testing
 
 /// `fleet users` and `fleet serve` as a person runs them.
@@ -56,9 +57,9 @@ import Testing
         let login = HTTPProbe.get(port: port, path: "/login")
         #expect(login?.status == 200)
         #expect(login?.body.contains("Log in") == true)
-        kill(serve.processIdentifier, SIGTERM)
+        serve.terminate()
         await serve.exited()
-        #expect(serve.terminationReason == .exit && serve.terminationStatus == 0)
+        #expect(serve.termination == .exit(0))
     }
 
     /// The console runs for days: it keeps none of the descriptors it was started with. (A
@@ -70,17 +71,13 @@ import Testing
         try w.commit()
         let port = w.ports.base + w.ports.span - 11
         let inherited = w.git.path("inherited-descriptor")
-        let shell = Process()
-        shell.executableURL = URL(fileURLWithPath: "/bin/sh")
         // Descriptor 7, opened without close-on-exec, as a shell's redirection leaves it.
-        shell.arguments = ["-c", #"exec 7>>"$0"; exec "$1" serve --listen "$2" --state-root "$3" --repo "$4""#,
-                           inherited, w.fleetBinary, "127.0.0.1:\(port)", w.root, w.repo]
-        shell.environment = w.env()
-        shell.standardOutput = FileHandle.nullDevice
-        shell.standardError = FileHandle.nullDevice
-        try shell.run()
+        let shell = try TestChild(
+            "/bin/sh", ["-c", #"exec 7>>"$0"; exec "$1" serve --listen "$2" --state-root "$3" --repo "$4""#,
+                        inherited, w.fleetBinary, "127.0.0.1:\(port)", w.root, w.repo],
+            env: w.env())
         #expect(await eventually { HTTPProbe.get(port: port, path: "/login")?.status == 200 })
-        let pid = shell.processIdentifier
+        let pid = shell.pid
         let program = (try? FileManager.default.destinationOfSymbolicLink(atPath: "/proc/\(pid)/exe")) ?? ""
         #expect(program.hasSuffix("fleet-console"), "\(program)")
         let open = ((try? FileManager.default.contentsOfDirectory(atPath: "/proc/\(pid)/fd")) ?? []).compactMap {

@@ -1,12 +1,13 @@
 import FleetCore
 import FleetTestSupport
 import Foundation
+import TestChild
 import Testing
 
 /// A `fleet daemon` running in the background for a test (JSON log lines at debug level in a
 /// file); stopped at the end, on a thread of its own.
 final class DaemonRun: @unchecked Sendable {
-    let process = Process()
+    let process: TestChild
     let world: FleetWorld
     let log: String
 
@@ -17,14 +18,11 @@ final class DaemonRun: @unchecked Sendable {
         self.world = world
         log = world.git.path("daemon-\(UUID().uuidString.prefix(8)).log")
         FileManager.default.createFile(atPath: log, contents: nil)
-        process.executableURL = URL(fileURLWithPath: world.fleetBinary)
-        process.arguments = ["daemon", "--state-root", root ?? world.root, "--log-format", "json", "--log-level", "debug"]
-            + (useRepo ? ["--repo", world.repo] : []) + args
-        process.environment = world.env().merging(environment) { _, new in new }
-        let handle = FileHandle(forWritingAtPath: log)
-        process.standardOutput = handle
-        process.standardError = handle
-        try process.run()
+        process = try TestChild(
+            world.fleetBinary,
+            ["daemon", "--state-root", root ?? world.root, "--log-format", "json", "--log-level", "debug"]
+                + (useRepo ? ["--repo", world.repo] : []) + args,
+            env: world.env().merging(environment) { _, new in new }, stdout: .file(log), stderr: .stdout)
     }
 
     var output: String { (try? String(contentsOfFile: log, encoding: .utf8)) ?? "" }
@@ -42,15 +40,15 @@ final class DaemonRun: @unchecked Sendable {
 
     /// SIGTERM, then waits for the daemon to exit (without holding the test's thread).
     func stop() async {
-        if process.isRunning { kill(process.processIdentifier, SIGTERM) }
+        process.terminate()
         await process.exited()
     }
 
     deinit {
-        let process = UncheckedBox(process)
+        let process = process
         BackgroundTeardown.run {
-            if process.value.isRunning { kill(process.value.processIdentifier, SIGTERM) }
-            process.value.waitUntilExit()
+            process.terminate()
+            process.waitForExit()
         }
     }
 
@@ -105,7 +103,7 @@ final class DaemonRun: @unchecked Sendable {
         #expect(Dictionary(uniqueKeysWithValues: names.compactMap { n in w.pid(n).map { (n, $0) } }) == pids)
         let journalBefore = Journal.read(w.root + "/journal.jsonl").count
         let second = try DaemonRun(w, ["--interval", "30s"])
-        let secondPid = second.process.processIdentifier
+        let secondPid = second.process.pid
         #expect(await second.waitFor { $0.daemonPid == secondPid })
         #expect(Dictionary(uniqueKeysWithValues: names.compactMap { n in w.pid(n).map { (n, $0) } }) == pids)
         #expect(Journal.read(w.root + "/journal.jsonl").count == journalBefore)
@@ -135,7 +133,7 @@ final class DaemonRun: @unchecked Sendable {
         #expect(w.pid("edited") == editedPid)
         #expect(!daemon.output.contains("reconcile (restart crashy)"), "\(daemon.output)")
 
-        kill(daemon.process.processIdentifier, SIGHUP)
+        daemon.process.signal(SIGHUP)
         #expect(await eventually { (try? String(contentsOfFile: path, encoding: .utf8)) == original }, "\(daemon.output)")
         #expect(w.pid("edited") == editedPid, "a config drift is a reload, not a restart")
     }
@@ -206,7 +204,7 @@ final class DaemonRun: @unchecked Sendable {
         #expect(await daemon.waitFor(allRunning(["hup"])), "\(daemon.output)")
         try w.bot("hup", model: "openai/gpt-4o")
         let commit = try w.commit("change")
-        kill(daemon.process.processIdentifier, SIGHUP)
+        daemon.process.signal(SIGHUP)
         #expect(await daemon.waitFor { $0.appliedCommit == commit }, "\(daemon.output)")
 
         // The metrics of the round that applied it (wait for them, not for the state file).
@@ -269,7 +267,7 @@ final class DaemonRun: @unchecked Sendable {
         }
         let daemon = try DaemonRun(w, ["--interval", "1s"])
         await daemon.process.exited()
-        #expect(daemon.process.terminationStatus == 1)
+        #expect(daemon.process.exitStatus == 1)
         #expect(daemon.output.contains("R010"), "\(daemon.output)")
         #expect(w.pid("kept") == pid, "nothing was stopped or started")
         let copies = try FileManager.default.contentsOfDirectory(atPath: w.root).filter { $0.hasPrefix("state.json.corrupt-") }

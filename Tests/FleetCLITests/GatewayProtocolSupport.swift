@@ -3,6 +3,7 @@ import FleetTestSupport
 import Foundation
 import OpenClawConfig
 import OpenClawWire
+import TestChild
 #if canImport(Glibc)
 import Glibc
 #endif
@@ -12,7 +13,7 @@ final class SimGateway: @unchecked Sendable {
     let dir: TempDirectory
     let port = freePort()
     let token = "gw-token-\(UUID().uuidString.prefix(8))"
-    let process = Process()
+    let process: TestChild
 
     var stateDir: String { dir.file("state") }
 
@@ -50,23 +51,18 @@ final class SimGateway: @unchecked Sendable {
             }
             """
         try Data(config.utf8).write(to: URL(fileURLWithPath: dir.file("config.json5")))
-        process.executableURL = URL(fileURLWithPath: TestPaths.executable("openclaw-sim"))
-        process.arguments = ["gateway", "run"]
-        var env = ["HOME": dir.path, "PATH": "/usr/bin:/bin", "OPENCLAW_STATE_DIR": stateDir,
+        var env = ["HOME": dir.path, "PATH": "/usr/bin:/bin", "OPENCLAW_STATE_DIR": dir.file("state"),
                    "OPENCLAW_CONFIG_PATH": dir.file("config.json5"), "OPENCLAW_GATEWAY_TOKEN": token,
                    "OPENCLAW_SIM_VERSION": release, "OPENCLAW_NO_RESPAWN": "1"]
         env.merge(extraEnv) { $1 }
-        process.environment = env
-        process.standardOutput = FileHandle.nullDevice
-        process.standardError = FileHandle.nullDevice
-        try process.run()
+        process = try TestChild(TestPaths.executable("openclaw-sim"), ["gateway", "run"], env: env)
     }
 
     struct GatewayStartFailed: Error {}
 
     deinit {
-        if process.isRunning { kill(process.processIdentifier, SIGKILL) }
-        process.waitUntilExit()
+        process.kill()
+        process.waitForExit()
     }
 }
 

@@ -2,6 +2,7 @@
 import FleetTestSupport
 import Foundation
 import OpenClawConfig
+import TestChild
 import Testing
 #if canImport(Glibc)
 import Glibc
@@ -208,7 +209,7 @@ import Glibc
     @Test func aGatewayKilledWhileConnected() async throws {
         let gw = try await SimGateway.start()
         let session = try await GatewayClient.connect(port: gw.port, token: gw.token, timeout: .seconds(60))
-        kill(gw.process.processIdentifier, SIGKILL)
+        gw.process.kill()
         await gw.process.exited()
         let error = await gatewayError { () throws(GatewayError) in _ = try await session.call("channels.status") }
         #expect(error?.kind == .closed)

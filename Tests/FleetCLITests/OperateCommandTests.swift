@@ -1,43 +1,26 @@
 import FleetCore
 import FleetTestSupport
 import Foundation
+import TestChild
 import Testing
 
 /// A running `fleet` whose stdout is collected on a helper thread.
-final class RunningFleet: @unchecked Sendable {
-    let process = Process()
-    private let lock = NSLock()
-    private var buffer = Data()
+final class RunningFleet: Sendable {
+    let process: TestChild
 
     init(_ args: [String], env: [String: String]) throws {
-        let pipe = Pipe()
-        process.executableURL = URL(fileURLWithPath: TestPaths.executable("fleet"))
-        process.arguments = args
-        process.environment = env
-        process.standardOutput = pipe
-        process.standardError = FileHandle.nullDevice
-        process.standardInput = FileHandle.nullDevice
-        try process.run()
-        let handle = pipe.fileHandleForReading
-        Thread.detachNewThread { [self] in
-            while true {
-                let data = handle.availableData
-                if data.isEmpty { return }
-                lock.withLock { buffer.append(data) }
-            }
-        }
+        process = try TestChild(TestPaths.executable("fleet"), args, env: env, stdin: .null, stdout: .capture, stderr: .null)
     }
 
-    var output: String { lock.withLock { String(decoding: buffer, as: UTF8.self) } }
+    var output: String { process.stdout }
 
     /// Waits until the output contains `text`.
     func waitFor(_ text: String) async -> Bool { await eventually { self.output.contains(text) } }
 
     /// SIGINT, then the exit status.
     func interrupt() async -> Int32 {
-        kill(process.processIdentifier, SIGINT)
-        await process.exited()
-        return process.terminationStatus
+        process.interrupt()
+        return await process.exited()
     }
 }
 

@@ -1,6 +1,7 @@
 import FleetCore
 import FleetTestSupport
 import Foundation
+import TestChild
 import Testing
 
 /// A git repository of manifests, a state root, and the built `fleet` with `openclaw-sim` beside it.
@@ -81,15 +82,9 @@ final class FleetWorld: @unchecked Sendable {
         try runProcess(fleetBinary, args + ["--repo", repo, "--state-root", root], env: env())
     }
 
-    func start(_ args: String...) throws -> Process {
-        let p = Process()
-        p.executableURL = URL(fileURLWithPath: fleetBinary)
-        p.arguments = args + ["--repo", repo, "--state-root", root]
-        p.environment = env()
-        p.standardOutput = FileHandle.nullDevice
-        p.standardError = FileHandle.nullDevice
-        try p.run()
-        return p
+    /// Starts `fleet ARGS --repo R --state-root S` in the background, its output discarded.
+    func start(_ args: String...) throws -> TestChild {
+        try TestChild(fleetBinary, args + ["--repo", repo, "--state-root", root], env: env())
     }
 
     func state() throws -> FleetState { try FleetState.load(from: root + "/state.json") }
@@ -237,12 +232,11 @@ final class FleetWorld: @unchecked Sendable {
         try w.bot("second")
         try w.commit()
         // "first" gets basePort; hold it with another listener.
-        let blocker = Process()
-        blocker.executableURL = URL(fileURLWithPath: "/usr/bin/env")
-        blocker.arguments = ["python3", "-c", "import socket,time;s=socket.socket();s.bind(('127.0.0.1',\(w.basePort)));s.listen();time.sleep(30)"]
-        try blocker.run()
+        let blocker = try TestChild(
+            "/usr/bin/env", ["python3", "-c", "import socket,time;s=socket.socket();s.bind(('127.0.0.1',\(w.basePort)));s.listen();time.sleep(30)"],
+            stdout: .inherit, stderr: .inherit)
         defer { blocker.terminate() }
-        let blockerPid = blocker.processIdentifier
+        let blockerPid = blocker.pid
         let basePort = w.basePort
         let held = await eventually { !ProcessTable.isPortFree(basePort) }
         #expect(held)
@@ -306,15 +300,15 @@ final class FleetWorld: @unchecked Sendable {
         // Kill an apply while it waits for gateways to answer (once it has started one).
         let killed = try w.start("apply")
         #expect(await eventually { !w.gateways().isEmpty })
-        kill(killed.processIdentifier, SIGKILL)
+        killed.kill()
         await killed.exited()
         // Two applies at once: the second waits for the lock, then finds little or nothing to do.
         let a = try w.start("apply")
         let b = try w.start("apply")
         await a.exited()
         await b.exited()
-        #expect(a.terminationStatus == 0)
-        #expect(b.terminationStatus == 0)
+        #expect(a.exitStatus == 0)
+        #expect(b.exitStatus == 0)
         let gateways = w.gateways()
         #expect(gateways.mapValues(\.count) == ["b0": 1, "b1": 1, "b2": 1, "b3": 1], "\(gateways)")
         let state = try w.state()

@@ -2,6 +2,7 @@ import FleetCore
 import FleetTestSupport
 import Foundation
 import OpenClawConfig
+import TestChild
 import Testing
 
 /// The stand-in gateway starts with every config fleet renders for the demo fleet, and refuses
@@ -26,22 +27,16 @@ import Testing
                       attributes: [.posixPermissions: 0o600])
     }
 
-    func start(_ rendered: RenderedBot, token: String) throws -> Process {
-        let process = Process()
-        process.executableURL = URL(fileURLWithPath: TestPaths.executable("openclaw-sim"))
-        // From `gateway` on: the demo fleet's command names the stand-in and its persona before it,
-        // and the persona here is the rendering's release.
-        process.arguments = Array(rendered.launch.arguments.drop { $0 != "gateway" })
+    func start(_ rendered: RenderedBot, token: String) throws -> TestChild {
         var env = rendered.launch.environment
         env["OPENCLAW_GATEWAY_TOKEN"] = token
         env["OPENCLAW_SIM_VERSION"] = rendered.launch.release
         env["PATH"] = ProcessInfo.processInfo.environment["PATH"]
-        process.environment = env
-        let log = FileHandle(forWritingAtPath: rendered.paths.consoleLog) ?? FileHandle.nullDevice
-        process.standardOutput = log
-        process.standardError = log
-        try process.run()
-        return process
+        // From `gateway` on: the demo fleet's command names the stand-in and its persona before it,
+        // and the persona here is the rendering's release.
+        return try TestChild(
+            TestPaths.executable("openclaw-sim"), Array(rendered.launch.arguments.drop { $0 != "gateway" }),
+            env: env, stdout: .file(rendered.paths.consoleLog), stderr: .stdout)
     }
 
     func renderDemo(stateRoot: String, release: OpenClawRelease = OpenClawReleaseTable.newestKnown) throws -> [RenderedBot] {
@@ -68,9 +63,9 @@ import Testing
             let healthy = await eventually { HTTPProbe.get(port: port, path: "/healthz")?.status == 200 }
             let console = (try? String(contentsOfFile: rendered.paths.consoleLog, encoding: .utf8)) ?? ""
             #expect(healthy, "\(rendered.name) did not answer /healthz: \(console)")
-            kill(process.processIdentifier, process.isRunning && healthy ? SIGTERM : SIGKILL)
+            process.signal(process.isRunning && healthy ? SIGTERM : SIGKILL)
             await process.exited()
-            #expect(process.terminationStatus == 0)
+            #expect(process.exitStatus == 0)
         }
     }
 
@@ -85,7 +80,7 @@ import Testing
         await process.exited()
         let console = (try? String(contentsOfFile: rendered.paths.consoleLog, encoding: .utf8)) ?? ""
         // A refused config exits 78, EX_CONFIG (OpenClaw: docs/gateway/embedding.md).
-        #expect(process.terminationStatus == 78)
+        #expect(process.exitStatus == 78)
         #expect(console.contains("colour"), "\(console)")
     }
 }

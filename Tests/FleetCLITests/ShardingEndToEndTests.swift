@@ -1,6 +1,7 @@
 import FleetCore
 import FleetTestSupport
 import Foundation
+import TestChild
 import Testing
 
 /// Two hosts (here: two state roots and port bases on one machine) following one repository,
@@ -137,8 +138,8 @@ import Testing
             let (binary, repo, environment) = (w.fleetBinary, w.repo, env)
             BackgroundTeardown.run {
                 for daemon in [keep.value.0, keep.value.1] where daemon.process.isRunning {
-                    kill(daemon.process.processIdentifier, SIGTERM)
-                    daemon.process.waitUntilExit()
+                    daemon.process.terminate()
+                    daemon.process.waitForExit()
                 }
                 _ = try? runProcess(binary, ["destroy", "--repo", repo, "--state-root", rootTwo], env: environment)
             }

@@ -1,5 +1,6 @@
 @testable import FleetCore
 import Foundation
+import TestChild
 import Testing
 
 /// `DaemonControl`: the daemon of a state root found by its pid file, asked to reconcile with
@@ -15,17 +16,16 @@ import Testing
 
         // A stand-in daemon: a shell whose command line says "daemon" and that records SIGHUP.
         let marker = root + "/hup"
-        let process = Process()
-        process.executableURL = URL(fileURLWithPath: "/bin/sh")
-        process.arguments = ["-c", "trap 'echo hup > \(marker)' HUP; echo ready > \(root)/ready; while :; do sleep 0.05; done", "daemon"]
-        try process.run()
-        defer { process.terminate(); process.waitUntilExit() }
-        try "\(process.processIdentifier)\n".write(toFile: Daemon<ContinuousClock>.pidFile(root), atomically: true, encoding: .utf8)
+        let process = try TestChild(
+            "/bin/sh", ["-c", "trap 'echo hup > \(marker)' HUP; echo ready > \(root)/ready; while :; do sleep 0.05; done", "daemon"],
+            stdout: .inherit, stderr: .inherit)
+        defer { process.terminate(); process.waitForExit() }
+        try "\(process.pid)\n".write(toFile: Daemon<ContinuousClock>.pidFile(root), atomically: true, encoding: .utf8)
         while !FileManager.default.fileExists(atPath: root + "/ready") { usleep(10_000) }  // the trap is set
 
-        #expect(DaemonControl.runningPid(root: root) == process.processIdentifier)
+        #expect(DaemonControl.runningPid(root: root) == process.pid)
         let pid = try DaemonControl.requestReconcile(root: root, askedBy: "alice")
-        #expect(pid == process.processIdentifier)
+        #expect(pid == process.pid)
         while !FileManager.default.fileExists(atPath: marker) { usleep(10_000) }  // the signal arrived
         let entries = Journal.read(Applier.journalPath(root))
         #expect(entries.count == 1)

@@ -51,14 +51,6 @@ public func runProcess(
     try await offPool { try runProcess(path, args, env: env, cwd: cwd, stdin: stdin) }
 }
 
-extension Process {
-    /// Waits for the process to exit without holding a thread of the cooperative pool.
-    public func exited() async {
-        let process = UncheckedBox(self)
-        await offPool { process.value.waitUntilExit() }
-    }
-}
-
 /// A non-Sendable value handed to a thread that alone uses it from then on.
 public struct UncheckedBox<T>: @unchecked Sendable {
     /// The value.

@@ -1,5 +1,5 @@
 import Foundation
-import CFleetSystem
+import TestChild
 import TestPorts
 #if canImport(Glibc)
 import Glibc
@@ -68,65 +68,26 @@ public struct ProcessResult: Sendable {
 public func runProcess(
     _ path: String, _ args: [String], env: [String: String]? = nil, cwd: String? = nil, stdin: Data? = nil
 ) throws -> ProcessResult {
-    ignoreBrokenPipes
-    var inPipe: [Int32] = [-1, -1], outPipe: [Int32] = [-1, -1], errPipe: [Int32] = [-1, -1]
-    guard fleet_pipe_cloexec(&inPipe) == 0, fleet_pipe_cloexec(&outPipe) == 0, fleet_pipe_cloexec(&errPipe) == 0 else {
-        for fd in inPipe + outPipe + errPipe where fd >= 0 { close(fd) }
-        throw SpawnFailure(path: path, code: errno)
+    var pipes: [(read: Int32, write: Int32)] = []
+    let pid: pid_t
+    do {
+        for _ in 0..<3 { pipes.append(try ChildSpawn.pipe(for: path)) }
+        pid = try ChildSpawn.spawn(
+            path, args, env: env, cwd: cwd,
+            stdin: stdin != nil ? .duplicate(pipes[0].read) : .open("/dev/null", flags: O_RDONLY),
+            stdout: .duplicate(pipes[1].write), stderr: .duplicate(pipes[2].write))
+    } catch {
+        for pipe in pipes { close(pipe.read); close(pipe.write) }
+        throw error
     }
-    var actions = posix_spawn_file_actions_t()
-    posix_spawn_file_actions_init(&actions)
-    defer { posix_spawn_file_actions_destroy(&actions) }
-    if stdin != nil {
-        posix_spawn_file_actions_adddup2(&actions, inPipe[0], 0)
-    } else {
-        posix_spawn_file_actions_addopen(&actions, 0, "/dev/null", O_RDONLY, 0)
-    }
-    posix_spawn_file_actions_adddup2(&actions, outPipe[1], 1)
-    posix_spawn_file_actions_adddup2(&actions, errPipe[1], 2)
-    fleet_spawn_addclosefrom(&actions, 3)
-    if let cwd { fleet_spawn_addchdir(&actions, cwd) }
-    var attributes = posix_spawnattr_t()
-    posix_spawnattr_init(&attributes)
-    defer { posix_spawnattr_destroy(&attributes) }
-    // The child starts with default signal handling and nothing blocked, whatever this process set.
-    var defaults = sigset_t(), empty = sigset_t()
-    sigfillset(&defaults)
-    sigemptyset(&empty)
-    posix_spawnattr_setsigdefault(&attributes, &defaults)
-    posix_spawnattr_setsigmask(&attributes, &empty)
-    posix_spawnattr_setflags(&attributes, Int16(POSIX_SPAWN_SETSIGDEF | POSIX_SPAWN_SETSIGMASK))
-    let argv = ([path] + args).map { strdup($0) } + [nil]
-    defer { argv.forEach { free($0) } }
-    let environment = (env ?? ProcessInfo.processInfo.environment).map { strdup("\($0.key)=\($0.value)") } + [nil]
-    defer { environment.forEach { free($0) } }
-    var pid: pid_t = 0
-    let rc = posix_spawn(&pid, path, &actions, &attributes, argv, environment)
-    close(inPipe[0]); close(outPipe[1]); close(errPipe[1])
-    guard rc == 0 else {
-        close(inPipe[1]); close(outPipe[0]); close(errPipe[0])
-        throw SpawnFailure(path: path, code: rc)
-    }
-    let (stdoutData, stderrData) = exchange(input: stdin.map { [UInt8]($0) }, inFD: inPipe[1], outFD: outPipe[0], errFD: errPipe[0])
+    let (inPipe, outPipe, errPipe) = (pipes[0], pipes[1], pipes[2])
+    close(inPipe.read); close(outPipe.write); close(errPipe.write)
+    let (stdoutData, stderrData) = exchange(input: stdin.map { [UInt8]($0) }, inFD: inPipe.write, outFD: outPipe.read, errFD: errPipe.read)
     var status: Int32 = 0
     while waitpid(pid, &status, 0) < 0 && errno == EINTR {}
-    let signal = status & 0x7F
     return ProcessResult(
-        status: signal == 0 ? (status >> 8) & 0xFF : 128 + signal,
+        status: ChildSpawn.termination(status).status,
         stdout: String(decoding: stdoutData, as: UTF8.self), stderr: String(decoding: stderrData, as: UTF8.self))
-}
-
-/// A child that exits without reading its stdin must not kill the test process with SIGPIPE: the
-/// write fails with EPIPE instead (children start with the default action again).
-private let ignoreBrokenPipes: Void = { signal(SIGPIPE, SIG_IGN) }()
-
-/// A program that could not be started.
-public struct SpawnFailure: Error, CustomStringConvertible {
-    /// The program.
-    public let path: String
-    /// The errno `posix_spawn` or `pipe2` answered.
-    public let code: Int32
-    public var description: String { "cannot start \(path): \(String(cString: strerror(code)))" }
 }
 
 /// Writes `input` to `inFD` (then closes it) while reading `outFD` and `errFD` to their end, all

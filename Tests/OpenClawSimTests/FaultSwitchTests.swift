@@ -1,6 +1,7 @@
 import Foundation
 import Glibc
 import OpenClawConfig
+import TestChild
 import Testing
 
 /// The `OPENCLAW_SIM_*` fault switches.
@@ -91,7 +92,7 @@ import Testing
         let sim = try SimProcess(["gateway"], sandbox: sandbox,
                                  env: ["OPENCLAW_SIM_CRASH_AFTER_MS": "200", "OPENCLAW_SIM_CRASH_EXIT_CODE": "7"])
         #expect(await sim.waitForExit() == 7)
-        #expect(sim.process.terminationReason == .exit)
+        #expect(sim.process.termination == .exit(7))
     }
 
     @Test(arguments: [("SEGV", SIGSEGV), ("KILL", SIGKILL), ("ABRT", SIGABRT)])
@@ -101,7 +102,7 @@ import Testing
         let sim = try SimProcess(["gateway"], sandbox: sandbox,
                                  env: ["OPENCLAW_SIM_CRASH_AFTER_MS": "100", "OPENCLAW_SIM_CRASH_SIGNAL": name])
         #expect(await sim.waitForExit() == number)
-        #expect(sim.process.terminationReason == .uncaughtSignal)
+        #expect(sim.process.termination == .signal(number))
     }
 
     @Test func ignoreSigterm() async throws {
@@ -115,7 +116,7 @@ import Testing
         #expect(HTTPProbe.request(port: port, path: "/healthz")?.status == 200)
         sim.signal(SIGKILL)
         #expect(await sim.waitForExit() == SIGKILL)
-        #expect(sim.process.terminationReason == .uncaughtSignal)
+        #expect(sim.process.termination == .signal(SIGKILL))
     }
 
     @Test func trafficWritesSessionsAndTranscripts() async throws {

@@ -26,7 +26,7 @@ import Testing
         #expect(await sim.waitForExit() == 0)
     }
 
-    @Test func hotEditIsAppliedWithoutNewProcess() async throws {
+    @Test func hotEditIsAppliedInPlace() async throws {
         let sandbox = SimSandbox()
         let port = Ports.free()
         let sim = try await startGateway(sandbox, port: port)

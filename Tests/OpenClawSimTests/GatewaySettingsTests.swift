@@ -62,7 +62,7 @@ import Testing
         #expect(HTTPProbe.request(port: port, path: "/readyz")?.json?["configHash"]?.stringValue == original)
     }
 
-    @Test func sigusr1RestartsInProcess() async throws {
+    @Test func sigusr1RestartsInPlace() async throws {
         let sandbox = SimSandbox()
         let port = Ports.free()
         let sim = try await startGateway(sandbox, port: port)

@@ -1,4 +1,5 @@
 import Foundation
+import TestChild
 import TestPorts
 import Glibc
 import OpenClawConfig
@@ -77,7 +78,7 @@ final class SimSandbox: @unchecked Sendable {
 
 /// One running (or finished) `openclaw-sim` process with stdout/stderr captured to files.
 final class SimProcess: @unchecked Sendable {
-    let process = Process()
+    let process: TestChild
     let stdoutPath: String
     let stderrPath: String
 
@@ -89,8 +90,6 @@ final class SimProcess: @unchecked Sendable {
         guard FileManager.default.isExecutableFile(atPath: SimBinary.path) else {
             throw SimBinaryMissing(path: SimBinary.path)
         }
-        process.executableURL = URL(fileURLWithPath: SimBinary.path)
-        process.arguments = arguments
         // The tests written against OpenClaw 2026.4 run that persona without its self re-launch
         // (as fleet launches it); tests of other releases and of the re-launch say so.
         var env: [String: String] = [
@@ -102,21 +101,18 @@ final class SimProcess: @unchecked Sendable {
             "OPENCLAW_NO_RESPAWN": "1",
         ]
         env.merge(extra) { _, new in new }
-        process.environment = env
-        process.standardOutput = FileHandle(forWritingAtPath: stdoutPath)
-        process.standardError = FileHandle(forWritingAtPath: stderrPath)
-        try process.run()
+        process = try TestChild(SimBinary.path, arguments, env: env, stdout: .file(stdoutPath), stderr: .file(stderrPath))
     }
 
     deinit {
-        if process.isRunning { kill(process.processIdentifier, SIGKILL) }
+        process.kill()
     }
 
-    var pid: Int32 { process.processIdentifier }
+    var pid: Int32 { process.pid }
     var stdout: String { String(decoding: FileManager.default.contents(atPath: stdoutPath) ?? Data(), as: UTF8.self) }
     var stderr: String { String(decoding: FileManager.default.contents(atPath: stderrPath) ?? Data(), as: UTF8.self) }
 
-    func signal(_ sig: Int32) { kill(process.processIdentifier, sig) }
+    func signal(_ sig: Int32) { process.signal(sig) }
 
     /// Waits for exit; returns the exit status (or signal number), or `nil` when `timeout` (a
     /// safety bound against a hung test, not a timing) passes first.
@@ -126,7 +122,11 @@ final class SimProcess: @unchecked Sendable {
             if Date() > deadline { return nil }
             try? await Task.sleep(nanoseconds: 10_000_000)
         }
-        return process.terminationStatus
+        switch process.termination {
+        case .exit(let code): return code
+        case .signal(let number): return number
+        case nil: return nil
+        }
     }
 }
 
