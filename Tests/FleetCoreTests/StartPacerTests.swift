@@ -136,6 +136,28 @@ import Testing
         #expect(pacer.limit == 3)
     }
 
+    @Test func theLastStartsGoTogetherWithinTheCapAndMemory() {
+        var pacer = StartPacer(StartPacer.Settings(cores: 2, cap: nil))
+        pacer.finished(after: .milliseconds(1800), cpu: GatewayCPU(running: .milliseconds(1800), waiting: .zero),
+                       privateMemory: nil, inFlight: 2)
+        #expect(pacer.limit == 3)
+        #expect(pacer.tailLimit == 5, "the limit and one start a core")
+
+        var capped = StartPacer(StartPacer.Settings(cores: 2, cap: 4))
+        capped.finished(after: .milliseconds(1800), cpu: GatewayCPU(running: .milliseconds(1800), waiting: .zero),
+                        privateMemory: nil, inFlight: 2)
+        #expect(capped.tailLimit == 4, "never past the cap")
+
+        // Memory for 3 more gateways (reserve 256 MiB, 100 MiB each): the tail stays within it.
+        var short = StartPacer(StartPacer.Settings(cores: 2, cap: nil))
+        var host = SimulatedHost(cores: 2, demand: 1, memoryAvailable: (256 + 300) << 20)
+        _ = drive(&short, &host, samples: 2)
+        short.finished(after: .milliseconds(1800), cpu: GatewayCPU(running: .milliseconds(1800), waiting: .zero),
+                       privateMemory: 100 << 20, inFlight: 2)
+        #expect(short.limit == 3)
+        #expect(short.tailLimit == 3, "memory for 3: \(short.reason)")
+    }
+
     @Test func theCapAndTheFloorHold() {
         var capped = StartPacer(StartPacer.Settings(cores: 8, cap: 1))
         #expect(capped.limit == 1)

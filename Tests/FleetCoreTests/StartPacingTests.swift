@@ -87,6 +87,45 @@ import Testing
         #expect(report.results.count == 12 && report.results.allSatisfy { $0.ok }, "\(report.results.filter { !$0.ok })")
     }
 
+    @Test func theLastStartsOfARoundGoTogether() async throws {
+        let dir = try TempDirectory(prefix: "fleet-pacing")
+        let launcher = StandInLauncher()
+        defer { launcher.killAll() }
+        let prober = GatedProber()
+        let host = ScriptedHost()
+        let clock = ManualClock()
+        let runtime = GatewayRuntime(launcher: launcher, prober: prober, time: { TimeSource(clock) }, host: host)
+        let bots = try (0..<6).map { try desiredBot("t\($0)", root: dir.path, port: 42_800 + 20 * $0) }
+        let applier = Applier(root: dir.path, state: FleetState(), options: ApplyOptions(), commit: "abc1234", author: nil,
+                              runtime: runtime, progress: { _ in })
+        let plan = Plan(commit: "abc1234", observedFingerprint: "-", stateRoot: dir.path,
+                        actions: bots.map { PlannedAction(bot: $0.name, kind: .create, reasons: ["test"], port: $0.rendered.launch.port) })
+        let applying = Task { await applier.apply(plan, desired: bots, observed: [:]) }
+
+        // Two cores, starts that burn CPU: three at once while more than two are still to come.
+        await clock.waitForSleepers(3)
+        for _ in 0..<4 {
+            clock.advance(by: .milliseconds(60))
+            await clock.waitForSleepers(3)
+        }
+        #expect(launcher.launches.count == 3)
+        // One is healthy: its slot goes to the fourth, and then only two are to come: they start
+        // with it (the limit and one a core), not one after the other.
+        let first = try #require(launcher.launches.first)
+        prober.open(first.port)
+        clock.advance(by: .milliseconds(30))
+        let together = await eventually { launcher.launches.count == 6 }
+        #expect(together, "\(launcher.launches.count) launched")
+        guard together else { return }  // the rest would wait on the clock for starts that never come
+        await clock.waitForSleepers(5)
+        #expect(await applier.pacer.limit == 3)
+        for bot in bots { prober.open(bot.rendered.launch.port) }
+        clock.advance(by: .milliseconds(30))
+        let report = await applying.value
+        #expect(report.results.allSatisfy { $0.ok })
+        #expect(await applier.mostAtOnce == 5)
+    }
+
     @Test func theCapHoldsWhateverTheHostShows() async throws {
         let dir = try TempDirectory(prefix: "fleet-pacing")
         let launcher = StandInLauncher()

@@ -44,6 +44,8 @@ public actor Applier {
     /// Start actions waiting for a slot, in order.
     private var slotWaiters: [(id: Int, continuation: CheckedContinuation<Void, Never>)] = []
     private var nextWaiter = 0
+    /// Start actions of the apply in progress that have not had a slot yet.
+    private var startsToCome = 0
     /// Gateways launched and not yet healthy: pid and when.
     private var inFlight: [Int32: Duration] = [:]
     /// The most start actions that held a slot at once (for the report and the tests).
@@ -86,6 +88,7 @@ public actor Applier {
         // start at once than the host can take (reloads and no-ops need none).
         let first = changes.filter { $0.kind == .destroy || $0.kind == .stop }
         let rest = changes.filter { $0.kind != .destroy && $0.kind != .stop }
+        startsToCome += rest.filter { [.create, .start, .restart].contains($0.kind) }.count
         for (batch, bound) in [(first, 8), (rest, Int.max)] {
             await withTaskGroup(of: ActionResult.self) { group in
                 var running = 0
@@ -167,17 +170,19 @@ public actor Applier {
         case .create, .start:
             let bot = try wanted()
             await takeSlot()
-            defer { releaseSlot() }
+            var held = true
+            defer { if held { releaseSlot() } }
             await stopStrays(obs)
-            return try await start(bot, previous: obs)
+            return try await start(bot, previous: obs, live: { held = false; releaseSlot() })
         case .restart:
             let bot = try wanted()
             // The slot covers the stop too: a gateway is down only while its successor starts.
             await takeSlot()
-            defer { releaseSlot() }
+            var held = true
+            defer { if held { releaseSlot() } }
             await stopAll(obs)
             record(bot.name) { $0.restarts += 1 }
-            return try await start(bot, previous: obs)
+            return try await start(bot, previous: obs, live: { held = false; releaseSlot() })
         case .reload:
             let bot = try wanted()
             try writeFiles(bot.rendered)
@@ -387,7 +392,9 @@ public actor Applier {
         }
     }
 
-    private func start(_ bot: DesiredBot, previous: ObservedBot?) async throws(ApplyError) -> Int32 {
+    /// Starts `bot`'s gateway and waits for its `/healthz`; `live` runs as soon as it answers
+    /// (the start slot is free then: the readiness probe and the records need no CPU of a start).
+    private func start(_ bot: DesiredBot, previous: ObservedBot?, live: () -> Void) async throws(ApplyError) -> Int32 {
         let rendered = bot.rendered
         let paths = rendered.paths
         let port = rendered.launch.port
@@ -467,6 +474,7 @@ public actor Applier {
         try await saveState()
         progress("\(bot.name): started pid \(pid) on port \(port); waiting for /healthz")
         let time = runtime.time()
+        var polls = 0
         while time.elapsed < options.startTimeout {
             if let exit = runtime.launcher.exit(of: process) {
                 record(bot.name) { s in
@@ -495,6 +503,7 @@ public actor Applier {
             let health = await runtime.prober.probe(host: connectHost, port: port, timeout: options.probeTimeout, readiness: false)
             if health.live {
                 startFinished(pid, after: pacerTime.elapsed - launchedAt)
+                live()
                 let full = await runtime.prober.probe(host: connectHost, port: port, timeout: options.probeTimeout, readiness: true)
                 record(bot.name) { s in
                     s.health = HealthRecord(live: true, ready: full.ready, failing: full.failing, at: Date())
@@ -505,7 +514,11 @@ public actor Applier {
             }
             pace()
             do {
-                try await time.sleep(for: .milliseconds(25))
+                // Soon at first, then every 25 ms: a gateway that starts in a few milliseconds
+                // (the stand-in) frees its start slot then, not a whole poll later; a slow one
+                // (Node, seconds) is asked 40 times a second, each a refused connect or one request.
+                polls += 1
+                try await time.sleep(for: .milliseconds(min(25, 5 * polls)))
             } catch {
                 break  // cancelled: report what is known
             }
@@ -517,6 +530,7 @@ public actor Applier {
     /// Waits for a start slot: fewer start actions than the pacer's limit hold one.
     private func takeSlot() async {
         if slotsTaken < pacer.limit && slotWaiters.isEmpty {
+            startsToCome = max(0, startsToCome - 1)
             slotsTaken += 1
             mostAtOnce = max(mostAtOnce, slotsTaken)
             return
@@ -543,12 +557,16 @@ public actor Applier {
     private func admit(force: Int? = nil) {
         if let force, let index = slotWaiters.firstIndex(where: { $0.id == force }) {
             let waiter = slotWaiters.remove(at: index)
+            startsToCome = max(0, startsToCome - 1)
             slotsTaken += 1
             mostAtOnce = max(mostAtOnce, slotsTaken)
             waiter.continuation.resume()
         }
-        while slotsTaken < pacer.limit, !slotWaiters.isEmpty {
+        // The last starts of the round (no more to come than the host has cores) go together.
+        while slotsTaken < (startsToCome <= Int(pacer.settings.cores.rounded(.up)) ? pacer.tailLimit : pacer.limit),
+              !slotWaiters.isEmpty {
             let waiter = slotWaiters.removeFirst()
+            startsToCome = max(0, startsToCome - 1)
             slotsTaken += 1
             mostAtOnce = max(mostAtOnce, slotsTaken)
             waiter.continuation.resume()

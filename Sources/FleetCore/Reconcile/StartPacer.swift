@@ -43,6 +43,12 @@ public struct StartPacer: Sendable {
     public let settings: Settings
     /// The most gateways starting at once, now.
     public private(set) var limit: Int
+    /// The most starts at once while no more than the host's cores worth of starts still wait:
+    /// the limit plus one start a core, within the cap and what memory allows. The last starts of
+    /// a round go together, shared by the kernel as it shares the cores between the ones already
+    /// starting, instead of one core idling while the very last start finishes alone (the time
+    /// until every gateway answers is the time until the last one does).
+    public private(set) var tailLimit: Int
     /// Why the limit is what it is (for the log and the tests).
     public private(set) var reason: String
 
@@ -60,6 +66,7 @@ public struct StartPacer: Sendable {
     public init(_ settings: Settings) {
         self.settings = settings
         limit = Self.clamp(Int(settings.cores.rounded(.up)) + 1, cap: settings.cap)
+        tailLimit = Self.clamp(limit + Int(settings.cores.rounded(.up)), cap: settings.cap)
         reason = "\(Self.format(settings.cores)) cores, nothing measured yet"
     }
 
@@ -123,9 +130,11 @@ public struct StartPacer: Sendable {
         let cores = max(1, settings.cores - others)
         var target = demand < 0.001 ? Self.most : Int(min(cores / demand, Double(Self.most))) + 1
         var why = "\(Self.format(settings.cores)) cores, \(Self.format(others)) busy with other work; a starting gateway wants \(Self.format(demand)) of a core"
+        var memoryRoom = Self.most
         if let available = memoryAvailable, let perGateway = gatewayMemory, perGateway > 0 {
             // Each gateway starting may still grow to what a started one holds.
             let room = max(0, available - settings.memoryReserve) / perGateway
+            memoryRoom = room
             if room < target {
                 target = room
                 why = "memory: \(available >> 20) MiB available, \(perGateway >> 20) MiB per gateway"
@@ -149,6 +158,7 @@ public struct StartPacer: Sendable {
         let clamped = Self.clamp(target, cap: settings.cap)
         if let cap = settings.cap, clamped == cap, target >= cap { why += "; the cap is \(cap)" }
         limit = clamped
+        tailLimit = Self.clamp(min(clamped + Int(settings.cores.rounded(.up)), max(clamped, memoryRoom)), cap: settings.cap)
         reason = why
     }
 
