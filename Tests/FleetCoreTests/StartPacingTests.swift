@@ -35,20 +35,40 @@ import Testing
         }
     }
 
-    @Test func startsWaitForTheHostAndGrowWhenItHasRoom() async throws {
-        let dir = try TempDirectory(prefix: "fleet-pacing")
+    /// One apply of `count` new bots: stand-in gateways, the gated prober, the scripted host (its
+    /// starts burning CPU unless told) and a manual clock.
+    struct Pacing {
         let launcher = StandInLauncher()
-        defer { launcher.killAll() }
         let prober = GatedProber()
         let host = ScriptedHost()
         let clock = ManualClock()
-        let runtime = GatewayRuntime(launcher: launcher, prober: prober, time: { TimeSource(clock) }, host: host)
-        let bots = try (0..<12).map { try desiredBot("b\($0)", root: dir.path, port: 42_000 + 20 * $0) }
-        let applier = Applier(root: dir.path, state: FleetState(), options: ApplyOptions(), commit: "abc1234", author: nil,
-                              runtime: runtime, progress: { _ in })
-        let plan = Plan(commit: "abc1234", observedFingerprint: "-", stateRoot: dir.path,
-                        actions: bots.map { PlannedAction(bot: $0.name, kind: .create, reasons: ["test"], port: $0.rendered.launch.port) })
-        let applying = Task { await applier.apply(plan, desired: bots, observed: [:]) }
+        let directory: TempDirectory
+        let bots: [DesiredBot]
+        let applier: Applier
+        let applying: Task<ApplyReport, Never>
+
+        init(_ count: Int, named letter: String, basePort: Int, parallelism: Int? = nil, burning: Bool = true) throws {
+            directory = try TempDirectory(prefix: "fleet-pacing")
+            host.setBurning(burning)
+            let (launcher, prober, host, clock, root) = (self.launcher, self.prober, self.host, self.clock, directory.path)
+            let runtime = GatewayRuntime(launcher: launcher, prober: prober, time: { TimeSource(clock) }, host: host)
+            bots = try (0..<count).map { try desiredBot("\(letter)\($0)", root: root, port: basePort + 20 * $0) }
+            var options = ApplyOptions()
+            if let parallelism { options.parallelism = parallelism }
+            let applier = Applier(root: root, state: FleetState(), options: options, commit: "abc1234", author: nil,
+                                  runtime: runtime, progress: { _ in })
+            self.applier = applier
+            let plan = Plan(commit: "abc1234", observedFingerprint: "-", stateRoot: root,
+                            actions: bots.map { PlannedAction(bot: $0.name, kind: .create, reasons: ["test"], port: $0.rendered.launch.port) })
+            let bots = self.bots
+            applying = Task { await applier.apply(plan, desired: bots, observed: [:]) }
+        }
+    }
+
+    @Test func startsWaitForTheHostAndGrowWhenItHasRoom() async throws {
+        let pacing = try Pacing(12, named: "b", basePort: 42_000)
+        defer { pacing.launcher.killAll() }
+        let (launcher, prober, clock, bots, applier, applying) = (pacing.launcher, pacing.prober, pacing.clock, pacing.bots, pacing.applier, pacing.applying)
 
         // Two cores: three starts at once (cores + 1), each waiting on the clock for /healthz.
         await clock.waitForSleepers(3)
@@ -70,7 +90,7 @@ import Testing
 
         // Now the starting gateways wait instead of burning CPU: the limit grows and every
         // remaining bot starts.
-        host.setBurning(false)
+        pacing.host.setBurning(false)
         var rounds = 0
         while launcher.launches.count < 12, rounds < 50 {
             clock.advance(by: .milliseconds(60))
@@ -88,19 +108,9 @@ import Testing
     }
 
     @Test func theLastStartsOfARoundGoTogether() async throws {
-        let dir = try TempDirectory(prefix: "fleet-pacing")
-        let launcher = StandInLauncher()
-        defer { launcher.killAll() }
-        let prober = GatedProber()
-        let host = ScriptedHost()
-        let clock = ManualClock()
-        let runtime = GatewayRuntime(launcher: launcher, prober: prober, time: { TimeSource(clock) }, host: host)
-        let bots = try (0..<6).map { try desiredBot("t\($0)", root: dir.path, port: 42_800 + 20 * $0) }
-        let applier = Applier(root: dir.path, state: FleetState(), options: ApplyOptions(), commit: "abc1234", author: nil,
-                              runtime: runtime, progress: { _ in })
-        let plan = Plan(commit: "abc1234", observedFingerprint: "-", stateRoot: dir.path,
-                        actions: bots.map { PlannedAction(bot: $0.name, kind: .create, reasons: ["test"], port: $0.rendered.launch.port) })
-        let applying = Task { await applier.apply(plan, desired: bots, observed: [:]) }
+        let pacing = try Pacing(6, named: "t", basePort: 42_800)
+        defer { pacing.launcher.killAll() }
+        let (launcher, prober, clock, bots, applier, applying) = (pacing.launcher, pacing.prober, pacing.clock, pacing.bots, pacing.applier, pacing.applying)
 
         // Two cores, starts that burn CPU: three at once while more than two are still to come.
         await clock.waitForSleepers(3)
@@ -127,22 +137,9 @@ import Testing
     }
 
     @Test func theCapHoldsWhateverTheHostShows() async throws {
-        let dir = try TempDirectory(prefix: "fleet-pacing")
-        let launcher = StandInLauncher()
-        defer { launcher.killAll() }
-        let prober = GatedProber()
-        let host = ScriptedHost()
-        host.setBurning(false)
-        let clock = ManualClock()
-        let runtime = GatewayRuntime(launcher: launcher, prober: prober, time: { TimeSource(clock) }, host: host)
-        let bots = try (0..<6).map { try desiredBot("c\($0)", root: dir.path, port: 42_400 + 20 * $0) }
-        var options = ApplyOptions()
-        options.parallelism = 2
-        let applier = Applier(root: dir.path, state: FleetState(), options: options, commit: "abc1234", author: nil,
-                              runtime: runtime, progress: { _ in })
-        let plan = Plan(commit: "abc1234", observedFingerprint: "-", stateRoot: dir.path,
-                        actions: bots.map { PlannedAction(bot: $0.name, kind: .create, reasons: ["test"], port: $0.rendered.launch.port) })
-        let applying = Task { await applier.apply(plan, desired: bots, observed: [:]) }
+        let pacing = try Pacing(6, named: "c", basePort: 42_400, parallelism: 2, burning: false)
+        defer { pacing.launcher.killAll() }
+        let (launcher, prober, clock, bots, applier, applying) = (pacing.launcher, pacing.prober, pacing.clock, pacing.bots, pacing.applier, pacing.applying)
         await clock.waitForSleepers(2)
         for _ in 0..<6 {
             clock.advance(by: .milliseconds(60))
