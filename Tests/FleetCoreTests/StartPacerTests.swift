@@ -94,6 +94,16 @@ import Testing
         #expect(pacer.others > 1.5)
     }
 
+    @Test func aFractionOfACoreBusyElsewhereDoesNotCostASlot() {
+        // The running gateways' timers and a monitoring agent keep a tenth of a core busy; the
+        // starts still go one a core plus one (3 on 2 cores), or a core would idle at each handover.
+        var pacer = StartPacer(StartPacer.Settings(cores: 2, cap: nil))
+        var host = SimulatedHost(cores: 2, others: 0.1, demand: 1)
+        let limits = drive(&pacer, &host, samples: 40)
+        #expect(pacer.others > 0.05)
+        #expect(limits.suffix(20).allSatisfy { $0 == 3 }, "\(limits): \(pacer.reason)")
+    }
+
     @Test func memoryBoundsTheStartsThatWait() {
         var pacer = StartPacer(StartPacer.Settings(cores: 2, cap: nil))
         // A started gateway holds 200 MiB of its own: 800 MiB above the reserve fit four more.

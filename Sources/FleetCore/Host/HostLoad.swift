@@ -109,8 +109,10 @@ public struct SystemHostLoad: HostLoad {
     /// Busy time of all CPUs (the `cpu` line of `/proc/stat`, in clock ticks: everything but idle
     /// and iowait).
     static func hostBusy() -> Duration? {
-        guard let text = ProcFile.text("/proc/stat"), let line = text.split(separator: "\n").first,
-              line.hasPrefix("cpu ") else { return nil }
+        // The first line only (the file goes on with a line per CPU and the interrupt counts).
+        guard let text = ProcFile.text("/proc/stat") else { return nil }
+        let line = text.prefix { $0 != "\n" }
+        guard line.hasPrefix("cpu ") else { return nil }
         let values = line.split(separator: " ").dropFirst().compactMap { Int64($0) }
         guard values.count >= 5 else { return nil }
         // user nice system idle iowait irq softirq steal (guest time is inside user already).
@@ -132,8 +134,14 @@ public struct SystemHostLoad: HostLoad {
     }
 
     static func kilobytes(of key: String, in text: String) -> Int? {
-        for line in text.split(separator: "\n") where line.hasPrefix(key) {
-            return Int(line.dropFirst(key.count).split(separator: " ").first ?? "")
+        // The key at the start of a line; the first number after it.
+        var rest = Substring(text)
+        while let found = rest.firstRange(of: key) {
+            if found.lowerBound == text.startIndex || text[text.index(before: found.lowerBound)] == "\n" {
+                let value = text[found.upperBound...].drop { $0 == " " }.prefix { $0.isNumber }
+                return Int(value)
+            }
+            rest = text[found.upperBound...]
         }
         return nil
     }

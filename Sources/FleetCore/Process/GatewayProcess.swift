@@ -68,6 +68,27 @@ public enum GatewayProcess {
         return pid
     }
 
+    /// What `waitpid(WNOHANG)` says of a pid.
+    public enum ChildStatus: Sendable, Equatable {
+        /// Our child, exited (now reaped).
+        case exited(ExitInfo)
+        /// Our child, still running.
+        case running
+        /// Not (or no longer) a child of ours: reaped elsewhere, or started by another fleet.
+        case notOurChild
+    }
+
+    /// Reaps `pid` if it is our child and has exited, and says whether it is.
+    public static func poll(_ pid: Int32) -> ChildStatus {
+        guard pid > 0 else { return .notOurChild }
+        var status: Int32 = 0
+        switch waitpid(pid, &status, WNOHANG) {
+        case pid: return .exited(exitInfo(status))
+        case 0: return .running
+        default: return .notOurChild
+        }
+    }
+
     /// Reaps `pid` if it is our child and has exited; returns how it ended.
     public static func reap(_ pid: Int32) -> ExitInfo? {
         var status: Int32 = 0

@@ -29,22 +29,70 @@ public struct ProcessInfoRecord: Sendable, Hashable {
 public enum ProcessTable {
     /// The process `pid`, if it exists.
     public static func process(_ pid: Int32) -> ProcessInfoRecord? {
-        guard pid > 0, let stat = HostFiles.read("/proc/\(pid)/stat") else { return nil }
-        let text = String(decoding: stat, as: UTF8.self)
-        // The command name is in parentheses and may hold spaces: parse after the last ')'.
-        guard let close = text.lastIndex(of: ")") else { return nil }
-        let fields = text[text.index(after: close)...].split(separator: " ")
-        // fields[0] is the state (field 3), then ppid, pgrp, session; start time is field 22, i.e. fields[19].
-        guard fields.count > 19, let state = fields[0].first, let start = UInt64(fields[19]) else { return nil }
+        guard let stat = stat(pid) else { return nil }
         let cmdline = HostFiles.read("/proc/\(pid)/cmdline") ?? []
         let args = cmdline.split(separator: 0).map { String(decoding: $0, as: UTF8.self) }
-        return ProcessInfoRecord(pid: pid, startTime: start, state: state, commandLine: args,
-                                 parentPid: Int32(fields[1]) ?? 0, processGroup: Int32(fields[2]) ?? 0, session: Int32(fields[3]) ?? 0)
+        return ProcessInfoRecord(pid: pid, startTime: stat.startTime, state: Character(Unicode.Scalar(stat.state)),
+                                 commandLine: args, parentPid: stat.parentPid, processGroup: stat.processGroup,
+                                 session: stat.session)
+    }
+
+    /// The fields of `/proc/PID/stat` fleet uses, parsed from its bytes (no strings: the applier
+    /// asks this of every starting gateway at each health poll).
+    struct Stat: Equatable {
+        var state: UInt8
+        var parentPid: Int32
+        var processGroup: Int32
+        var session: Int32
+        var startTime: UInt64
+    }
+
+    /// `/proc/PID/stat`, parsed; nil when the process does not exist.
+    static func stat(_ pid: Int32) -> Stat? {
+        guard pid > 0, let bytes = HostFiles.read("/proc/\(pid)/stat") else { return nil }
+        return parseStat(bytes)
+    }
+
+    /// Parses the text of `/proc/PID/stat`. The command name is in parentheses and may hold
+    /// spaces and parentheses: the fields start after the last ')'. Field 3 is the state, 4-6
+    /// ppid, pgrp, session; field 22 the start time (proc(5)).
+    static func parseStat(_ bytes: [UInt8]) -> Stat? {
+        guard let close = bytes.lastIndex(of: UInt8(ascii: ")")) else { return nil }
+        var field = 2  // the field the cursor is in (1-based, as proc(5) numbers them)
+        var values: [Int: UInt64] = [:]
+        var state: UInt8?
+        var value: UInt64 = 0
+        var inField = false
+        for byte in bytes[(close + 1)...] {
+            if byte == UInt8(ascii: " ") || byte == UInt8(ascii: "\n") {
+                if inField, field != 3 { values[field] = value }
+                if inField, field == 22 { break }
+                inField = false
+                continue
+            }
+            if !inField {
+                inField = true
+                field += 1
+                value = 0
+                if field == 3 { state = byte }
+            }
+            if field != 3 {
+                guard byte >= UInt8(ascii: "0"), byte <= UInt8(ascii: "9") else {
+                    if byte == UInt8(ascii: "-") { continue }  // a negative field (tty_pgrp -1): not one fleet reads
+                    return nil
+                }
+                value = value &* 10 &+ UInt64(byte - UInt8(ascii: "0"))
+            }
+        }
+        guard let state, let start = values[22] else { return nil }
+        func int32(_ v: UInt64?) -> Int32 { v.flatMap { Int32(exactly: $0) } ?? 0 }
+        return Stat(state: state, parentPid: int32(values[4]), processGroup: int32(values[5]), session: int32(values[6]),
+                    startTime: start)
     }
 
     /// Whether `pid` is alive with the given start time (so a reused pid never matches).
     public static func isAlive(_ pid: Int32, startTime: UInt64?) -> Bool {
-        guard let info = process(pid), !info.isZombie else { return false }
+        guard let info = stat(pid), info.state != UInt8(ascii: "Z"), info.state != UInt8(ascii: "X") else { return false }
         if let startTime { return info.startTime == startTime }
         return true
     }

@@ -56,7 +56,11 @@ public struct SystemLauncher: GatewayLauncher {
     }
 
     public func exit(of process: LaunchedGateway) -> ExitInfo? {
-        if let exit = GatewayProcess.reap(process.pid) { return exit }
+        switch GatewayProcess.poll(process.pid) {
+        case .exited(let exit): return exit
+        case .running: return nil  // our child, not exited: no need to read /proc
+        case .notOurChild: break
+        }
         let startTime: UInt64? = process.startTime == 0 ? nil : process.startTime
         return ProcessTable.isAlive(process.pid, startTime: startTime) ? nil : ExitInfo(code: nil, signal: nil, at: Date())
     }

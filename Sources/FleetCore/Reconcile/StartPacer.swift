@@ -13,7 +13,7 @@
 /// - **How fast gateways become healthy**: starts that take much longer than the fastest one
 ///   stop the limit from growing (a resource the CPU figures do not show is contended).
 ///
-/// The limit is cores / demand (+1, so no core idles while one gateway hands over to the next),
+/// The limit is cores / demand, rounded (+1, so no core idles while one gateway hands over to the next),
 /// bounded by memory, at least 1 and at most the cap (`--parallelism`, the Fleet's
 /// `maxConcurrentStarts`). It starts at cores + 1, grows at most fourfold per sample when the
 /// host has room, and falls at once when it has not. A pure value: the applier feeds it samples
@@ -128,7 +128,9 @@ public struct StartPacer: Sendable {
     private mutating func decide(inFlight: Int) {
         guard let demand else { return }
         let cores = max(1, settings.cores - others)
-        var target = demand < 0.001 ? Self.most : Int(min(cores / demand, Double(Self.most))) + 1
+        // Rounded to the nearest whole start: a tenth of a core busy elsewhere (the running gateways'
+        // timers, a monitoring agent) does not cost a whole slot and leave a core idle.
+        var target = demand < 0.001 ? Self.most : Int(min(cores / demand, Double(Self.most)).rounded()) + 1
         var why = "\(Self.format(settings.cores)) cores, \(Self.format(others)) busy with other work; a starting gateway wants \(Self.format(demand)) of a core"
         var memoryRoom = Self.most
         if let available = memoryAvailable, let perGateway = gatewayMemory, perGateway > 0 {
