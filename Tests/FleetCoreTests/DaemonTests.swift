@@ -2,6 +2,7 @@
 import FleetTestSupport
 import Foundation
 import Logging
+import Synchronization
 import Testing
 
 /// The daemon with an injected launcher (stand-in processes), prober and manual clock: its timers
@@ -109,6 +110,36 @@ import Testing
         await h.daemon.waitFor { $0.restarts >= 2 }
         #expect(h.launcher.launches(of: "crashy").count == 3)
         #expect(try h.state().bots["crashy"]?.phase == .Running)
+        try await h.stop()
+    }
+
+    @Test func aCommitsChangedBotsAreAppliedBeforeTheOthersAreProbed() async throws {
+        let h = try await Harness(bots: ["changed", "other1", "other2"])
+        await h.start()
+        let config = h.root + "/bots/changed/config.json5"
+        let changedPort = try #require(try h.state().bots["changed"]?.port)
+        // Every probe of another bot's gateway from now on: was the changed config on disk by then?
+        let early = Mutex<[Int]>([])
+        h.prober.onProbe { port in
+            guard port != changedPort else { return }
+            let text = (try? String(contentsOfFile: config, encoding: .utf8)) ?? ""
+            if !text.contains("openai/gpt-4o") { early.withLock { $0.append(port) } }
+        }
+        try h.git.write("repo", "fleet/bots/changed.yaml", validBot("changed", spec: "  model: openai/gpt-4o"))
+        try h.git.commitAll("repo", "a new model for one bot")
+        await h.round()
+        #expect(try String(contentsOfFile: config, encoding: .utf8).contains("openai/gpt-4o"))
+        #expect(h.prober.count > 0)
+        #expect(early.withLock { $0 }.isEmpty, "the others were probed before the changed config was written: \(early.withLock { $0 })")
+        #expect(h.lines.text.contains("the bots it changes first"), "\(h.lines.text)")
+        // A hot-reload change: nothing restarted, and the whole fleet was still observed after.
+        for bot in ["changed", "other1", "other2"] { #expect(h.launcher.launches(of: bot).count == 1, "\(bot)") }
+        #expect(try h.state().bots.values.allSatisfy { $0.phase == .Running })
+
+        // A round with nothing changed takes no first pass.
+        let before = h.lines.text.components(separatedBy: "the bots it changes first").count
+        await h.round()
+        #expect(h.lines.text.components(separatedBy: "the bots it changes first").count == before)
         try await h.stop()
     }
 

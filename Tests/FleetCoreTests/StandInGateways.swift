@@ -86,6 +86,7 @@ final class StandInProber: GatewayProber {
     private let unhealthy = Mutex(Set<Int32>())
     private let muted = Mutex(Set<String>())
     private let probes = Mutex(0)
+    private let watcher = Mutex<(@Sendable (Int) -> Void)?>(nil)
 
     init(_ launcher: StandInLauncher) { self.launcher = launcher }
 
@@ -101,8 +102,12 @@ final class StandInProber: GatewayProber {
         unhealthy.withLock { if healthy { $0.remove(pid) } else { $0.insert(pid) } }
     }
 
+    /// Calls `body` with the port of every probe from now on.
+    func onProbe(_ body: @escaping @Sendable (Int) -> Void) { watcher.withLock { $0 = body } }
+
     func probe(host: String, port: Int, timeout: Duration, readiness: Bool) async -> GatewayHealth {
         probes.withLock { $0 += 1 }
+        watcher.withLock { $0 }?(port)
         guard let launch = launcher.latest(port: port), ProcessTable.isAlive(launch.pid, startTime: nil),
               !unhealthy.withLock({ $0.contains(launch.pid) }), !muted.withLock({ $0.contains(launch.bot) }) else {
             return GatewayHealth(live: false, ready: nil, failing: [])

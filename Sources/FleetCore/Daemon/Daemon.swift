@@ -297,7 +297,7 @@ public actor Daemon<C: Clock & Sendable> where C.Duration == Duration, C.Instant
         let clock = self.clock
         let now = clock.now
         let outcome = await round.run(
-            reason: reason, state: state, holds: { policy.holds(for: $0, at: now) }, healthFailures: policy.healthFailures)
+            reason: reason, state: state, previous: lastRound?.desired.mapValues(\.digest), holds: { policy.holds(for: $0, at: now) }, healthFailures: policy.healthFailures)
         steps = outcome.steps
         if outcome.fetchFailed { fetchErrors += 1 }
         if let commit = outcome.fetchedCommit { fetchedCommit = commit }

@@ -51,7 +51,13 @@ struct DaemonRound: Sendable {
 
     /// Runs one round. `state` is the state file as last read; `holds` gives the healing policy's
     /// holds for the rendered bots; `healthFailures` are the failed probes in a row so far.
-    func run(reason: String, state: FleetState, holds: @escaping @Sendable ([DesiredBot]) -> [String: String],
+    ///
+    /// `previous` is the last round's rendering, by bot (nil before the first round): the bots
+    /// whose rendering differs from it (a commit changed their manifest, or the Fleet's settings)
+    /// are planned and applied first, observed alone, before the whole fleet is observed and
+    /// planned; a changed config reaches its gateway without waiting on the probes of the others.
+    func run(reason: String, state: FleetState, previous: [String: DesiredBot.Digest]? = nil,
+             holds: @escaping @Sendable ([DesiredBot]) -> [String: String],
              healthFailures: [String: Int]) async -> Outcome {
         var status = state.source ?? SourceStatus(phase: "Ready", url: config.location, ref: config.ref)
         status.lastFetchAt = Date()
@@ -139,29 +145,49 @@ struct DaemonRound: Sendable {
             return outcome
         }
         defer { withExtendedLifetime(lock) {} }
-        let context: ReconcileContext
+        let rendered: RenderedFleet
         do {
-            context = try await Reconciler.prepare(
-                set: selected, source: loaded.source, stateRootFlag: root,
-                options: PlanOptions(previousHealthFailures: healthFailures, failureThreshold: selected.fleet.failureThreshold),
-                createKey: true, prober: runtime.prober, holds: holds)
+            rendered = try await Reconciler.render(set: selected, source: loaded.source, stateRootFlag: root, createKey: true)
         } catch {
             outcome.status.error = error.description
             outcome.stopped = error.description
             logger.error("cannot plan", metadata: ["error": "\(error.description)"])
             return outcome
         }
+        step("render")
         var options = Reconciler.applyOptions(for: selected.fleet)
         if let parallelism = config.parallelism { options.parallelism = parallelism }
+        let planOptions = PlanOptions(previousHealthFailures: healthFailures, failureThreshold: selected.fleet.failureThreshold)
+        let logger = self.logger
+        var rest = rendered
+        var firstResults: [ActionResult] = []
+        let changed = Self.changed(rendered.desired, since: previous)
+        if !changed.isEmpty, changed.count < rendered.desired.count {
+            let first = await Reconciler.plan(rendered, options: planOptions, prober: runtime.prober, holds: holds, only: changed)
+            if !first.plan.changes.isEmpty {
+                logger.info("reconcile (\(reason)) at \(selected.commit?.shortId ?? "?"), the bots it changes first: \(PlanPrinter.summary(first.plan))",
+                            metadata: ["reason": "\(reason)", "commit": "\(selected.commit?.id ?? "")"])
+                let (report, newState) = await Reconciler.apply(first, options: options, runtime: runtime) { line in
+                    logger.info("\(line)")
+                }
+                firstResults = report.results
+                if let error = report.recordError {
+                    logger.error("\(error.message)", metadata: ["code": "\(error.code)"])
+                }
+                rest.state = newState
+            }
+            step("changed")
+        }
+        let context = await Reconciler.plan(rest, options: planOptions, prober: runtime.prober, holds: holds)
         step("plan")
         if !context.plan.changes.isEmpty {
             logger.info("reconcile (\(reason)) at \(selected.commit?.shortId ?? "?"): \(PlanPrinter.summary(context.plan))",
                         metadata: ["reason": "\(reason)", "commit": "\(selected.commit?.id ?? "")"])
         }
-        let logger = self.logger
-        let (report, newState) = await Reconciler.apply(context, options: options, runtime: runtime) { line in
+        var (report, newState) = await Reconciler.apply(context, options: options, runtime: runtime) { line in
             logger.info("\(line)")
         }
+        report.results = (firstResults + report.results).sorted { $0.bot < $1.bot }
         outcome.applied = Applied(set: selected, desired: context.desired, observed: context.observed,
                                   report: report, state: newState)
         step("apply")
@@ -206,6 +232,13 @@ struct DaemonRound: Sendable {
         let context = ReconcileContext(set: set, host: host, desired: [desired], state: state, observed: observed, plan: plan)
         let logger = self.logger
         return await Reconciler.apply(context, options: options, runtime: runtime) { line in logger.info("\(line)") }
+    }
+
+    /// The bots whose rendering differs from `previous` (new ones included); none without a
+    /// previous round.
+    static func changed(_ desired: [DesiredBot], since previous: [String: DesiredBot.Digest]?) -> Set<String> {
+        guard let previous else { return [] }
+        return Set(desired.filter { previous[$0.name] != $0.digest }.map(\.name))
     }
 
     /// Reads the keys and the manifests of `source` on a dedicated thread.

@@ -23,6 +23,26 @@ public struct DesiredBot: Sendable {
     }
 }
 
+extension DesiredBot {
+    /// What the bot's gateway is given, in hashes: two renderings with the same digest write the
+    /// same files and launch the same way (the daemon compares a commit's rendering with the last
+    /// round's to find the bots the commit changed).
+    public struct Digest: Sendable, Hashable {
+        var enabled: Bool
+        var suspended: Bool
+        var configHash: String
+        var workspaceHash: String
+        var secretFingerprints: [String: String]
+        var launch: GatewayLaunch
+    }
+
+    /// This rendering's digest.
+    public var digest: Digest {
+        Digest(enabled: enabled, suspended: suspended, configHash: rendered.configHash, workspaceHash: rendered.workspaceHash,
+               secretFingerprints: rendered.secretFingerprints, launch: rendered.launch)
+    }
+}
+
 /// The config file found on disk.
 public struct ConfigOnDisk: Sendable, Hashable {
     /// SHA-256 of the body (the text after the header comment lines).

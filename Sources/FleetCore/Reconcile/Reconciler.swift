@@ -19,6 +19,23 @@ public struct ReconcileContext: Sendable {
     public var plan: Plan
 }
 
+/// The manifests rendered for this host, before anything is observed (see
+/// ``Reconciler/render(set:source:stateRootFlag:environment:createKey:)``).
+public struct RenderedFleet: Sendable {
+    /// The manifests.
+    public var set: ManifestSet
+    /// This host's settings.
+    public var host: HostSettings
+    /// The state file as read.
+    public var state: FleetState
+    /// The OpenClaw release rendered for.
+    public var target: OpenClawTarget
+    /// Every bot's gateway port.
+    public var ports: [String: Int]
+    /// The bots as the manifests want them.
+    public var desired: [DesiredBot]
+}
+
 /// Why a reconcile could not even be planned.
 public enum ReconcileError: Error, Sendable, CustomStringConvertible {
     /// The source could not be read (exit 2).
@@ -67,7 +84,8 @@ public enum Reconciler {
                                  environment: environment, createKey: createKey)
     }
 
-    /// Plans already-loaded manifests.
+    /// Plans already-loaded manifests: ``render(set:source:stateRootFlag:environment:createKey:)``,
+    /// then ``plan(_:options:prober:holds:only:)``.
     ///
     /// `holds` adds holds for the rendered bots (the daemon's healing policy: backoff, failed
     /// starts) to `options.holds` before planning, so the planner alone decides every action.
@@ -76,6 +94,17 @@ public enum Reconciler {
         environment: [String: String] = ProcessInfo.processInfo.environment, createKey: Bool = false,
         prober: any GatewayProber = LoopbackProber(), holds: (@Sendable ([DesiredBot]) -> [String: String])? = nil
     ) async throws(ReconcileError) -> ReconcileContext {
+        let rendered = try await render(set: set, source: source, stateRootFlag: stateRootFlag, environment: environment,
+                                        createKey: createKey)
+        return await plan(rendered, options: options, prober: prober, holds: holds)
+    }
+
+    /// The first half of a plan: the manifests checked for this host and rendered (ports, the
+    /// OpenClaw release, every bot's files), with the state file as read; nothing observed yet.
+    public static func render(
+        set: ManifestSet, source: ManifestSource, stateRootFlag: String?,
+        environment: [String: String] = ProcessInfo.processInfo.environment, createKey: Bool = false
+    ) async throws(ReconcileError) -> RenderedFleet {
         guard set.isValid else { throw .invalid(set) }
         let host = HostSettings(fleet: set.fleet, stateRootFlag: stateRootFlag, environment: environment)
         let enabled = set.bots.filter(\.enabled).count
@@ -137,16 +166,30 @@ public enum Reconciler {
             case .failure(let error): throw error
             }
         }
+        return RenderedFleet(set: set, host: host, state: state, target: target, ports: ports, desired: desired)
+    }
+
+    /// The second half: observes this host and plans. With `only`, observes and plans those bots
+    /// alone (no scan of the host's processes, no probe of the others): the daemon applies the
+    /// bots a commit changed this way first, then plans the whole fleet.
+    public static func plan(
+        _ rendered: RenderedFleet, options: PlanOptions = PlanOptions(), prober: any GatewayProber = LoopbackProber(),
+        holds: (@Sendable ([DesiredBot]) -> [String: String])? = nil, only: Set<String>? = nil
+    ) async -> ReconcileContext {
+        let set = rendered.set, host = rendered.host, state = rendered.state
+        let desired = only.map { names in rendered.desired.filter { names.contains($0.name) } } ?? rendered.desired
         var observer = Observer(root: host.stateRoot, probeTimeout: set.fleet.probeTimeout)
         observer.prober = prober
         let launches = Dictionary(desired.map { ($0.name, $0.rendered.launch) }, uniquingKeysWith: { a, _ in a })
-        let observed = await observer.observe(state: state, names: desired.map(\.name), ports: ports, launches: launches)
+        let observed = await observer.observe(state: state, names: desired.map(\.name), ports: rendered.ports,
+                                              only: only != nil, launches: launches)
         var options = options
         if let holds { options.holds.merge(holds(desired)) { first, _ in first } }
         var plan = Planner.plan(
             desired: desired, observed: observed, commit: set.commit?.id, stateRoot: host.stateRoot,
             fingerprint: Observer.fingerprint(observed), options: options)
-        plan.openclaw = target
+        if let only { plan.actions = plan.actions.filter { only.contains($0.bot) } }
+        plan.openclaw = rendered.target
         return ReconcileContext(set: set, host: host, desired: desired, state: state, observed: observed, plan: plan)
     }
 
