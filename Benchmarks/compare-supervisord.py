@@ -354,7 +354,9 @@ def run_fleet(fl, work, args, rnd, realistic=False, tag=""):
     log(f"N={n}: fleet daemon, {len(ports)} enabled bots")
     dlog = open(os.path.join(work, f"daemon-{n}.log"), "w")
     t0 = time.monotonic()
-    daemon = subprocess.Popen([fl.fleet_bin, "daemon", "--repo", fl.repo, "--state-root", root, "--interval", "30s"],
+    # BENCH_DAEMON_DEBUG=1: the daemon logs each round's steps (`round finished`, *_ms fields).
+    debug = ["--log-level", "debug"] if os.environ.get("BENCH_DAEMON_DEBUG") else []
+    daemon = subprocess.Popen([fl.fleet_bin, "daemon", "--repo", fl.repo, "--state-root", root, "--interval", "30s"] + debug,
                               env=fl.env, stdout=dlog, stderr=subprocess.STDOUT)
     started.append(daemon)
     try:

@@ -139,7 +139,9 @@ final class DaemonRun: @unchecked Sendable {
     }
 
     @Test func aCrashLoopBacksOffAndAConfigErrorFailsOnce() async throws {
-        let w = try await FleetWorld(gatewayCommand: "[env, OPENCLAW_SIM_CRASH_AFTER_MS=400, OPENCLAW_SIM_CRASH_EXIT_CODE=3, openclaw-sim, gateway, run]")
+        // Each gateway crashes 1 s after exec: long enough for the start's health wait to see it
+        // answer first on a loaded host (a crash before that is a failed start, another path).
+        let w = try await FleetWorld(gatewayCommand: "[env, OPENCLAW_SIM_CRASH_AFTER_MS=1000, OPENCLAW_SIM_CRASH_EXIT_CODE=3, openclaw-sim, gateway, run]")
         try w.bot("crashy")
         try w.commit()
         let daemon = try DaemonRun(w, ["--interval", "30s"])
