@@ -9,12 +9,6 @@ extension Gateway {
         case SIGTERM, SIGINT:
             logger.info("gateway", "signal \(name) received; shutting down")
             shutdown(code: 0)
-        case SIGHUP:
-            logger.info("gateway", "signal \(name) received; reloading config")
-            if let reloadTimer { loop.cancel(reloadTimer) }
-            reloadTimer = nil
-            configStamp = FileSystem.stamp(paths.configPath)
-            reloadConfig()
         case SIGUSR1:
             logger.info("gateway", "signal \(name) received; restarting in-process")
             server?.shutdown()

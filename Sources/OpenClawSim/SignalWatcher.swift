@@ -3,12 +3,15 @@ import Glibc
 /// The write end of the self-pipe, written by the async-signal-safe handler below.
 nonisolated(unsafe) private var signalPipeWriteFD: Int32 = -1
 
-/// Turns SIGTERM, SIGINT, SIGHUP and SIGUSR1 into readable bytes on a pipe watched by the
+/// Turns SIGTERM, SIGINT and SIGUSR1 into readable bytes on a pipe watched by the
 /// event loop (the self-pipe trick), so signals are handled on the loop's thread.
 final class SignalWatcher {
     let readFD: Int32
 
-    static let handled: [Int32] = [SIGTERM, SIGINT, SIGHUP, SIGUSR1]
+    /// The signals OpenClaw's gateway run loop listens for (OpenClaw: src/cli/gateway-cli/run-loop.ts
+    /// adds and removes listeners for SIGTERM, SIGINT and SIGUSR1 only). SIGHUP has no listener:
+    /// Node resets every disposition to the default at start-up, so SIGHUP ends the gateway.
+    static let handled: [Int32] = [SIGTERM, SIGINT, SIGUSR1]
 
     /// Installs the handlers. Returns `nil` if the pipe cannot be created.
     init?() {
@@ -24,8 +27,9 @@ final class SignalWatcher {
         // A parent may have spawned us with these blocked (posix_spawn inherits the mask).
         var set = sigset_t()
         sigemptyset(&set)
-        for sig in Self.handled + [SIGSEGV, SIGABRT, SIGBUS, SIGFPE, SIGILL] { sigaddset(&set, sig) }
+        for sig in Self.handled + [SIGHUP, SIGSEGV, SIGABRT, SIGBUS, SIGFPE, SIGILL] { sigaddset(&set, sig) }
         sigprocmask(SIG_UNBLOCK, &set, nil)
+        signal(SIGHUP, SIG_DFL)  // as Node does for every signal it has no listener for
         for sig in Self.handled {
             signal(sig) { number in
                 let saved = errno
