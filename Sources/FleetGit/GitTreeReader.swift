@@ -1,8 +1,13 @@
 import CGit2
+import Dispatch
+import Glibc
 
 /// Walks a tree recursively (by index, no C callbacks) and collects its entries as `GitTreeFile`s.
 ///
-/// Blob sizes come from `git_odb_read_header`, so blobs over the limit are never loaded.
+/// Blob sizes come from `git_odb_read_header`, so blobs over the limit are never loaded. The walk
+/// only lists the entries; ``readFiles()`` then reads the blobs on every core (the `git_odb` is
+/// thread-safe, docs/threading.md of libgit2): 1,000 loose objects, each opened twice (header,
+/// then content) and inflated, took a quarter of `fleet validate`'s time on one core.
 struct GitTreeReader {
     /// The `git_repository *` the trees belong to.
     let repository: OpaquePointer
@@ -10,8 +15,15 @@ struct GitTreeReader {
     let odb: OpaquePointer
     /// Blobs larger than this are listed with their size but not read.
     let maxBlobSize: Int
-    /// The entries collected so far, in tree order (which is byte order of the full paths).
-    private(set) var files: [GitTreeFile] = []
+    /// The entries listed so far, in tree order (which is byte order of the full paths).
+    private var entries: [Entry] = []
+
+    /// A listed non-tree entry, its blob not read yet.
+    private struct Entry: @unchecked Sendable {
+        var path: String
+        var kind: GitEntryKind
+        var oid: git_oid?
+    }
 
     init(repository: OpaquePointer, odb: OpaquePointer, maxBlobSize: Int) {
         self.repository = repository
@@ -22,14 +34,14 @@ struct GitTreeReader {
     /// Adds every entry below `tree` (a `git_tree *`), naming each `prefix + name`.
     mutating func walk(_ tree: OpaquePointer, prefix: String) throws(GitError) {
         let count = git_tree_entrycount(tree)
-        files.reserveCapacity(files.count + count)
+        entries.reserveCapacity(entries.count + count)
         for index in 0..<count {
             guard let entry = git_tree_entry_byindex(tree, index) else { continue }
             let path = prefix + String(cString: git_tree_entry_name(entry))
             if git_tree_entry_filemode(entry) == GIT_FILEMODE_TREE {
                 try walkSubtree(entry, path: path)
             } else {
-                files.append(try file(for: entry, path: path))
+                add(entry, path: path)
             }
         }
     }
@@ -43,27 +55,61 @@ struct GitTreeReader {
         try walk(subtree, prefix: path + "/")
     }
 
-    /// Adds the single non-tree `entry` under `path`.
-    mutating func add(_ entry: OpaquePointer, path: String) throws(GitError) {
-        files.append(try file(for: entry, path: path))
+    /// Adds the single non-tree `entry` under `path` (its blob is read by ``readFiles()``).
+    mutating func add(_ entry: OpaquePointer, path: String) {
+        entries.append(Entry(path: path, kind: GitEntryKind(git_tree_entry_filemode(entry)), oid: git_tree_entry_id(entry)?.pointee))
+    }
+
+    /// Every entry listed, in tree order, with the blobs within the size limit read (on every
+    /// core for a long list). The first entry, in tree order, that cannot be read throws.
+    func readFiles() throws(GitError) -> [GitTreeFile] {
+        let workers = min(Int(sysconf(Int32(_SC_NPROCESSORS_ONLN))), 8, entries.count / 16)
+        guard workers > 1 else {
+            var files: [GitTreeFile] = []
+            files.reserveCapacity(entries.count)
+            for entry in entries { files.append(try file(for: entry)) }
+            return files
+        }
+        var results = [Result<GitTreeFile, GitError>?](repeating: nil, count: entries.count)
+        // The reader only holds the borrowed odb (thread-safe) and the listed entries (read only).
+        nonisolated(unsafe) let reader = self
+        results.withUnsafeMutableBufferPointer { buffer in
+            nonisolated(unsafe) let out = buffer
+            DispatchQueue.concurrentPerform(iterations: workers) { worker in
+                // libgit2's last error is per thread: each entry's error is made where it failed.
+                for i in stride(from: worker, to: reader.entries.count, by: workers) {
+                    out[i] = Result { () throws(GitError) in try reader.file(for: reader.entries[i]) }
+                }
+            }
+        }
+        var files: [GitTreeFile] = []
+        files.reserveCapacity(entries.count)
+        for result in results {
+            switch result {
+            case .success(let file): files.append(file)
+            case .failure(let error): throw error
+            case nil: continue
+            }
+        }
+        return files
     }
 
     /// Describes a non-tree entry, reading its blob when it is a file within the size limit.
-    func file(for entry: OpaquePointer, path: String) throws(GitError) -> GitTreeFile {
-        let kind = GitEntryKind(git_tree_entry_filemode(entry))
+    private func file(for entry: Entry) throws(GitError) -> GitTreeFile {
+        let path = entry.path, kind = entry.kind
         if kind == .submodule {
             return GitTreeFile(path: path, kind: .submodule, size: 0, data: nil)
         }
-        guard let oid = git_tree_entry_id(entry) else {
+        guard var oid = entry.oid else {
             return GitTreeFile(path: path, kind: kind, size: 0, data: nil)
         }
         var size = 0
         var type = GIT_OBJECT_INVALID
-        try gitCheck(git_odb_read_header(&size, &type, odb, oid), "reading the size of '\(path)'")
+        try gitCheck(git_odb_read_header(&size, &type, odb, &oid), "reading the size of '\(path)'")
         guard kind != .symlink, size <= maxBlobSize else {
             return GitTreeFile(path: path, kind: kind, size: size, data: nil)
         }
-        let data = try GitTreeReader.readBlob(odb: odb, oid: oid, path: path)
+        let data = try GitTreeReader.readBlob(odb: odb, oid: &oid, path: path)
         return GitTreeFile(path: path, kind: kind, size: data.count, data: data)
     }
 

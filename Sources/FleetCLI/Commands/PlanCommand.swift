@@ -45,6 +45,7 @@ struct PlanCommand: AsyncParsableCommand {
         } catch {
             exitFor(error)
         }
+        defer { ProcessLifetime.keep(context) }  // freed by the exit, not one allocation at a time
         let plan = context.plan
         if json {
             Output.out(PlanPrinter.json(plan) + "\n")

@@ -28,6 +28,7 @@ struct Validate: AsyncParsableCommand {
 
     func run() async throws {
         let set = source.loadOrExit(keysRequired: false)
+        defer { ProcessLifetime.keep(set) }  // freed by the exit, not one allocation at a time
         if json {
             Output.out(DiagnosticRenderer.json(set.diagnostics).json(pretty: true) + "\n")
         } else {

@@ -1,3 +1,4 @@
+import FleetCrypto
 import OpenClawConfig
 
 /// Renders a bot's OpenClaw config, secret files and workspace from its manifest.
@@ -88,7 +89,7 @@ public struct Renderer: Sendable {
         for s in secrets { fingerprints[s.field] = fingerprinter.fingerprint(s.value) }
         var workspaceDigest: [UInt8] = []
         for name in workspace.keys.sorted() {
-            workspaceDigest += Array(name.utf8) + [0] + ConfigDigest.sha256(workspace[name] ?? [])
+            workspaceDigest += Array(name.utf8) + [0] + SHA256Digest.digest(workspace[name] ?? [])
         }
         // What OpenClaw asks of a supervisor (no self re-launch, no LAN advertising: OpenClaw:
         // docs/gateway/embedding.md, src/entry.respawn.ts), then fleet's own settings.
@@ -107,9 +108,9 @@ public struct Renderer: Sendable {
             release: release.description)
         return RenderedBot(
             name: bot.name, config: value, body: body, header: header,
-            configHash: ConfigDigest.sha256Hex(Array(body.utf8)), secretFiles: secrets,
+            configHash: SHA256Digest.hexDigest(Array(body.utf8)), secretFiles: secrets,
             secretFingerprints: fingerprints, workspaceFiles: workspace,
-            workspaceHash: ConfigDigest.sha256Hex(workspaceDigest), launch: launch, paths: paths)
+            workspaceHash: SHA256Digest.hexDigest(workspaceDigest), launch: launch, paths: paths)
     }
 
     private func gateway(_ bot: BotManifest, port: Int, bind: String) -> JSONValue {

@@ -126,7 +126,7 @@ public struct SecretAudit: Sendable {
     public static func maskingPlaintext(in set: ManifestSet, files: Set<String>? = nil) -> [String: String] {
         // The plain-text credentials of each file to show.
         var byFile: [String: [ManifestCredential]] = [:]
-        for credential in set.credentials where files?.contains(credential.file) ?? true {
+        for credential in set.credentials(inFiles: files) {
             let raw = credential.raw
             guard !raw.isEmpty, !SecretEnvelope.isEnvelope(raw), credential.location.line > 0,
                   set.texts[credential.file] != nil else { continue }
