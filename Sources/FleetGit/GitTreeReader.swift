@@ -5,9 +5,10 @@ import Glibc
 /// Walks a tree recursively (by index, no C callbacks) and collects its entries as `GitTreeFile`s.
 ///
 /// Blob sizes come from `git_odb_read_header`, so blobs over the limit are never loaded. The walk
-/// only lists the entries; ``readFiles()`` then reads the blobs on every core (the `git_odb` is
-/// thread-safe, docs/threading.md of libgit2): 1,000 loose objects, each opened twice (header,
-/// then content) and inflated, took a quarter of `fleet validate`'s time on one core.
+/// only lists the entries; ``readFiles()`` then reads the blobs on every core: 1,000 loose
+/// objects, each opened twice (header, then content) and inflated, took a quarter of
+/// `fleet validate`'s time on one core. A `git_odb` is thread-safe but reads under one lock
+/// (two threads on one were slower than one), so each extra worker opens its own.
 struct GitTreeReader {
     /// The `git_repository *` the trees belong to.
     let repository: OpaquePointer
@@ -67,18 +68,23 @@ struct GitTreeReader {
         guard workers > 1 else {
             var files: [GitTreeFile] = []
             files.reserveCapacity(entries.count)
-            for entry in entries { files.append(try file(for: entry)) }
+            for entry in entries { files.append(try file(for: entry, in: odb)) }
             return files
         }
         var results = [Result<GitTreeFile, GitError>?](repeating: nil, count: entries.count)
-        // The reader only holds the borrowed odb (thread-safe) and the listed entries (read only).
+        let objects = objectsDirectory()
+        // The reader holds the borrowed odb (used by worker 0 only) and the listed entries (read only).
         nonisolated(unsafe) let reader = self
         results.withUnsafeMutableBufferPointer { buffer in
             nonisolated(unsafe) let out = buffer
             DispatchQueue.concurrentPerform(iterations: workers) { worker in
+                var own: OpaquePointer?
+                if worker > 0, let objects, git_odb_open(&own, objects) < 0 { own = nil }
+                defer { if let own { git_odb_free(own) } }
+                let odb = own ?? reader.odb
                 // libgit2's last error is per thread: each entry's error is made where it failed.
                 for i in stride(from: worker, to: reader.entries.count, by: workers) {
-                    out[i] = Result { () throws(GitError) in try reader.file(for: reader.entries[i]) }
+                    out[i] = Result { () throws(GitError) in try reader.file(for: reader.entries[i], in: odb) }
                 }
             }
         }
@@ -94,8 +100,16 @@ struct GitTreeReader {
         return files
     }
 
-    /// Describes a non-tree entry, reading its blob when it is a file within the size limit.
-    private func file(for entry: Entry) throws(GitError) -> GitTreeFile {
+    /// The repository's object directory (the common one for a linked worktree), nil if unknown.
+    private func objectsDirectory() -> String? {
+        var buffer = git_buf()
+        defer { git_buf_dispose(&buffer) }
+        guard git_repository_item_path(&buffer, repository, GIT_REPOSITORY_ITEM_OBJECTS) == 0, let path = buffer.ptr else { return nil }
+        return String(cString: path)
+    }
+
+    /// Describes a non-tree entry, reading its blob from `odb` when it is a file within the size limit.
+    private func file(for entry: Entry, in odb: OpaquePointer) throws(GitError) -> GitTreeFile {
         let path = entry.path, kind = entry.kind
         if kind == .submodule {
             return GitTreeFile(path: path, kind: .submodule, size: 0, data: nil)
