@@ -1,6 +1,7 @@
 import CGit2
 import Dispatch
 import Glibc
+import Synchronization
 
 /// Walks a tree recursively (by index, no C callbacks) and collects its entries as `GitTreeFile`s.
 ///
@@ -75,6 +76,10 @@ struct GitTreeReader {
         let objects = objectsDirectory()
         // The reader holds the borrowed odb (used by worker 0 only) and the listed entries (read only).
         nonisolated(unsafe) let reader = self
+        let count = entries.count
+        // Workers take small runs of entries as they go, so a late or slowed worker holds up no one.
+        let run = max(1, count / (workers * 32))
+        let next = Atomic<Int>(0)
         results.withUnsafeMutableBufferPointer { buffer in
             nonisolated(unsafe) let out = buffer
             DispatchQueue.concurrentPerform(iterations: workers) { worker in
@@ -82,9 +87,13 @@ struct GitTreeReader {
                 if worker > 0, let objects, git_odb_open(&own, objects) < 0 { own = nil }
                 defer { if let own { git_odb_free(own) } }
                 let odb = own ?? reader.odb
-                // libgit2's last error is per thread: each entry's error is made where it failed.
-                for i in stride(from: worker, to: reader.entries.count, by: workers) {
-                    out[i] = Result { () throws(GitError) in try reader.file(for: reader.entries[i], in: odb) }
+                while true {
+                    let start = next.wrappingAdd(run, ordering: .relaxed).oldValue
+                    guard start < count else { return }
+                    // libgit2's last error is per thread: each entry's error is made where it failed.
+                    for i in start..<min(start + run, count) {
+                        out[i] = Result { () throws(GitError) in try reader.file(for: reader.entries[i], in: odb) }
+                    }
                 }
             }
         }

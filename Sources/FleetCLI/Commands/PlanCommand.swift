@@ -35,6 +35,7 @@ struct PlanCommand: AsyncParsableCommand {
     var allowMassDestroy = false
 
     func run() async throws {
+        ProcessLifetime.growHeapsInLargeSteps()
         let context: ReconcileContext
         do {
             // loadOrExit opens the secrets with --key-file / the environment (E050-E053 make the set invalid);
