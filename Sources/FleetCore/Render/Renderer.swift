@@ -60,8 +60,9 @@ public struct Renderer: Sendable {
         let channels = try channelsConfig(bot, layout: layout, secrets: &secrets)
         if !channels.isEmpty { config["channels"] = .object(channels) }
         if let models = try modelsConfig(bot, layout: layout, secrets: &secrets) { config["models"] = models }
-        if !secrets.isEmpty, !secretProviders(secrets, layout: layout).isEmpty {
-            config["secrets"] = .object(["providers": .object(secretProviders(secrets, layout: layout))])
+        if !secrets.isEmpty {
+            let providers = secretProviders(secrets, layout: layout)
+            if !providers.isEmpty { config["secrets"] = .object(["providers": .object(providers)]) }
         }
         let bindings = self.bindings(bot)
         if !bindings.isEmpty { config["bindings"] = .array(bindings) }
