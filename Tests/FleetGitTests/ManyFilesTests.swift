@@ -65,6 +65,7 @@ import Testing
         let error = try #require(throws: GitError.self) {
             try GitRepository(path: repo).files(at: "HEAD", under: "fleet", maxBlobSize: 100)
         }
-        #expect(error.message.contains("fleet/bots/b41.yaml"), "\(error.message)")
+        #expect(error.operation == "reading the size of 'fleet/bots/b41.yaml'", "\(error)")
+        #expect(error.isNotFound)
     }
 }
