@@ -5,6 +5,10 @@ import CCrypto
 /// `fleet plan` with the portable implementation OpenClawWire keeps for the stand-in. The same
 /// digest, bit for bit.
 public enum SHA256Digest {
+    /// The algorithm, fetched once: `EVP_sha256()` makes every call look it up again (a lock and
+    /// a table search), which two threads rendering 1,000 configs contended on.
+    nonisolated(unsafe) private static let algorithm: OpaquePointer? = EVP_MD_fetch(nil, "SHA256", nil)
+
     /// The 32-byte digest of `bytes`.
     public static func digest(_ bytes: [UInt8]) -> [UInt8] {
         var out = [UInt8](repeating: 0, count: 32)
@@ -13,7 +17,7 @@ public enum SHA256Digest {
         let input = bytes.isEmpty ? [0] : bytes
         let result = input.withUnsafeBytes { i in
             out.withUnsafeMutableBufferPointer { o in
-                EVP_Digest(i.baseAddress, bytes.count, o.baseAddress, &length, EVP_sha256(), nil)
+                EVP_Digest(i.baseAddress, bytes.count, o.baseAddress, &length, algorithm ?? EVP_sha256(), nil)
             }
         }
         precondition(result == 1 && length == 32, "SHA-256 failed")
