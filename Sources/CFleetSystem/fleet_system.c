@@ -41,6 +41,8 @@ __attribute__((constructor)) static void fleet_daemon_arenas_at_load(int argc, c
 
 void fleet_malloc_trim(void) { malloc_trim(0); }
 
+void fleet_malloc_top_pad(int bytes) { mallopt(M_TOP_PAD, bytes); }
+
 #include <pthread.h>
 #include <string.h>
 

@@ -20,6 +20,10 @@ struct Fleet: AsyncParsableCommand {
 
     /// Runs the command; usage errors exit 2 as the README documents.
     static func main() async {
+        // The commands that read a fleet from git start libgit2 while the arguments are parsed.
+        if let name = CommandLine.arguments.dropFirst().first, ["validate", "plan", "apply", "render"].contains(name) {
+            FleetSession.startReadingSoon()
+        }
         do {
             var command = try parseAsRoot()
             if var asyncCommand = command as? AsyncParsableCommand {

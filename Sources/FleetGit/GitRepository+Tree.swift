@@ -20,15 +20,15 @@ extension GitRepository {
         let relative = GitRepository.normalizedTreePath(path)
         if relative.isEmpty {
             try reader.walk(root.pointer, prefix: "")
-            return reader.files
+            return try reader.readFiles()
         }
         let entry = try treeEntry(root, path: relative, commit: commit, operation: operation)
         if git_tree_entry_filemode(entry.pointer) == GIT_FILEMODE_TREE {
             try reader.walkSubtree(entry.pointer, path: relative)
         } else {
-            try reader.add(entry.pointer, path: relative)
+            reader.add(entry.pointer, path: relative)
         }
-        return reader.files
+        return try reader.readFiles()
     }
 
     /// The content of the file at `path` in the commit `commitId`, or nil when there is no

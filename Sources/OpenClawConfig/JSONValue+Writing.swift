@@ -25,7 +25,13 @@ extension JSONValue {
 
     /// Object keys in the writers' order: plain Unicode scalar order.
     static func sortedKeys(_ members: [String: JSONValue]) -> [String] {
-        members.keys.sorted { $0.unicodeScalars.lexicographicallyPrecedes($1.unicodeScalars) }
+        members.keys.sorted(by: precedes)
+    }
+
+    /// Unicode scalar order, compared on the UTF-8 bytes (UTF-8 keeps scalar order, and
+    /// comparing bytes does not decode).
+    static func precedes(_ a: String, _ b: String) -> Bool {
+        a.utf8.lexicographicallyPrecedes(b.utf8)
     }
 
     private func write(to out: inout [UInt8], json5: Bool, indent: Int, level: Int) {
@@ -54,16 +60,17 @@ extension JSONValue {
                 return
             }
             out.append(UInt8(ascii: "{"))
-            for (index, key) in Self.sortedKeys(members).enumerated() {
+            // The members sorted with their values: no second look-up (and hashing) per key.
+            for (index, member) in members.sorted(by: { Self.precedes($0.key, $1.key) }).enumerated() {
                 if index > 0 { out.append(UInt8(ascii: ",")) }
                 Self.newline(&out, indent: indent, level: level + 1)
-                if json5 && Self.isIdentifier(key) {
-                    out += key.utf8
+                if json5 && Self.isIdentifier(member.key) {
+                    out += member.key.utf8
                 } else {
-                    Self.writeQuoted(key, to: &out)
+                    Self.writeQuoted(member.key, to: &out)
                 }
                 out += (indent > 0 ? ": " : ":").utf8
-                members[key]?.write(to: &out, json5: json5, indent: indent, level: level + 1)
+                member.value.write(to: &out, json5: json5, indent: indent, level: level + 1)
             }
             Self.newline(&out, indent: indent, level: level)
             out.append(UInt8(ascii: "}"))

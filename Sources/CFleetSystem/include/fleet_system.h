@@ -26,6 +26,9 @@ void fleet_malloc_limit_arenas(void);
 /// malloc_trim(0): hand freed heap memory back to the kernel.
 void fleet_malloc_trim(void);
 
+/// mallopt(M_TOP_PAD, bytes): heaps grow (and are trimmed) `bytes` beyond what is asked at a time.
+void fleet_malloc_top_pad(int bytes);
+
 /// Marks every descriptor >= from close-on-exec (close_range with CLOSE_RANGE_CLOEXEC, else one
 /// fcntl per open descriptor): a program about to exec a long-running server passes on none of
 /// the pipes and sockets it inherited.

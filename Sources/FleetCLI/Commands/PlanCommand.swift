@@ -35,6 +35,7 @@ struct PlanCommand: AsyncParsableCommand {
     var allowMassDestroy = false
 
     func run() async throws {
+        ProcessLifetime.growHeapsInLargeSteps()
         let context: ReconcileContext
         do {
             // loadOrExit opens the secrets with --key-file / the environment (E050-E053 make the set invalid);
@@ -45,6 +46,7 @@ struct PlanCommand: AsyncParsableCommand {
         } catch {
             exitFor(error)
         }
+        defer { ProcessLifetime.keep(context) }  // freed by the exit, not one allocation at a time
         let plan = context.plan
         if json {
             Output.out(PlanPrinter.json(plan) + "\n")

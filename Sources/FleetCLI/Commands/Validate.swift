@@ -27,7 +27,9 @@ struct Validate: AsyncParsableCommand {
     var json = false
 
     func run() async throws {
+        ProcessLifetime.growHeapsInLargeSteps()
         let set = source.loadOrExit(keysRequired: false)
+        defer { ProcessLifetime.keep(set) }  // freed by the exit, not one allocation at a time
         if json {
             Output.out(DiagnosticRenderer.json(set.diagnostics).json(pretty: true) + "\n")
         } else {

@@ -113,6 +113,9 @@ public enum ManifestLoader {
 
     private static func dedupe(_ bots: [BotManifest]) -> [BotManifest] {
         var seen = Set<String>()
+        seen.reserveCapacity(bots.count)
+        // Sorted by name: a duplicate sits next to its first. None (the usual case): no copy at all.
+        guard bots.indices.dropFirst().contains(where: { bots[$0].name == bots[$0 - 1].name }) else { return bots }
         return bots.filter { seen.insert($0.name).inserted }
     }
 

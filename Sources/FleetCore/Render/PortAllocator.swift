@@ -16,7 +16,13 @@ public struct PortAllocator: Sendable {
 
     /// Allocates ports for `bots` (in order), keeping `previous` where still valid.
     public func allocate(_ bots: [BotManifest], previous: [String: Int]) -> [String: Int] {
+        // The bots are read in place: iterating the array copied every manifest, three times.
+        bots.withUnsafeBufferPointer { allocate($0, previous: previous) }
+    }
+
+    private func allocate(_ bots: UnsafeBufferPointer<BotManifest>, previous: [String: Int]) -> [String: Int] {
         var result: [String: Int] = [:]
+        result.reserveCapacity(bots.count)
         var fixed: [Int] = []
         for bot in bots {
             if case .fixed(let port) = bot.gateway.port {

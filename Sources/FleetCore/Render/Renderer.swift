@@ -1,3 +1,4 @@
+import FleetCrypto
 import OpenClawConfig
 
 /// Renders a bot's OpenClaw config, secret files and workspace from its manifest.
@@ -59,8 +60,9 @@ public struct Renderer: Sendable {
         let channels = try channelsConfig(bot, layout: layout, secrets: &secrets)
         if !channels.isEmpty { config["channels"] = .object(channels) }
         if let models = try modelsConfig(bot, layout: layout, secrets: &secrets) { config["models"] = models }
-        if !secrets.isEmpty, !secretProviders(secrets, layout: layout).isEmpty {
-            config["secrets"] = .object(["providers": .object(secretProviders(secrets, layout: layout))])
+        if !secrets.isEmpty {
+            let providers = secretProviders(secrets, layout: layout)
+            if !providers.isEmpty { config["secrets"] = .object(["providers": .object(providers)]) }
         }
         let bindings = self.bindings(bot)
         if !bindings.isEmpty { config["bindings"] = .array(bindings) }
@@ -88,7 +90,7 @@ public struct Renderer: Sendable {
         for s in secrets { fingerprints[s.field] = fingerprinter.fingerprint(s.value) }
         var workspaceDigest: [UInt8] = []
         for name in workspace.keys.sorted() {
-            workspaceDigest += Array(name.utf8) + [0] + ConfigDigest.sha256(workspace[name] ?? [])
+            workspaceDigest += Array(name.utf8) + [0] + SHA256Digest.digest(workspace[name] ?? [])
         }
         // What OpenClaw asks of a supervisor (no self re-launch, no LAN advertising: OpenClaw:
         // docs/gateway/embedding.md, src/entry.respawn.ts), then fleet's own settings.
@@ -107,9 +109,9 @@ public struct Renderer: Sendable {
             release: release.description)
         return RenderedBot(
             name: bot.name, config: value, body: body, header: header,
-            configHash: ConfigDigest.sha256Hex(Array(body.utf8)), secretFiles: secrets,
+            configHash: SHA256Digest.hexDigest(Array(body.utf8)), secretFiles: secrets,
             secretFingerprints: fingerprints, workspaceFiles: workspace,
-            workspaceHash: ConfigDigest.sha256Hex(workspaceDigest), launch: launch, paths: paths)
+            workspaceHash: SHA256Digest.hexDigest(workspaceDigest), launch: launch, paths: paths)
     }
 
     private func gateway(_ bot: BotManifest, port: Int, bind: String) -> JSONValue {

@@ -35,9 +35,12 @@ public struct ManifestCredential: Sendable {
 extension ManifestSet {
     /// Every credential value of the manifests: the Fleet manifest's provider keys, then each
     /// bot's channel credentials and provider keys, in a stable order.
-    public var credentials: [ManifestCredential] {
+    public var credentials: [ManifestCredential] { credentials(inFiles: nil) }
+
+    /// ``credentials`` of the manifests written in `files` only (all when nil).
+    func credentials(inFiles files: Set<String>?) -> [ManifestCredential] {
         var out: [ManifestCredential] = []
-        if let origin = fleet.origin {
+        if let origin = fleet.origin, files?.contains(origin.file) ?? true {
             for id in fleet.providerKeys.keys.sorted() {
                 guard let raw = fleet.providerKeys[id] else { continue }
                 let node = fleet.node?.node(at: ["spec", "providers", id, "apiKey"]) ?? fleet.node?.node(at: ["spec", "providers", id])
@@ -47,27 +50,33 @@ extension ManifestSet {
                                               raw: raw, file: origin.file, location: at))
             }
         }
-        for bot in bots {
-            func at(_ path: [String], _ fallback: [String]) -> SourceLocation {
-                let node = bot.node.node(at: path) ?? bot.node.node(at: fallback)
-                return node.map { SourceLocation(file: bot.origin.file, mark: $0.mark) }
-                    ?? SourceLocation(file: bot.origin.file, line: bot.origin.line, column: 1)
-            }
-            for channel in bot.channels {
-                for key in channel.credentials.keys.sorted() {
-                    guard let raw = channel.credentials[key] else { continue }
-                    out.append(ManifestCredential(
-                        kind: .channel, scope: bot.name, field: "channels.\(channel.type).\(channel.accountId).\(key)", raw: raw,
-                        file: bot.origin.file,
-                        location: at(["spec", "channels", String(channel.index), "credentials", key], ["spec", "channels", String(channel.index)])))
-                }
-            }
-            for id in bot.providers.keys.sorted() {
-                guard let raw = bot.providers[id] else { continue }
+        let chosen = files.map { files in bots.filter { files.contains($0.origin.file) } } ?? bots
+        // Each bot's credentials and where they are written: on every core for a large fleet.
+        for credentials in ParallelMap.map(chosen, Self.credentials(of:)) { out += credentials }
+        return out
+    }
+
+    private static func credentials(of bot: BotManifest) -> [ManifestCredential] {
+        var out: [ManifestCredential] = []
+        func at(_ path: [String], _ fallback: [String]) -> SourceLocation {
+            let node = bot.node.node(at: path) ?? bot.node.node(at: fallback)
+            return node.map { SourceLocation(file: bot.origin.file, mark: $0.mark) }
+                ?? SourceLocation(file: bot.origin.file, line: bot.origin.line, column: 1)
+        }
+        for channel in bot.channels {
+            for key in channel.credentials.keys.sorted() {
+                guard let raw = channel.credentials[key] else { continue }
                 out.append(ManifestCredential(
-                    kind: .provider, scope: bot.name, field: "providers.\(id).apiKey", raw: raw, file: bot.origin.file,
-                    location: at(["spec", "providers", id, "apiKey"], ["spec", "providers", id])))
+                    kind: .channel, scope: bot.name, field: "channels.\(channel.type).\(channel.accountId).\(key)", raw: raw,
+                    file: bot.origin.file,
+                    location: at(["spec", "channels", String(channel.index), "credentials", key], ["spec", "channels", String(channel.index)])))
             }
+        }
+        for id in bot.providers.keys.sorted() {
+            guard let raw = bot.providers[id] else { continue }
+            out.append(ManifestCredential(
+                kind: .provider, scope: bot.name, field: "providers.\(id).apiKey", raw: raw, file: bot.origin.file,
+                location: at(["spec", "providers", id, "apiKey"], ["spec", "providers", id])))
         }
         return out
     }

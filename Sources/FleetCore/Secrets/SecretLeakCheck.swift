@@ -48,35 +48,41 @@ public enum SecretLeakCheck {
     /// values, at least 8 characters) or something shaped like a token.
     static func diagnostics(for set: ManifestSet, secrets: [(ManifestCredential, String)]) -> [Diagnostic] {
         let values = OpenedValues(secrets)
+        // Each bot's fields are checked on their own: on every core for a large fleet.
+        return ParallelMap.map(set.bots) { bot in diagnostics(for: bot, values: values) }.flatMap { $0 }
+    }
+
+    /// E054 for the non-secret text fields of `bot`.
+    private static func diagnostics(for bot: BotManifest, values: OpenedValues) -> [Diagnostic] {
         var out: [Diagnostic] = []
-        for bot in set.bots {
-            var fields: [(path: [String], name: String, text: String)] = []
-            if let prompt = bot.systemPrompt { fields.append((["spec", "systemPrompt"], "systemPrompt", prompt)) }
-            if let display = bot.displayName { fields.append((["spec", "displayName"], "displayName", display)) }
-            for key in bot.labels.keys.sorted() {
-                fields.append((["metadata", "labels", key], "label \(key)", bot.labels[key] ?? ""))
-            }
-            for channel in bot.channels {
-                let ids = (channel.allowFrom ?? []) + (channel.groupAllowFrom ?? [])
-                if !ids.isEmpty { fields.append((["spec", "channels"], "allow-list of \(channel.key)", ids.joined(separator: " "))) }
-            }
-            for field in fields {
-                let node = bot.node.node(at: field.path)
-                let at = node.map { SourceLocation(file: bot.origin.file, mark: $0.mark) }
+        var fields: [(path: [String], name: String, text: String)] = []
+        if let prompt = bot.systemPrompt { fields.append((["spec", "systemPrompt"], "systemPrompt", prompt)) }
+        if let display = bot.displayName { fields.append((["spec", "displayName"], "displayName", display)) }
+        for key in bot.labels.keys.sorted() {
+            fields.append((["metadata", "labels", key], "label \(key)", bot.labels[key] ?? ""))
+        }
+        for channel in bot.channels {
+            let ids = (channel.allowFrom ?? []) + (channel.groupAllowFrom ?? [])
+            if !ids.isEmpty { fields.append((["spec", "channels"], "allow-list of \(channel.key)", ids.joined(separator: " "))) }
+        }
+        for field in fields {
+            // Where the field is written: looked up only for a field that has a problem.
+            var at: SourceLocation {
+                bot.node.node(at: field.path).map { SourceLocation(file: bot.origin.file, mark: $0.mark) }
                     ?? SourceLocation(file: bot.origin.file, line: bot.origin.line, column: 1)
-                if let credential = values.first(in: field.text) {
-                    out.append(Diagnostic(
-                        .secretInText,
-                        "\(field.name) of bot '\(bot.name)' contains the value of \(credential.field) of \(credential.owner); it would be readable in git and in the rendered workspace",
-                        at: at, fix: "remove it from \(field.name) (the credential stays in its own field, encrypted), and since it was exposed, issue a new one: \(credential.setCommand)",
-                        bot: bot.name))
-                } else if let shape = tokenShape(in: field.text) {
-                    out.append(Diagnostic(
-                        .secretInText,
-                        "\(field.name) of bot '\(bot.name)' contains what looks like \(shape); it would be readable in git and in the rendered workspace",
-                        at: at, fix: "remove it; credentials go into their own fields, encrypted (fleet secrets set \(bot.name) FIELD)",
-                        bot: bot.name))
-                }
+            }
+            if let credential = values.first(in: field.text) {
+                out.append(Diagnostic(
+                    .secretInText,
+                    "\(field.name) of bot '\(bot.name)' contains the value of \(credential.field) of \(credential.owner); it would be readable in git and in the rendered workspace",
+                    at: at, fix: "remove it from \(field.name) (the credential stays in its own field, encrypted), and since it was exposed, issue a new one: \(credential.setCommand)",
+                    bot: bot.name))
+            } else if let shape = tokenShape(in: field.text) {
+                out.append(Diagnostic(
+                    .secretInText,
+                    "\(field.name) of bot '\(bot.name)' contains what looks like \(shape); it would be readable in git and in the rendered workspace",
+                    at: at, fix: "remove it; credentials go into their own fields, encrypted (fleet secrets set \(bot.name) FIELD)",
+                    bot: bot.name))
             }
         }
         return out

@@ -9,7 +9,7 @@ extension FleetValidator {
     /// Part of the credential checks of a load with keys (``FleetSession/load(_:keys:keysRequired:)``),
     /// with the secret audit, rather than of every manifest read.
     func providerKeyProblems() -> [Diagnostic] {
-        bots.flatMap(providerKeyProblems)
+        ParallelMap.map(bots, providerKeyProblems).flatMap { $0 }
     }
 
     func providerKeyProblems(_ bot: BotManifest) -> [Diagnostic] {

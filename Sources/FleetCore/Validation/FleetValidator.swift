@@ -46,7 +46,8 @@ struct FleetValidator {
         if let raw = fleet.openclaw, let origin = fleet.origin {
             out += rawKeyProblems(raw, node: fleet.node?["spec"]?["openclaw"], file: origin.file, bot: nil, field: "spec.openclaw")
         }
-        for bot in bots { out += validate(bot) }
+        // Each bot's own rules: on every core for a large fleet (same order as the bots).
+        for problems in ParallelMap.map(bots, validate) { out += problems }
         return out
     }
 
@@ -68,16 +69,16 @@ struct FleetValidator {
     }
 
     private func duplicateNames() -> [Diagnostic] {
-        var first: [String: BotManifest] = [:]
+        var first: [String: ManifestOrigin] = [:]
         var out: [Diagnostic] = []
         for bot in bots {
             if let earlier = first[bot.name] {
                 out.append(Diagnostic(
                     .duplicateBotName,
-                    "bot name '\(bot.name)' is already used by \(earlier.origin.file):\(earlier.origin.line)",
+                    "bot name '\(bot.name)' is already used by \(earlier.file):\(earlier.line)",
                     at: location(bot, ["metadata", "name"]), fix: "give each bot a unique metadata.name", bot: bot.name))
             } else {
-                first[bot.name] = bot
+                first[bot.name] = bot.origin
             }
         }
         return out
