@@ -61,25 +61,43 @@ int fleet_affinity_cpus(void) {
 #include <link.h>
 #include <sys/mman.h>
 
-static int release_main_program(struct dl_phdr_info *info, size_t size, void *data) {
+/// Whether a loaded object's code was written to at load (text relocations): its read-only
+/// pages are then private copies, and dropping them would lose the relocations.
+static int has_text_relocations(const struct dl_phdr_info *info) {
+    for (int i = 0; i < info->dlpi_phnum; i++) {
+        const ElfW(Phdr) *ph = &info->dlpi_phdr[i];
+        if (ph->p_type != PT_DYNAMIC) continue;
+        for (const ElfW(Dyn) *d = (const ElfW(Dyn) *)(info->dlpi_addr + ph->p_vaddr); d->d_tag != DT_NULL; d++) {
+            if (d->d_tag == DT_TEXTREL) return 1;
+            if (d->d_tag == DT_FLAGS && (d->d_un.d_val & DF_TEXTREL)) return 1;
+        }
+    }
+    return 0;
+}
+
+static int release_read_only_segments(struct dl_phdr_info *info, size_t size, void *data) {
     (void)size;
     long *released = data;
     long page = sysconf(_SC_PAGESIZE);
+    // The vDSO is the kernel's, not a file's: leave it alone.
+    if (info->dlpi_name != NULL && strncmp(info->dlpi_name, "linux-vdso", 10) == 0) return 0;
+    if (has_text_relocations(info)) return 0;
     for (int i = 0; i < info->dlpi_phnum; i++) {
         const ElfW(Phdr) *ph = &info->dlpi_phdr[i];
         // Only segments that are never written: not PF_W (a RELRO range lies inside a writable
         // PT_LOAD, so it is never touched here).
         if (ph->p_type != PT_LOAD || (ph->p_flags & PF_W)) continue;
-        uintptr_t start = (info->dlpi_addr + ph->p_vaddr) & ~(uintptr_t)(page - 1);
+        // Whole pages inside the segment only: a page it shares with a writable neighbour stays.
+        uintptr_t start = (info->dlpi_addr + ph->p_vaddr + (uintptr_t)page - 1) & ~(uintptr_t)(page - 1);
         uintptr_t end = (info->dlpi_addr + ph->p_vaddr + ph->p_memsz) & ~(uintptr_t)(page - 1);
         if (end > start && madvise((void *)start, end - start, MADV_DONTNEED) == 0) *released += (long)(end - start);
     }
-    return 1;  // the first entry is the main program: stop there
+    return 0;  // every loaded object: the program, then each shared library
 }
 
 long fleet_release_code_pages(void) {
     long released = 0;
-    dl_iterate_phdr(release_main_program, &released);
+    dl_iterate_phdr(release_read_only_segments, &released);
     return released;
 }
 
