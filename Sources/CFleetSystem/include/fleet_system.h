@@ -20,7 +20,7 @@ int fleet_pipe_cloexec(int fds[2]);
 /// pidfd_open(2): a descriptor that becomes readable when `pid` exits; -1 with errno on failure.
 int fleet_pidfd_open(pid_t pid);
 
-/// A long-running process: at most two malloc arenas (less memory held by idle threads).
+/// A long-running process: one malloc arena for all threads (less memory held in each arena's holes).
 void fleet_malloc_limit_arenas(void);
 
 /// malloc_trim(0): hand freed heap memory back to the kernel.
