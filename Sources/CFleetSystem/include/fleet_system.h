@@ -20,7 +20,7 @@ int fleet_pipe_cloexec(int fds[2]);
 /// pidfd_open(2): a descriptor that becomes readable when `pid` exits; -1 with errno on failure.
 int fleet_pidfd_open(pid_t pid);
 
-/// A long-running process: at most two malloc arenas (less memory held by idle threads).
+/// A long-running process: one malloc arena for all threads (less memory held in each arena's holes).
 void fleet_malloc_limit_arenas(void);
 
 /// malloc_trim(0): hand freed heap memory back to the kernel.
@@ -40,9 +40,11 @@ void fleet_set_thread_name(const char *name);
 /// CPUs this process may run on (sched_getaffinity), or 0 when unknown.
 int fleet_affinity_cpus(void);
 
-/// Unmaps the pages of the program's own read-only, file-backed segments (its code and constant
-/// data; never a writable or relocated one) with madvise(MADV_DONTNEED): they stay in the page
-/// cache, and the next use maps them again. Returns the bytes covered.
+/// Unmaps the pages of the read-only, file-backed segments (code and constant data; never a
+/// writable or relocated one) of the program and of every shared library it has loaded (libc,
+/// libcrypto, libgit2, ...) with madvise(MADV_DONTNEED): they stay in the page cache, and the
+/// next use maps them again. Objects with text relocations and the vDSO are left alone. Returns
+/// the bytes covered.
 long fleet_release_code_pages(void);
 
 #endif
