@@ -152,14 +152,15 @@ public actor Daemon<C: Clock & Sendable> where C.Duration == Duration, C.Instant
 
     /// After a round, a restart or an exit: what the work allocated is freed now, so the heap
     /// goes back to the kernel (malloc_trim), and so do the mappings of the code it ran (the
-    /// program's read-only segments: they stay in the page cache and the next round maps them
-    /// again with minor faults). The idle daemon holds only what it needs to wait.
+    /// read-only segments of the program and of every library it loaded: libcrypto, libgit2,
+    /// glibc...; they stay in the page cache and the next round maps them again with minor
+    /// faults). The idle daemon holds only what it needs to wait.
     private func releaseMemory() {
         fleet_malloc_trim()
         _ = Self.releaseCodePages()
     }
 
-    /// Unmaps the program's read-only segments (``fleet_release_code_pages``); returns the bytes.
+    /// Releases the read-only segments of the program and its libraries (``fleet_release_code_pages``); returns the bytes.
     static func releaseCodePages() -> Int { fleet_release_code_pages() }
 
     private func shutDown() async {
