@@ -87,7 +87,10 @@ def http(port, path, timeout=0.5):
         with socket.create_connection(("127.0.0.1", port), timeout=timeout) as s:
             s.sendall(f"GET {path} HTTP/1.1\r\nHost: 127.0.0.1\r\nConnection: close\r\n\r\n".encode())
             data = b""
+            deadline = time.monotonic() + 2 * timeout  # a gateway that accepts and never answers ends the request
             while True:
+                if time.monotonic() > deadline:
+                    return None
                 chunk = s.recv(65536)
                 if not chunk:
                     break
@@ -255,15 +258,39 @@ def enabled_ports(fl, root):
 
 
 def wait_all_healthy(ports, timeout):
+    """Polls every pending gateway's /healthz until all answer. Returns (ok, the poller's CPU seconds).
+
+    The poller is the measuring instrument and must cost both managers alike. A scan of N refused
+    connects is N syscall round trips; run back to back (5 ms apart, as before 2026-12-01 22:20)
+    it took up to half a core in fleet's run, where few gateways compete for the CPU, and almost
+    nothing in supervisord's, where 188 starting gateways starve it. So: a scan every 1 % of the
+    time elapsed (5 ms at first, at most 50 ms: the figure is off by at most 1 %), at a fixed
+    higher priority while it polls (nice -5, when allowed), so it is neither starved nor greedy
+    in either run; its CPU time is reported with the result."""
     pending = dict(ports)
-    end = time.monotonic() + timeout
-    while pending and time.monotonic() < end:
-        for bot, port in list(pending.items()):
-            if healthy(port):
-                del pending[bot]
-        if pending:
-            time.sleep(0.005)
+    start = time.monotonic()
+    end = start + timeout
+    cpu0 = time.thread_time()
+    try:
+        old = os.getpriority(os.PRIO_PROCESS, 0)
+        os.setpriority(os.PRIO_PROCESS, 0, -5)  # this thread only (Linux); reset below
+    except OSError:
+        old = None
+    try:
+        while pending and time.monotonic() < end:
+            for bot, port in list(pending.items()):
+                if healthy(port):
+                    del pending[bot]
+            if pending:
+                time.sleep(min(0.05, max(0.005, (time.monotonic() - start) / 100)))
+    finally:
+        if old is not None:
+            os.setpriority(os.PRIO_PROCESS, 0, old)
+    wait_all_healthy.cpu = time.thread_time() - cpu0
     return not pending
+
+
+wait_all_healthy.cpu = 0.0
 
 
 def telegram_bot(ports):
@@ -363,6 +390,7 @@ def run_fleet(fl, work, args, rnd, realistic=False, tag=""):
         if not wait_all_healthy(ports, start_timeout(n, args, realistic)):
             raise RuntimeError(f"fleet: not every gateway healthy in time; see {dlog.name}")
         res["start"] = time.monotonic() - t0
+        res["start_poller_cpu"] = wait_all_healthy.cpu
         # Settle: the first apply finishes and records its state.
         wait_until(lambda: len(gateways_under(root)) == len(ports) and os.path.exists(root + "/state.json"), 30)
         time.sleep(1)
@@ -479,6 +507,7 @@ def run_supervisord(fl, work, args, rnd, specs, snapshot, fleet_root, ports_in, 
         if not wait_all_healthy(ports, start_timeout(n, args, realistic)):
             raise RuntimeError(f"supervisord: not every gateway healthy in time; see {work}/supervisord-{n}{tag}.log")
         res["start"] = time.monotonic() - t0
+        res["start_poller_cpu"] = wait_all_healthy.cpu
         wait_until(lambda: len(gateways_under(sup_root)) == len(ports), 30)
         time.sleep(1)
         log(f"N={n}: supervisord all healthy in {res['start']:.2f} s; idle manager for {args.idle_seconds} s")

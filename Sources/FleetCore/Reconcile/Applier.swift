@@ -216,6 +216,11 @@ public actor Applier {
         }
     }
 
+    /// Whole milliseconds of `d`.
+    static func milliseconds(_ d: Duration) -> Int64 {
+        d.components.seconds * 1000 + d.components.attoseconds / 1_000_000_000_000_000
+    }
+
     static func seconds(_ d: Duration) -> Double {
         Double(d.components.seconds) + Double(d.components.attoseconds) / 1e18
     }
@@ -514,11 +519,14 @@ public actor Applier {
             }
             pace()
             do {
-                // Soon at first, then every 25 ms: a gateway that starts in a few milliseconds
-                // (the stand-in) frees its start slot then, not a whole poll later; a slow one
-                // (Node, seconds) is asked 40 times a second, each a refused connect or one request.
+                // Soon at first, then every twentieth of the time it has taken so far (5 to
+                // 100 ms): a gateway that starts in a few milliseconds (the stand-in) frees its
+                // start slot then, not a whole poll later; a slow one (Node, seconds) is asked
+                // 10 times a second, its answer seen within 5 % of its start-up, and the CPU a
+                // poll costs (a refused connect, a wake-up) stays with the gateways starting.
                 polls += 1
-                try await time.sleep(for: .milliseconds(min(25, 5 * polls)))
+                let sofar = Int(Self.milliseconds(time.elapsed))
+                try await time.sleep(for: .milliseconds(min(100, max(min(5 * polls, 25), sofar / 20))))
             } catch {
                 break  // cancelled: report what is known
             }
