@@ -2,6 +2,7 @@ import FleetCore
 import FleetTestSupport
 import Foundation
 import TestChild
+import Synchronization
 import Testing
 
 /// A `fleet daemon` running in the background for a test (JSON log lines at debug level in a
@@ -145,8 +146,15 @@ final class DaemonRun: @unchecked Sendable {
         try w.bot("crashy")
         try w.commit()
         let daemon = try DaemonRun(w, ["--interval", "30s"])
-        #expect(await daemon.waitFor { $0.bots["crashy"]?.phase == .CrashLoop }, "\(daemon.output)")
-        let error = try #require(w.state().bots["crashy"]?.lastError?.message)
+        // The phase and its error from one read of the state file: a restart after the backoff
+        // (phase Running, error cleared) can come between two reads.
+        let seen = Mutex<String?>(nil)
+        #expect(await daemon.waitFor { state in
+            guard let bot = state.bots["crashy"], bot.phase == .CrashLoop else { return false }
+            seen.withLock { $0 = bot.lastError?.message }
+            return true
+        }, "\(daemon.output)")
+        let error = try #require(seen.withLock { $0 })
         #expect(error.contains("crashed"))
         #expect(error.contains("exited with code 3"))
         // Growing delays between restarts, as the daemon logged them (a field of its JSON lines).

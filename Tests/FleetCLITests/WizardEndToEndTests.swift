@@ -54,8 +54,11 @@ import Testing
         env["GIT_COMMITTER_EMAIL"] = "ada@example.com"
         env["GIT_CONFIG_NOSYSTEM"] = "1"
         env["TERM"] = "xterm"
-        var basePort = freePort()
-        while basePort > 60_000 || basePort < 1024 { basePort = freePort() }
+        // Two bots, 20 ports apart: a block of its own (a single free port let the second bot's
+        // port fall on another test's gateway).
+        let ports = await PortBlock.lease(span: 200)
+        defer { withExtendedLifetime(ports) {} }
+        let basePort = ports.base
         let fleet = TestPaths.executable("fleet")
 
         let created = try await runProcess(fleet, ["init", dir, "--gateway-command", "openclaw-sim gateway run", "--base-port", String(basePort)], env: env)

@@ -41,10 +41,11 @@ void fleet_set_thread_name(const char *name);
 int fleet_affinity_cpus(void);
 
 /// Unmaps the pages of the read-only, file-backed segments (code and constant data; never a
-/// writable or relocated one) of the program and of every shared library it has loaded (libc,
-/// libcrypto, libgit2, ...) with madvise(MADV_DONTNEED): they stay in the page cache, and the
-/// next use maps them again. Objects with text relocations and the vDSO are left alone. Returns
-/// the bytes covered.
+/// writable or relocated one) of the program and of the C libraries it links for git, YAML and
+/// crypto and the C++ runtime (libcrypto, libgit2 and its dependencies, libyaml, libstdc++) with
+/// madvise(MADV_DONTNEED): they stay in the page cache, and the next use maps them again. The C
+/// library, the loader, the vDSO, the Swift runtime and objects with text relocations are left
+/// alone. Returns the bytes covered.
 long fleet_release_code_pages(void);
 
 #endif
