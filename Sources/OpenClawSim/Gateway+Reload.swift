@@ -7,21 +7,75 @@ extension Gateway {
     /// `gateway.reload.debounceMs` of the live config (300 by default).
     var debounceMs: Int64 { max(0, config.value["gateway"]?["reload"]?["debounceMs"]?.intValue ?? 300) }
 
-    /// Runs every 200 ms: notices config file changes (inode, size, mtime) and new WhatsApp links.
-    func watchTick() {
-        let stamp = FileSystem.stamp(paths.configPath)
-        if stamp != configStamp {
-            configStamp = stamp
-            if let reloadTimer { loop.cancel(reloadTimer) }
-            reloadTimer = loop.schedule(afterMs: debounceMs) { [unowned self] in
-                self.reloadTimer = nil
-                self.reloadConfig()
+    /// Starts watching the config file (see ``ConfigWatcher``); where inotify cannot watch its
+    /// directory (it does not exist yet), falls back to a 200 ms `stat` of the file.
+    func watchConfig() {
+        if let watcher = ConfigWatcher(path: paths.configPath) {
+            configWatcher = watcher
+            loop.watch(watcher.fd, events: EventLoop.readable) { [unowned self] _ in
+                for event in watcher.drain() { self.configEvent(event) }
+            }
+        } else {
+            var stamp = FileSystem.stamp(paths.configPath)
+            loop.schedule(afterMs: 200, repeating: 200) { [unowned self] in
+                let now = FileSystem.stamp(self.paths.configPath)
+                if now != stamp {
+                    stamp = now
+                    self.configEvent(now == nil ? .removed : .written)
+                }
             }
         }
-        watchTicks += 1
         // Until 2026.8 the gateway notices a new WhatsApp link itself; later releases start the
         // account when `channels login` asks them to (channels.start; see ChannelLoginRule).
-        if watchTicks % 5 == 0, persona.channelLogin == .local { checkLinks() }
+        if persona.channelLogin == .local {
+            loop.schedule(afterMs: 1_000, repeating: 1_000) { [unowned self] in self.checkLinks() }
+        }
+    }
+
+    /// A watcher event: a write waits until the file settles (chokidar's `awaitWriteFinish`), a
+    /// removal goes to the debounce at once (chokidar's `unlink` has no write to await).
+    func configEvent(_ event: ConfigWatcher.Event) {
+        let now = Clock.monotonicMs()
+        switch event {
+        case .removed:
+            if let settleTimer { loop.cancel(settleTimer) }
+            settleTimer = nil
+            settling = nil
+            scheduleReload()
+        case .written:
+            if settling != nil {
+                settling?.written(at: now)
+                return
+            }
+            settling = WriteSettling(writtenAt: now)
+            settleTimer = loop.schedule(afterMs: WriteSettling.pollIntervalMs) { [unowned self] in self.sampleSettling() }
+        }
+    }
+
+    /// One `stat` of a settling write: emit, poll again, or drop it (the file is gone).
+    private func sampleSettling() {
+        settleTimer = nil
+        guard var settling else { return }
+        let decision = settling.sampled(size: FileSystem.stamp(paths.configPath)?.size, at: Clock.monotonicMs())
+        switch decision {
+        case .pollAgain:
+            self.settling = settling
+            settleTimer = loop.schedule(afterMs: WriteSettling.pollIntervalMs) { [unowned self] in self.sampleSettling() }
+        case .settled:
+            self.settling = nil
+            scheduleReload()
+        case .gone:
+            self.settling = nil
+        }
+    }
+
+    /// The reloader's debounce: the reload runs `debounceMs` after the last settled change.
+    private func scheduleReload() {
+        if let reloadTimer { loop.cancel(reloadTimer) }
+        reloadTimer = loop.schedule(afterMs: debounceMs) { [unowned self] in
+            self.reloadTimer = nil
+            self.reloadConfig()
+        }
     }
 
     /// Reads the config file again and applies, rejects or defers the change.

@@ -23,10 +23,13 @@ final class Gateway {
     let startMs = Clock.monotonicMs()
     /// The start-up delay has passed (channels were started).
     var startupComplete = false
-    var configStamp: FileStamp?
+    /// The config file's watcher (nil on the `stat` fallback).
+    var configWatcher: ConfigWatcher?
+    /// A write of the config waiting to settle, and its next `stat`.
+    var settling: WriteSettling?
+    var settleTimer: Int?
     var reloadTimer: Int?
     var trafficCursor = 0
-    var watchTicks = 0
     var exitCode: Int32 = 0
 
     /// Loads and checks everything start-up needs; throws the refusal the real gateway gives.
@@ -108,8 +111,7 @@ final class Gateway {
         }
         server?.upgradeHandler = { [unowned self] request, connection in self.acceptWebSocket(request, connection) }
         logStartup()
-        configStamp = FileSystem.stamp(paths.configPath)
-        loop.schedule(afterMs: 200, repeating: 200) { [unowned self] in self.watchTick() }
+        watchConfig()
         loop.schedule(afterMs: env.startupDelayMs) { [unowned self] in self.completeStartup() }
         scheduleTraffic()
         startExecChild()

@@ -23,7 +23,6 @@ final class HTTPServer {
         self.loop = loop
         self.handler = handler
         loop.watch(listener.fd, events: EventLoop.readable) { [unowned self] _ in self.acceptAll() }
-        sweepTimer = loop.schedule(afterMs: 5_000, repeating: 5_000) { [unowned self] in self.sweepIdle() }
     }
 
     /// Stops accepting and closes every connection.
@@ -44,6 +43,11 @@ final class HTTPServer {
             connections[fd] = connection
             loop.watch(fd, events: EventLoop.readable) { [unowned self] revents in
                 self.service(connection, revents: revents)
+            }
+            // The idle sweep runs while there are connections to sweep (Node's idle-socket
+            // timers are per socket): an idle gateway without clients has no timer to wake it.
+            if sweepTimer == nil {
+                sweepTimer = loop.schedule(afterMs: 5_000, repeating: 5_000) { [unowned self] in self.sweepIdle() }
             }
         }
     }
@@ -113,6 +117,10 @@ final class HTTPServer {
         for connection in connections.values
         where connection.webSocket == nil && now - connection.lastActivityMs > Self.idleTimeoutMs {
             drop(connection)
+        }
+        if connections.isEmpty, let sweepTimer {
+            loop.cancel(sweepTimer)
+            self.sweepTimer = nil
         }
     }
 }

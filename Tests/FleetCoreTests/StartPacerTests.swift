@@ -180,4 +180,21 @@ import Testing
         #expect(limits.allSatisfy { $0 >= 1 })
         #expect(limits.last == 2, "one core's worth is always left to the starts, plus one: \(limits)")
     }
+
+    @Test func samplesAreATenthOfAStartApart() {
+        var pacer = StartPacer(StartPacer.Settings(cores: 2, cap: nil))
+        #expect(pacer.sampleInterval == .milliseconds(50), "nothing measured: the settings' interval")
+        pacer.finished(after: .milliseconds(12), cpu: nil, privateMemory: nil, inFlight: 3)
+        #expect(pacer.sampleInterval == .milliseconds(50), "instant starts: never less than the interval")
+        var slow = StartPacer(StartPacer.Settings(cores: 2, cap: nil))
+        slow.finished(after: .milliseconds(2700), cpu: nil, privateMemory: nil, inFlight: 3)
+        #expect(slow.sampleInterval == .milliseconds(270))
+        var host = SimulatedHost(cores: 2, demand: 1)
+        slow.observe(host.run(.milliseconds(10), inFlight: 3), inFlight: 3)
+        #expect(!slow.wantsSample(at: .milliseconds(10) + .milliseconds(269)))
+        #expect(slow.wantsSample(at: .milliseconds(10) + .milliseconds(270)))
+        var slower = StartPacer(StartPacer.Settings(cores: 2, cap: nil))
+        slower.finished(after: .seconds(30), cpu: nil, privateMemory: nil, inFlight: 3)
+        #expect(slower.sampleInterval == .milliseconds(500), "at most half a second")
+    }
 }

@@ -84,7 +84,7 @@ import Testing
         // One becomes healthy: the next starts in its slot, still three at once.
         let first = try #require(launcher.launches.first)
         prober.open(first.port)
-        clock.advance(by: .milliseconds(30))
+        clock.advance(by: Applier.longestHealthPoll)
         await clock.waitForSleepers(3)
         #expect(launcher.launches.count == 4)
 
@@ -101,8 +101,10 @@ import Testing
         #expect(await applier.pacer.limit > 3)
         // Every gateway launched but the first is asleep on the clock; open them all.
         await clock.waitForSleepers(launcher.launches.count - 1)
+        // Every sleeper waits at most the longest poll: one advance wakes them all (a shorter
+        // one left the early starts, polled every twentieth of a second by then, asleep for good).
         for bot in bots { prober.open(bot.rendered.launch.port) }
-        clock.advance(by: .milliseconds(30))
+        clock.advance(by: Applier.longestHealthPoll)
         let report = await applying.value
         #expect(report.results.count == 12 && report.results.allSatisfy { $0.ok }, "\(report.results.filter { !$0.ok })")
     }
@@ -123,14 +125,16 @@ import Testing
         // with it (the limit and one a core), not one after the other.
         let first = try #require(launcher.launches.first)
         prober.open(first.port)
-        clock.advance(by: .milliseconds(30))
+        clock.advance(by: Applier.longestHealthPoll)
         let together = await eventually { launcher.launches.count == 6 }
         #expect(together, "\(launcher.launches.count) launched")
         guard together else { return }  // the rest would wait on the clock for starts that never come
         await clock.waitForSleepers(5)
         #expect(await applier.pacer.limit == 3)
+        // Every sleeper waits at most the longest poll: one advance wakes them all (a shorter
+        // one left the early starts, polled every twentieth of a second by then, asleep for good).
         for bot in bots { prober.open(bot.rendered.launch.port) }
-        clock.advance(by: .milliseconds(30))
+        clock.advance(by: Applier.longestHealthPoll)
         let report = await applying.value
         #expect(report.results.allSatisfy { $0.ok })
         #expect(await applier.mostAtOnce == 5)
@@ -147,8 +151,10 @@ import Testing
         }
         #expect(launcher.launches.count == 2)
         await clock.waitForSleepers(launcher.launches.count)
+        // Every sleeper waits at most the longest poll: one advance wakes them all (a shorter
+        // one left the early starts, polled every twentieth of a second by then, asleep for good).
         for bot in bots { prober.open(bot.rendered.launch.port) }
-        clock.advance(by: .milliseconds(30))
+        clock.advance(by: Applier.longestHealthPoll)
         let report = await applying.value
         #expect(report.results.allSatisfy { $0.ok })
         #expect(await applier.mostAtOnce == 2)

@@ -148,12 +148,20 @@ import Testing
     @Test func logLinesAndRotationPerRelease() async throws {
         let (sandbox, sim, _) = try await start(Self.r9, env: ["OPENCLAW_SIM_LOG_ROTATE_BYTES": "3000", "OPENCLAW_SIM_TRAFFIC_PER_MIN": "6000"])
         defer { sim.signal(SIGKILL) }
-        let first = try #require(sandbox.read(sandbox.logPath).split(separator: "\n").first.map { try JSON5.parse(String($0)) })
-        #expect(first["0"]?.stringValue?.hasPrefix(#"{"subsystem":"gateway"#) == true)
-        #expect(first["message"] == first["1"] && first["hostname"]?.stringValue?.isEmpty == false)
         // Simulated traffic writes enough lines to pass the rotation size: gateway.1.log appears beside the log.
         let rotated = String(sandbox.logPath.dropLast(4)) + ".1.log"
         #expect(await eventually { FileManager.default.fileExists(atPath: rotated) })
+        // Every whole line of both files (the traffic goes on: a last line may be half written, and
+        // the gateway's first lines may have rotated away already) is one tslog JSON object.
+        func wholeLines(_ text: String) -> [Substring] {
+            // The piece after the last newline: empty, or a line still being written.
+            text.split(separator: "\n", omittingEmptySubsequences: false).dropLast().filter { !$0.isEmpty }
+        }
+        let lines = [rotated, sandbox.logPath].flatMap { wholeLines(sandbox.read($0)) }
+        let parsed = lines.compactMap { try? JSON5.parse(String($0)) }
+        #expect(!lines.isEmpty && parsed.count == lines.count, "\(lines.count - parsed.count) of \(lines.count) lines are not JSON")
+        let line = try #require(parsed.first { $0["0"]?.stringValue?.hasPrefix(#"{"subsystem":"gateway"#) == true })
+        #expect(line["message"] == line["1"] && line["hostname"]?.stringValue?.isEmpty == false)
     }
 
     @Test func loginAsksTheRunningGatewayToStartTheAccount() async throws {

@@ -111,7 +111,11 @@ final class SocketWaiter: Sendable {
                     return nil
                 }
             }
-            entry?.continuation.resume(returning: .cancelled)
+            guard let entry else { return }
+            entry.continuation.resume(returning: .cancelled)
+            // The thread's `poll` still holds the socket (its caller closes it next) and that
+            // wait's deadline: woken, it polls without it.
+            wake()
         }
     }
 

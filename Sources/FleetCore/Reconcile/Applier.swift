@@ -519,20 +519,28 @@ public actor Applier {
             }
             pace()
             do {
-                // Soon at first, then every twentieth of the time it has taken so far (5 to
-                // 100 ms): a gateway that starts in a few milliseconds (the stand-in) frees its
-                // start slot then, not a whole poll later; a slow one (Node, seconds) is asked
-                // 10 times a second, its answer seen within 5 % of its start-up, and the CPU a
-                // poll costs (a refused connect, a wake-up) stays with the gateways starting.
                 polls += 1
-                let sofar = Int(Self.milliseconds(time.elapsed))
-                try await time.sleep(for: .milliseconds(min(100, max(min(5 * polls, 25), sofar / 20))))
+                try await time.sleep(for: Self.healthPollDelay(polls: polls, sofar: time.elapsed))
             } catch {
                 break  // cancelled: report what is known
             }
         }
         throw ApplyError(.startTimeout, "gateway did not answer /healthz on \(connectHost):\(port) within \(options.startTimeout)",
                          fix: "read \(paths.consoleLog); raise spec.health.startTimeout in the Fleet manifest if it is only slow")
+    }
+
+    /// The longest wait between two `/healthz` polls of a starting gateway.
+    static let longestHealthPoll: Duration = .milliseconds(100)
+
+    /// The wait before the next `/healthz` poll of a gateway started `sofar` ago, polled `polls`
+    /// times: soon at first (5, 10, 15 ms...), then every twentieth of the time it has taken so
+    /// far, 25 ms to ``longestHealthPoll``. A gateway that starts in a few milliseconds (the
+    /// stand-in) frees its start slot then, not a whole poll later; a slow one (Node, seconds) is
+    /// asked 10 times a second, its answer seen within 5 % of its start-up, and the CPU a poll
+    /// costs (a refused connect, a wake-up) stays with the gateways starting.
+    static func healthPollDelay(polls: Int, sofar: Duration) -> Duration {
+        let ms = Int(milliseconds(sofar))
+        return min(longestHealthPoll, .milliseconds(max(min(5 * polls, 25), ms / 20)))
     }
 
     /// Waits for a start slot: fewer start actions than the pacer's limit hold one.
