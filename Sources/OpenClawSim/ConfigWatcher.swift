@@ -8,8 +8,7 @@ import Glibc
 /// pollInterval: 50 }, usePolling: Boolean(process.env.VITEST) })`). On Linux chokidar sits on
 /// `fs.watch`, i.e. inotify: an idle gateway makes no system call for its config. A write starts
 /// chokidar's `awaitWriteFinish`: the file is `stat`ed every 50 ms and the `change` event is
-/// emitted once its size has not changed for 200 ms (a new write event for the file meanwhile
-/// starts the 200 ms again); an `unlink` is emitted at once. Then the reloader's debounce
+/// emitted once its size has not changed for 200 ms; an `unlink` is emitted at once. Then the reloader's debounce
 /// (`gateway.reload.debounceMs`) runs.
 ///
 /// The stand-in watches the file's directory (an atomic rename replaces the file's inode; a
@@ -75,8 +74,9 @@ final class ConfigWatcher {
 /// chokidar's `awaitWriteFinish` for one file: when a write has settled.
 ///
 /// chokidar (`_awaitWriteFinish`) notes the time of the write event, then `stat`s the file every
-/// `pollInterval`; a size different from the previous `stat`, or another write event, moves the
-/// time of the last change; the event is emitted at the first `stat` at least `stabilityThreshold`
+/// `pollInterval`; a size different from the previous `stat` moves the time of the last change
+/// (another write event while the wait runs does not: `_awaitWriteFinish` only starts a wait for a
+/// path that has none); the event is emitted at the first `stat` at least `stabilityThreshold`
 /// after the last change. A file gone at a `stat` (ENOENT) ends the wait without an event.
 struct WriteSettling {
     static let stabilityThresholdMs: Int64 = 200
@@ -87,11 +87,6 @@ struct WriteSettling {
     private var lastSize: Int64?
 
     init(writtenAt nowMs: Int64) {
-        lastChangeMs = nowMs
-    }
-
-    /// Another write event for the file while waiting.
-    mutating func written(at nowMs: Int64) {
         lastChangeMs = nowMs
     }
 

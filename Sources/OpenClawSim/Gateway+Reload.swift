@@ -43,10 +43,9 @@ extension Gateway {
             settling = nil
             scheduleReload()
         case .written:
-            if settling != nil {
-                settling?.written(at: now)
-                return
-            }
+            // chokidar: a write already settling is left to its `stat`s (only a new size moves
+            // its last change); another event does not start the wait again.
+            guard settling == nil else { return }
             settling = WriteSettling(writtenAt: now)
             settleTimer = loop.schedule(afterMs: WriteSettling.pollIntervalMs) { [unowned self] in self.sampleSettling() }
         }

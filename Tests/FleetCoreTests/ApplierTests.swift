@@ -5,7 +5,9 @@ import Testing
 
 /// The applier with an injected launcher, prober and clock: every failure has its kind and
 /// code, and a record that cannot be written fails the action.
-@Suite struct ApplierTests {
+// A test that waits on a manual clock for code that never sleeps would wait for good: the limit
+// (far above any run of the suite on a loaded machine) cancels it and names it instead.
+@Suite(.timeLimit(.minutes(10))) struct ApplierTests {
     /// A state root, a launcher of stand-ins and a prober that answers for them.
     final class Host: @unchecked Sendable {
         let dir: TempDirectory

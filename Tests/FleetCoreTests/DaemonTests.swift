@@ -8,7 +8,9 @@ import Testing
 /// The daemon with an injected launcher (stand-in processes), prober and manual clock: its timers
 /// move only when the test moves the clock, and the test waits on the daemon's progress, never
 /// on a sleep.
-@Suite struct DaemonTests {
+// A test that waits on a manual clock for code that never sleeps would wait for good: the limit
+// (far above any run of the suite on a loaded machine) cancels it and names it instead.
+@Suite(.timeLimit(.minutes(10))) struct DaemonTests {
     /// A repository of manifests, a state root, and a daemon over them.
     final class Harness: @unchecked Sendable {
         let git: GitFixture

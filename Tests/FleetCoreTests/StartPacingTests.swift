@@ -7,7 +7,9 @@ import Testing
 /// The applier starts no more gateways at once than its pacer allows, and more as soon as the
 /// host shows room: a manual clock, stand-in processes, a prober the test opens bot by bot and a
 /// scripted host.
-@Suite struct StartPacingTests {
+// A test that waits on a manual clock for code that never sleeps would wait for good: the limit
+// (far above any run of the suite on a loaded machine) cancels it and names it instead.
+@Suite(.timeLimit(.minutes(10))) struct StartPacingTests {
     /// A host of two cores whose starting gateways burn CPU (each wants a whole core) or wait
     /// (each wants none), as the test says.
     final class ScriptedHost: HostLoad, @unchecked Sendable {

@@ -29,7 +29,7 @@ public final class ManualClock: Clock, Sendable {
         /// Sleepers cancelled before they were stored.
         var cancelled: Set<UInt64> = []
         /// Tests waiting for a number of sleepers.
-        var watchers: [(count: Int, continuation: CheckedContinuation<Void, Never>)] = []
+        var watchers: [(id: UInt64, count: Int, continuation: CheckedContinuation<Void, Never>)] = []
 
         /// The watchers satisfied now, removed.
         mutating func satisfiedWatchers() -> [CheckedContinuation<Void, Never>] {
@@ -97,15 +97,34 @@ public final class ManualClock: Clock, Sendable {
         }
     }
 
-    /// Returns once at least `count` sleepers wait for the clock.
-    public func waitForSleepers(_ count: Int = 1) async {
-        await withCheckedContinuation { (continuation: CheckedContinuation<Void, Never>) in
-            let ready = state.withLock { state -> Bool in
-                if state.sleepers.count >= count { return true }
-                state.watchers.append((count, continuation))
-                return false
-            }
-            if ready { continuation.resume() }
+    /// Returns once at least `count` sleepers wait for the clock, or when the waiting task is
+    /// cancelled (a suite's time limit then ends a test whose code never went to sleep, instead of
+    /// the test run hanging). Returns whether the sleepers came.
+    @discardableResult
+    public func waitForSleepers(_ count: Int = 1) async -> Bool {
+        let id = state.withLock { state -> UInt64 in
+            state.nextId += 1
+            return state.nextId
         }
+        await withTaskCancellationHandler {
+            await withCheckedContinuation { (continuation: CheckedContinuation<Void, Never>) in
+                let ready = state.withLock { state -> Bool in
+                    if state.cancelled.remove(id) != nil || state.sleepers.count >= count { return true }
+                    state.watchers.append((id, count, continuation))
+                    return false
+                }
+                if ready { continuation.resume() }
+            }
+        } onCancel: {
+            let watcher = state.withLock { state -> CheckedContinuation<Void, Never>? in
+                guard let index = state.watchers.firstIndex(where: { $0.id == id }) else {
+                    state.cancelled.insert(id)
+                    return nil
+                }
+                return state.watchers.remove(at: index).continuation
+            }
+            watcher?.resume()
+        }
+        return !Task.isCancelled
     }
 }
