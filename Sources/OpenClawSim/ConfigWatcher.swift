@@ -60,6 +60,11 @@ final class ConfigWatcher {
                 }
                 let nameBytes = buffer[(offset + header)..<min(n, offset + header + length)].prefix { $0 != 0 }
                 offset += header + length
+                // The kernel's queue overflowed: events were lost, the file may have changed.
+                if mask & UInt32(IN_Q_OVERFLOW) != 0 {
+                    events.append(.written)
+                    continue
+                }
                 guard nameBytes.elementsEqual(name) else { continue }
                 if mask & UInt32(IN_DELETE | IN_MOVED_FROM) != 0 {
                     events.append(.removed)
