@@ -43,6 +43,26 @@ import Testing
         #expect(await eventually { sim.stdout.contains("[gateway/reload] config hot reload applied (channels.telegram.botToken, session)") })
     }
 
+    /// The config is watched as OpenClaw's chokidar watches it on Linux: an inotify watch (of the
+    /// config's directory), not a timer that `stat`s the file (src/gateway/config-reload.ts).
+    @Test func theConfigIsWatchedWithInotify() async throws {
+        let sandbox = SimSandbox()
+        let sim = try await startGateway(sandbox, port: Ports.free())
+        defer { sim.signal(SIGKILL) }
+        var directory = stat()
+        #expect(stat(sandbox.root, &directory) == 0)
+        // /proc/PID/fdinfo of an inotify descriptor lists its watches: "inotify wd:1 ino:<hex> ...".
+        let fds = try FileManager.default.contentsOfDirectory(atPath: "/proc/\(sim.pid)/fd")
+        let watches = fds.filter {
+            (try? FileManager.default.destinationOfSymbolicLink(atPath: "/proc/\(sim.pid)/fd/\($0)")) == "anon_inode:inotify"
+        }.flatMap { fd in
+            ((try? String(contentsOfFile: "/proc/\(sim.pid)/fdinfo/\(fd)", encoding: .utf8)) ?? "")
+                .split(separator: "\n").filter { $0.hasPrefix("inotify ") }
+        }
+        let inode = "ino:" + String(UInt64(directory.st_ino), radix: 16)
+        #expect(watches.contains { $0.split(separator: " ").contains(Substring(inode)) }, "\(watches)")
+    }
+
     @Test func invalidEditIsRejectedAndOldConfigKept() async throws {
         let sandbox = SimSandbox()
         let port = Ports.free()
