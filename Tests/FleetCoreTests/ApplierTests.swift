@@ -182,4 +182,25 @@ import Testing
         #expect(after.bots["stopper"]?.phase == .Stopped)
         #expect(await eventually { !ProcessTable.isAlive(pid, startTime: process.startTime) })
     }
+
+    @Test func aNoOpRecordsTheGatewayItObserves() async throws {
+        // A daemon killed after a start's pid record and before its state write: the state still
+        // names the gateway before it. The next apply adopts the running one (no action) and
+        // records its pid.
+        let host = try Host()
+        let bot = try desiredBot("adopted", root: host.root, port: 41_180)
+        let (started, state) = await host.apply(.create, bot)
+        let pid = try #require(started.results.first?.pid)
+        let process = try #require(ProcessTable.process(pid))
+        var stale = state
+        stale.bots["adopted"]?.pid = pid + 100_000
+        stale.bots["adopted"]?.pidStartTime = 1
+        var observed = ObservedBot(name: "adopted", record: stale.bots["adopted"], directoryExists: true, process: process)
+        observed.health = GatewayHealth(live: true, ready: true, failing: [])
+        let (noop, after) = await host.apply(.noop, bot, state: stale, observed: observed)
+        #expect(noop.ok)
+        #expect(after.bots["adopted"]?.pid == pid && after.bots["adopted"]?.pidStartTime == process.startTime)
+        #expect(after.bots["adopted"]?.phase == .Running)
+        #expect(try FleetState.load(from: host.root + "/state.json").bots["adopted"]?.pid == pid)
+    }
 }

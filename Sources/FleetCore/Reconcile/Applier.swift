@@ -293,6 +293,13 @@ public actor Applier {
             s.port = bot.rendered.launch.port
             s.manifest = bot.manifest
             s.suspended = bot.suspended ? true : nil
+            // The gateway observed is the bot's, whatever the state file last said: a daemon
+            // killed between a start's pid record and its state write leaves the record newer,
+            // and the next daemon adopts that gateway without starting anything.
+            if let process = obs.process {
+                s.pid = process.pid
+                s.pidStartTime = process.startTime
+            }
             if bot.suspended { return }
             guard bot.enabled else {
                 s.phase = .Stopped
