@@ -8,8 +8,8 @@ import Glibc
 /// pollInterval: 50 }, usePolling: Boolean(process.env.VITEST) })`). On Linux chokidar sits on
 /// `fs.watch`, i.e. inotify: an idle gateway makes no system call for its config. A write starts
 /// chokidar's `awaitWriteFinish`: the file is `stat`ed every 50 ms and the `change` event is
-/// emitted once its size has not changed for 200 ms; an `unlink` is emitted at once. Then the reloader's debounce
-/// (`gateway.reload.debounceMs`) runs.
+/// emitted once its size has not changed for 200 ms; an `unlink` is emitted at once. Then the
+/// reloader's debounce (`gateway.reload.debounceMs`) runs.
 ///
 /// The stand-in watches the file's directory (an atomic rename replaces the file's inode; a
 /// watch on the directory sees it as `IN_MOVED_TO` of the name) and filters on the name.
@@ -87,8 +87,8 @@ struct WriteSettling {
     static let stabilityThresholdMs: Int64 = 200
     static let pollIntervalMs: Int64 = 50
 
-    /// When the file last changed (a write event or a new size).
-    private(set) var lastChangeMs: Int64
+    /// When the file last changed (the write event, then each new size).
+    private var lastChangeMs: Int64
     private var lastSize: Int64?
 
     init(writtenAt nowMs: Int64) {

@@ -26,6 +26,14 @@ import Testing
             GatewayRuntime(launcher: launcher, prober: prober, time: time)
         }
 
+        /// Creates `name` on `port`: the bot, the state after its start, and its running gateway.
+        func started(_ name: String, port: Int) async throws -> (DesiredBot, FleetState, ProcessInfoRecord) {
+            let bot = try desiredBot(name, root: root, port: port)
+            let (report, state) = await apply(.create, bot)
+            let pid = try #require(report.results.first?.pid)
+            return (bot, state, try #require(ProcessTable.process(pid)))
+        }
+
         /// Applies one action for `bot`.
         func apply(_ kind: ActionKind, _ bot: DesiredBot, state: FleetState = FleetState(), observed: ObservedBot? = nil,
                    options: ApplyOptions = ApplyOptions(), time: @escaping @Sendable () -> TimeSource = { .continuous }) async -> (ApplyReport, FleetState) {
@@ -172,10 +180,8 @@ import Testing
 
     @Test func aStopGoesThroughTheLauncher() async throws {
         let host = try Host()
-        let bot = try desiredBot("stopper", root: host.root, port: 41_160)
-        let (started, state) = await host.apply(.create, bot)
-        let pid = try #require(started.results.first?.pid)
-        let process = try #require(ProcessTable.process(pid))
+        let (bot, state, process) = try await host.started("stopper", port: 41_160)
+        let pid = process.pid
         let observed = ObservedBot(name: "stopper", record: state.bots["stopper"], directoryExists: true, process: process)
         let (stopped, after) = await host.apply(.stop, bot, state: state, observed: observed)
         #expect(stopped.ok)
@@ -188,10 +194,8 @@ import Testing
         // names the gateway before it. The next apply adopts the running one (no action) and
         // records its pid.
         let host = try Host()
-        let bot = try desiredBot("adopted", root: host.root, port: 41_180)
-        let (started, state) = await host.apply(.create, bot)
-        let pid = try #require(started.results.first?.pid)
-        let process = try #require(ProcessTable.process(pid))
+        let (bot, state, process) = try await host.started("adopted", port: 41_180)
+        let pid = process.pid
         var stale = state
         stale.bots["adopted"]?.pid = pid + 100_000
         stale.bots["adopted"]?.pidStartTime = 1
