@@ -444,6 +444,7 @@ def run_fleet(fl, work, args, rnd, realistic=False, tag=""):
             raise RuntimeError(f"fleet: not every gateway healthy in time; see {dlog.name}")
         res["start"] = time.monotonic() - t0
         res["start_poller_cpu"] = wait_all_healthy.cpu
+        res["start_manager_cpu"] = proc_cpu_ticks(daemon.pid) / CLK  # the daemon's CPU seconds so far
         # Settle: the first apply finishes and records its state.
         wait_until(lambda: len(gateways_under(root)) == len(ports) and os.path.exists(root + "/state.json"), 30)
         time.sleep(1)
@@ -561,6 +562,7 @@ def run_supervisord(fl, work, args, rnd, specs, snapshot, fleet_root, ports_in, 
             raise RuntimeError(f"supervisord: not every gateway healthy in time; see {work}/supervisord-{n}{tag}.log")
         res["start"] = time.monotonic() - t0
         res["start_poller_cpu"] = wait_all_healthy.cpu
+        res["start_manager_cpu"] = proc_cpu_ticks(sup.pid) / CLK  # supervisord's CPU seconds so far
         wait_until(lambda: len(gateways_under(sup_root)) == len(ports), 30)
         time.sleep(1)
         log(f"N={n}: supervisord all healthy in {res['start']:.2f} s; idle manager for {args.idle_seconds} s")

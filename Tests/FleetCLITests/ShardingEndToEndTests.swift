@@ -131,17 +131,21 @@ import Testing
         let one = try start(w.root, "host=one", basePort: w.basePort)
         let two = try start(rootTwo, "host=two", basePort: w.basePort + 1000)
         defer {
-            // After the test, off its thread: both daemons stop, then host two's gateways.
-            let keep = UncheckedBox((one, two))
+            // After the test, off its thread: both daemons stop, then both hosts' gateways. The
+            // world is kept until then: its own teardown, on another thread, could stop host
+            // one's gateways while daemon one still ran and healed them back (they outlived the test).
+            let keep = UncheckedBox((one, two, w))
             var env = w.env()
             env["OPENCLAW_BASE_PORT"] = String(w.basePort + 1000)
-            let (binary, repo, environment) = (w.fleetBinary, w.repo, env)
+            let (binary, repo, rootOne, environmentOne, environmentTwo) = (w.fleetBinary, w.repo, w.root, w.env(), env)
             BackgroundTeardown.run {
                 for daemon in [keep.value.0, keep.value.1] where daemon.process.isRunning {
                     daemon.process.terminate()
                     daemon.process.waitForExit()
                 }
-                _ = try? runProcess(binary, ["destroy", "--repo", repo, "--state-root", rootTwo], env: environment)
+                _ = try? runProcess(binary, ["destroy", "--repo", repo, "--state-root", rootOne], env: environmentOne)
+                _ = try? runProcess(binary, ["destroy", "--repo", repo, "--state-root", rootTwo], env: environmentTwo)
+                withExtendedLifetime(keep) {}
             }
         }
         @Sendable func running(_ root: String) -> Set<String> { Set(ProcessTable.gateways(under: root).keys) }

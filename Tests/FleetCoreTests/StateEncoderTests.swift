@@ -40,6 +40,38 @@ import Testing
         let decoded = try FleetState.decoder.decode(FleetState.self, from: Data(try encoder.encode(state(["x", "y"]))))
         #expect(decoded.bots.keys.sorted() == ["x", "y"])
     }
+
+    /// With the names of the bots that changed, the others come from the cache unlooked-at, and
+    /// the whole is still the plain encoding; a name left out serves its last bytes (which is
+    /// why the applier names every bot it records).
+    @Test func theChangedBotsAreTheOnlyOnesEncodedAgain() throws {
+        var encoder = StateEncoder()
+        var current = state(["alpha", "beta", "gamma"])
+        #expect(try encoder.encode(current, changed: []) == plain(current))
+        current.bots["beta"]?.phase = .Failed
+        current.bots["delta"] = BotState(port: 20_000)
+        current.bots["gamma"] = nil
+        #expect(try encoder.encode(current, changed: ["beta", "delta", "gamma"]) == plain(current))
+        let before = current
+        current.bots["alpha"]?.pid = 1
+        #expect(try encoder.encode(current, changed: []) == plain(before))
+        #expect(try encoder.encode(current, changed: ["alpha"]) == plain(current))
+    }
+
+    /// The hash that tells a file read back from the one written: every byte counts, in words
+    /// and in the tail.
+    @Test func theWrittenFileHashSeesEveryByte() {
+        let base = [UInt8](repeating: 7, count: 37)
+        var seen: Set<UInt64> = [StateFileMemory.hash(base)]
+        for i in base.indices {
+            var changed = base
+            changed[i] ^= 1
+            seen.insert(StateFileMemory.hash(changed))
+        }
+        seen.insert(StateFileMemory.hash(Array(base.dropLast())))
+        seen.insert(StateFileMemory.hash([]))
+        #expect(seen.count == base.count + 3)
+    }
 }
 
 /// Reading back the state file this process wrote needs no decoding, but a file anyone else wrote

@@ -63,7 +63,7 @@ import Testing
         let applier = Applier(root: root, state: FleetState(), options: ApplyOptions(), commit: "abc", author: nil,
                               runtime: GatewayRuntime(launcher: launcher, prober: StandInProber(launcher), time: { .continuous }),
                               progress: { _ in })
-        try await applier.writeFiles(stopped.rendered)
+        try Applier.writeFiles(stopped.rendered)
         let plan = Plan(commit: "abc", observedFingerprint: "-", stateRoot: root,
                         actions: [PlannedAction(bot: "running", kind: .create, reasons: [], port: 43_000)])
         #expect(await applier.apply(plan, desired: [running], observed: [:]).ok)

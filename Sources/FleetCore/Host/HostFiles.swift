@@ -16,22 +16,39 @@ public struct FileError: Error, Sendable, CustomStringConvertible {
 }
 
 /// Every file fleet writes goes through here: directories 0700, atomic writes (temp file,
-/// fsync, rename, fsync of the directory), explicit modes.
+/// fsync, rename, fsync of the directory; no syncs for files derived from git), explicit modes.
 public enum HostFiles {
     /// Creates `path` and its parents with mode 0700 (an existing directory is tightened to 0700).
+    ///
+    /// One `mkdir` when the parent exists (the common case: a bot's directories under its
+    /// own); the parents are made only when that fails with ENOENT.
     public static func makeDirectory(_ path: String) throws(FileError) {
-        var current = path.hasPrefix("/") ? "" : "."
-        for component in path.split(separator: "/") {
-            current += "/" + component
-            if mkdir(current, 0o700) != 0 && errno != EEXIST {
-                throw FileError(operation: "creating directory", path: current, code: errno)
-            }
-        }
+        try makeDirectoryAndParents(path)
         if chmod(path, 0o700) != 0 { throw FileError(operation: "chmod", path: path, code: errno) }
     }
 
-    /// Writes `bytes` to `path` atomically with `mode`.
-    public static func writeAtomically(_ path: String, _ bytes: [UInt8], mode: mode_t = 0o600) throws(FileError) {
+    private static func makeDirectoryAndParents(_ path: String) throws(FileError) {
+        if mkdir(path, 0o700) == 0 || errno == EEXIST { return }
+        guard errno == ENOENT else { throw FileError(operation: "creating directory", path: path, code: errno) }
+        let parent = path.deletingLastPathComponent
+        guard !parent.isEmpty, parent != path, parent != "/", parent != "." else {
+            throw FileError(operation: "creating directory", path: path, code: ENOENT)
+        }
+        try makeDirectoryAndParents(parent)
+        if mkdir(path, 0o700) != 0 && errno != EEXIST {
+            throw FileError(operation: "creating directory", path: path, code: errno)
+        }
+    }
+
+    /// Writes `bytes` to `path` atomically with `mode`: a reader sees the old bytes or the new,
+    /// never a part.
+    ///
+    /// `durable` (the default) also syncs the file before the rename and the directory after it,
+    /// so the new bytes survive a power loss. Files fleet derives from git and rewrites whenever
+    /// they differ from the rendering (a bot's config, secrets, workspace files; a pid record,
+    /// which names a process no power loss leaves running) pass `false`: two device flushes per
+    /// file were most of the daemon's I/O wait when it first starts 200 bots (Benchmarks/README.md).
+    public static func writeAtomically(_ path: String, _ bytes: [UInt8], mode: mode_t = 0o600, durable: Bool = true) throws(FileError) {
         let directory = path.deletingLastPathComponent
         let temp = "\(directory)/.\(path.lastPathComponent).\(getpid()).tmp"
         let fd = open(temp, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, mode)
@@ -52,7 +69,7 @@ public enum HostFiles {
             written += n
         }
         fchmod(fd, mode)
-        if fsync(fd) != 0 {
+        if durable && fsync(fd) != 0 {
             let e = errno
             close(fd)
             unlink(temp)
@@ -64,6 +81,7 @@ public enum HostFiles {
             unlink(temp)
             throw FileError(operation: "renaming into", path: path, code: e)
         }
+        guard durable else { return }
         let dfd = open(directory, O_RDONLY | O_DIRECTORY | O_CLOEXEC)
         if dfd >= 0 {
             fsync(dfd)
@@ -120,11 +138,16 @@ public enum HostFiles {
     }
 
     /// Reads `path`, or creates it with `make()` (mode 0600) when missing: a host-local secret
-    /// generated once and stable afterwards.
-    public static func readOrCreateSecret(_ path: String, make: () -> [UInt8]) throws(FileError) -> [UInt8] {
-        if let existing = read(path), !existing.isEmpty { return existing }
+    /// generated once and stable afterwards. `durable: false` for a secret a power loss may take
+    /// with it (a gateway's token: every gateway is down after one, and the next start makes a
+    /// new token).
+    /// `valid` tells a usable secret from what a power loss can leave of an unsynced one
+    /// (zeros, a part): such a file is made again.
+    public static func readOrCreateSecret(_ path: String, durable: Bool = true, valid: ([UInt8]) -> Bool = { !$0.isEmpty },
+                                          make: () -> [UInt8]) throws(FileError) -> [UInt8] {
+        if let existing = read(path), valid(existing) { return existing }
         let bytes = make()
-        try writeAtomically(path, bytes, mode: 0o600)
+        try writeAtomically(path, bytes, mode: 0o600, durable: durable)
         return bytes
     }
 }

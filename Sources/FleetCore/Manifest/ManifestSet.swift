@@ -2,6 +2,7 @@ import Dispatch
 import FleetGit
 import FleetYAML
 import FoundationEssentials
+import Synchronization
 import Glibc
 
 /// Everything read from a source: the Fleet settings, the bots, and every diagnostic.
@@ -39,7 +40,7 @@ public enum ManifestLoader {
         var fleets: [FleetSettings] = []
         // Files are independent until the fleet-wide rules: read them on every core, then
         // merge in path order so the result does not depend on scheduling.
-        for result in ParallelMap.map(snapshot.files, read) {
+        for result in FileCache.results(for: snapshot.files, read) {
             if let text = result.text { texts[result.path] = text }
             diagnostics += result.diagnostics
             bots += result.bots
@@ -67,7 +68,7 @@ public enum ManifestLoader {
     }
 
     /// What one file yields.
-    private struct FileResult {
+    fileprivate struct FileResult: Sendable {
         var path: String
         var text: String?
         var diagnostics: [Diagnostic] = []
@@ -76,7 +77,7 @@ public enum ManifestLoader {
     }
 
     /// Decodes, parses and schema-checks one file.
-    private static func read(_ file: SourceFile) -> FileResult {
+    fileprivate static func read(_ file: SourceFile) -> FileResult {
         var result = FileResult(path: file.path)
         guard let text = decodeText(file, into: &result.diagnostics) else { return result }
         result.text = text
@@ -198,5 +199,36 @@ public enum ManifestLoader {
             return BotManifest(typed, origin: origin).map { .bot($0) } ?? .none
         }
         return .fleet(FleetSettings(typed, origin: origin))
+    }
+}
+
+/// What the files of the last load yielded, by path and bytes: the daemon reads every manifest
+/// at each round, and a commit that changes one bot's file leaves the others' bytes (and so what
+/// they yield: reading a file is a function of its path and bytes) as they were. Only the
+/// entries of the last load are kept (a few hundred KiB for 200 bots), so memory follows the
+/// fleet, not the history.
+private enum FileCache {
+    struct Key: Hashable, Sendable {
+        var path: String
+        var bytes: [UInt8]
+    }
+
+    private static let last = Mutex<[Key: ManifestLoader.FileResult]>([:])
+
+    /// What each file yields, in order: from the last load where the file is unchanged, read
+    /// (on every core) where not.
+    static func results(for files: [SourceFile], _ read: @Sendable (SourceFile) -> ManifestLoader.FileResult) -> [ManifestLoader.FileResult] {
+        let keys = files.map { Key(path: $0.path, bytes: $0.bytes) }
+        let known = last.withLock { cache in keys.map { cache[$0] } }
+        let missing = files.indices.filter { known[$0] == nil }
+        let fresh = ParallelMap.map(missing.map { files[$0] }, read)
+        var results = known
+        for (index, result) in zip(missing, fresh) { results[index] = result }
+        let all = results.compactMap { $0 }
+        var next: [Key: ManifestLoader.FileResult] = [:]
+        next.reserveCapacity(keys.count)
+        for (key, result) in zip(keys, all) { next[key] = result }
+        last.withLock { $0 = next }
+        return all
     }
 }

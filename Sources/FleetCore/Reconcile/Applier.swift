@@ -39,8 +39,9 @@ public actor Applier {
     private(set) var pacer: StartPacer
     /// The pacer's clock: time since this applier was made.
     private let pacerTime: TimeSource
-    /// Start actions holding a slot (stopping an old gateway, starting the new one).
-    private var slotsTaken = 0
+    /// Start actions holding a slot (stopping an old gateway, starting the new one); read by
+    /// the pacing tests.
+    private(set) var slotsTaken = 0
     /// Start actions waiting for a slot, in order.
     private var slotWaiters: [(id: Int, continuation: CheckedContinuation<Void, Never>)] = []
     private var nextWaiter = 0
@@ -55,6 +56,8 @@ public actor Applier {
     private var saveWaiters: [CheckedContinuation<ApplyError?, Never>] = []
     /// The state's encoding, bot by bot, kept across this apply's writes.
     private var stateEncoder = StateEncoder()
+    /// The bots recorded since the last state encoding: only these are encoded again.
+    private var touched: Set<String> = []
 
     /// `<root>/state.json`.
     public static func statePath(_ root: String) -> String { root + "/state.json" }
@@ -149,8 +152,10 @@ public actor Applier {
             time: Date(), commit: commit, author: author, bot: action.bot, action: action.kind.rawValue,
             reasons: action.reasons, result: result.ok ? "ok" : "failed", error: result.message, pid: result.pid)
         entry.user = options.user
+        let journal = Self.journalPath(root)
+        let entries = [entry]
         do throws(ApplyError) {
-            try Journal.append([entry], to: Self.journalPath(root))
+            try await Blocking.run("fleet-journal") { () throws(ApplyError) in try Journal.append(entries, to: journal) }
         } catch {
             progress("\(action.bot): FAILED to journal: \(error.message)")
             if result.ok { result = .failure(action.bot, action.kind, error, pid: result.pid, seconds: result.seconds) }
@@ -185,7 +190,7 @@ public actor Applier {
             return try await start(bot, previous: obs, live: { held = false; releaseSlot() })
         case .reload:
             let bot = try wanted()
-            try writeFiles(bot.rendered)
+            try await writeFilesOffActor(bot.rendered)
             record(bot.name) {
                 $0.applied = AppliedRecord(bot.rendered)
                 $0.configHash = bot.rendered.configHash
@@ -209,6 +214,7 @@ public actor Applier {
             await stopAll(obs)
             try moveAside(action.bot)
             state.bots[action.bot] = nil
+            touched.insert(action.bot)
             progress("\(action.bot): stopped; data moved to \(root)/attic")
             return nil
         case .noop:
@@ -229,6 +235,7 @@ public actor Applier {
         var bot = state.bots[name] ?? BotState(port: 0)
         change(&bot)
         state.bots[name] = bot
+        touched.insert(name)
     }
 
     /// Writes the state file with every change made so far, and returns once it is on disk.
@@ -274,7 +281,8 @@ public actor Applier {
         let snapshot = state
         let bytes: [UInt8]
         do {
-            bytes = try snapshot.encoded(for: path, with: &stateEncoder)
+            bytes = try snapshot.encoded(for: path, with: &stateEncoder, changed: touched)
+            touched = []
         } catch {
             return error
         }
@@ -313,7 +321,9 @@ public actor Applier {
     }
 
     /// Writes every file of a rendering; unchanged files are left alone.
-    func writeFiles(_ rendered: RenderedBot) throws(ApplyError) {
+    /// Writes the bot's directories and files; blocking I/O, so callers on the actor use
+    /// ``writeFilesOffActor(_:)``.
+    static func writeFiles(_ rendered: RenderedBot) throws(ApplyError) {
         let paths = rendered.paths
         do {
             for dir in [paths.directory, paths.secrets, paths.state, paths.workspace, paths.logs] {
@@ -332,7 +342,29 @@ public actor Applier {
         }
     }
 
-    private func writeIfChanged(_ path: String, _ bytes: [UInt8], compareBody: Bool = false) throws(FileError) {
+    /// The bot's gateway token (`secrets/gateway-token`), made on its first start and kept.
+    private static func gatewayToken(_ paths: BotPaths) throws(ApplyError) -> [UInt8] {
+        do {
+            // 64 hex digits, as made below; anything else is made again.
+            let hex = Set("0123456789abcdef".utf8)
+            return try HostFiles.readOrCreateSecret(
+                paths.gatewayToken, durable: false, valid: { $0.count == 64 && $0.allSatisfy(hex.contains) }) {
+                Array(Hex.encode(HostFiles.randomBytes(32)).utf8)
+            }
+        } catch {
+            throw ApplyError(.fileWrite, "cannot create the gateway token \(paths.gatewayToken): \(error)",
+                             fix: "make \(paths.directory) writable, then apply again")
+        }
+    }
+
+    /// Writes the bot's files on a thread of their own: never on the actor or the cooperative pool.
+    func writeFilesOffActor(_ rendered: RenderedBot) async throws(ApplyError) {
+        try await Blocking.run("fleet-files") { () throws(ApplyError) in try Self.writeFiles(rendered) }
+    }
+
+    /// Rendered files are derived from git and compared with the rendering before every start
+    /// and reload, so they are written without syncs (``HostFiles/writeAtomically(_:_:mode:durable:)``).
+    private static func writeIfChanged(_ path: String, _ bytes: [UInt8], compareBody: Bool = false) throws(FileError) {
         if let existing = HostFiles.read(path) {
             if existing == bytes { return }
             if compareBody {
@@ -341,7 +373,7 @@ public actor Applier {
                 if old == new { return }
             }
         }
-        try HostFiles.writeAtomically(path, bytes, mode: 0o600)
+        try HostFiles.writeAtomically(path, bytes, mode: 0o600, durable: false)
     }
 
     private func stopStrays(_ obs: ObservedBot?) async {
@@ -415,7 +447,11 @@ public actor Applier {
             s.phase = .Starting
             s.manifest = bot.manifest
         }
-        try writeFiles(rendered)
+        // The files and the gateway's token, on a thread of their own (blocking I/O).
+        let token = try await Blocking.run("fleet-files") { () throws(ApplyError) -> [UInt8] in
+            try Self.writeFiles(rendered)
+            return try Self.gatewayToken(paths)
+        }
         // What an earlier session of this bot left (a command of a gateway that crashed) goes
         // first; an observation that scanned /proc found it already (its strays were stopped).
         let launcher = runtime.launcher
@@ -437,15 +473,6 @@ public actor Applier {
             throw ApplyError(
                 .portInUse, "port \(port) is already in use by \(who)",
                 fix: "stop that program, or give bot '\(bot.name)' another port (spec.gateway.port) and apply again")
-        }
-        let token: [UInt8]
-        do {
-            token = try HostFiles.readOrCreateSecret(paths.gatewayToken) {
-                Array(Hex.encode(HostFiles.randomBytes(32)).utf8)
-            }
-        } catch {
-            throw ApplyError(.fileWrite, "cannot create the gateway token \(paths.gatewayToken): \(error)",
-                             fix: "make \(paths.directory) writable, then apply again")
         }
         var env = rendered.launch.environment
         env["OPENCLAW_GATEWAY_TOKEN"] = String(decoding: token, as: UTF8.self)
@@ -478,7 +505,7 @@ public actor Applier {
         // write either fails the start (fleet must never lose track of a process it started).
         do {
             let data = try FleetState.encoder.encode(pidRecord)
-            try HostFiles.writeAtomically(paths.pidRecord, [UInt8](data), mode: 0o600)
+            try HostFiles.writeAtomically(paths.pidRecord, [UInt8](data), mode: 0o600, durable: false)
         } catch {
             throw ApplyError(.fileWrite, "started pid \(pid) but cannot write its pid record \(paths.pidRecord): \(error)",
                              fix: "make \(paths.directory) writable; the next apply adopts or restarts the gateway")

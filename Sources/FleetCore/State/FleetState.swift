@@ -234,9 +234,10 @@ extension FleetState {
 
     /// The state file's bytes, from `encoder` (the applier keeps one for an apply: only the bots
     /// that changed since its last write are encoded again; it is freed with the applier).
-    func encoded(for path: String, with encoder: inout StateEncoder) throws(ApplyError) -> [UInt8] {
+    /// `changed`: the bots that may differ from `encoder`'s last encoding (nil: any).
+    func encoded(for path: String, with encoder: inout StateEncoder, changed: Set<String>? = nil) throws(ApplyError) -> [UInt8] {
         do {
-            return try encoder.encode(self)
+            return try encoder.encode(self, changed: changed)
         } catch {
             throw ApplyError(.stateWrite, "cannot write the state file \(path): \(error)",
                              fix: "make \(path.deletingLastPathComponent) writable (and not full), then apply again")
