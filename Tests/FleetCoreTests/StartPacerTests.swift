@@ -197,4 +197,34 @@ import Testing
         slower.finished(after: .seconds(30), cpu: nil, privateMemory: nil, inFlight: 3)
         #expect(slower.sampleInterval == .milliseconds(500), "at most half a second")
     }
+
+    /// The health polls of a start: quick at first, then a twentieth of the start so far, never
+    /// more than the longest poll apart; while the start is younger than the quiet part (most of
+    /// the quickest start), the longest poll apart, so a gateway that needs seconds is not asked
+    /// dozens of times before it can answer.
+    @Test func healthPollsWaitOutTheQuietPartOfAStart() {
+        let longest = Applier.longestHealthPoll
+        #expect(Applier.healthPollDelay(polls: 1, sofar: .milliseconds(5)) == .milliseconds(5))
+        #expect(Applier.healthPollDelay(polls: 9, sofar: .milliseconds(300)) == .milliseconds(25))
+        #expect(Applier.healthPollDelay(polls: 30, sofar: .seconds(1)) == .milliseconds(50))
+        #expect(Applier.healthPollDelay(polls: 60, sofar: .seconds(5)) == longest)
+        // Quiet until 1.2 s: the longest poll apart, then the usual cadence; never past the end
+        // of the quiet part by more than the usual wait.
+        let quiet = Duration.milliseconds(1200)
+        #expect(Applier.healthPollDelay(polls: 1, sofar: .milliseconds(5), quiet: quiet) == longest)
+        #expect(Applier.healthPollDelay(polls: 8, sofar: .milliseconds(700), quiet: quiet) == longest)
+        #expect(Applier.healthPollDelay(polls: 12, sofar: .milliseconds(1150), quiet: quiet) == .milliseconds(57))
+        #expect(Applier.healthPollDelay(polls: 13, sofar: .milliseconds(1200), quiet: quiet) == .milliseconds(60))
+        // Polls over a 2.7 s start: 57 without a quiet part, far fewer with 60 % of a 2.1 s one.
+        func polls(quiet: Duration) -> Int {
+            var (n, t) = (0, Duration.zero)
+            while t < .milliseconds(2700) {
+                n += 1
+                t += Applier.healthPollDelay(polls: n, sofar: t, quiet: quiet)
+            }
+            return n
+        }
+        #expect(polls(quiet: .zero) > 50)
+        #expect(polls(quiet: .milliseconds(1260)) < 35)
+    }
 }

@@ -76,6 +76,9 @@ public struct StartPacer: Sendable {
         return now - previous.at >= sampleInterval
     }
 
+    /// The quickest start measured so far (launch to `/healthz`), if any.
+    public var fastestStart: Duration? { fastest }
+
     /// Time between samples: the settings' interval, or a tenth of the fastest start so far when
     /// that is longer (at most half a second). Gateways that take seconds to start change the
     /// host's picture over seconds, and a sample reads `/proc` for every gateway in flight (50 ms
