@@ -1,5 +1,6 @@
 @testable import FleetCore
 import Foundation
+import Synchronization
 import Testing
 
 /// Loads reuse what unchanged files yielded the last time, and never serve a file's old
@@ -37,6 +38,24 @@ import Testing
         #expect(models(load(many))["b7"] == "openai/gpt-5")
     }
 
+    /// A cache of its own (the shared one serves every suite running beside this one): a second
+    /// load of the same files reads none of them, a load with one file changed reads that one.
+    @Test func onlyChangedFilesAreReadAgain() {
+        let cache = FileCache()
+        let reads = Mutex<[String]>([])
+        let record: @Sendable (SourceFile) -> Void = { file in reads.withLock { $0.append(file.path) } }
+        let many = (0..<40).map { file("fleet/bots/b\($0).yaml", "b\($0)", model: "openai/gpt-5") }
+        _ = cache.botNames(for: many, reading: record)
+        #expect(reads.withLock { $0.count } == 40)
+        reads.withLock { $0 = [] }
+        #expect(cache.botNames(for: many, reading: record) == (0..<40).map { ["b\($0)"] })
+        #expect(reads.withLock { $0 }.isEmpty)
+        var changed = many
+        changed[3] = file("fleet/bots/b3.yaml", "b3", model: "anthropic/claude-sonnet-4-5")
+        _ = cache.botNames(for: changed, reading: record)
+        #expect(reads.withLock { $0 } == ["fleet/bots/b3.yaml"])
+    }
+
     @Test func theSameBytesAtAnotherPathAreThatPathsOwn() {
         let broken = SourceFile(path: "fleet/bots/a.yaml", bytes: Array("kind: [unclosed\n".utf8))
         #expect(load([broken]).diagnostics.contains { $0.location?.file == "fleet/bots/a.yaml" })
@@ -44,5 +63,16 @@ import Testing
         let set = load([moved])
         #expect(set.diagnostics.contains { $0.location?.file == "fleet/bots/z.yaml" })
         #expect(!set.diagnostics.contains { $0.location?.file == "fleet/bots/a.yaml" })
+    }
+}
+
+extension FileCache {
+    /// Reads `files` through this cache as `ManifestLoader.load` does, telling `reading` of each
+    /// file actually read; the bots' names of each file, in order.
+    func botNames(for files: [SourceFile], reading: @Sendable (SourceFile) -> Void) -> [[String]] {
+        results(for: files) { file in
+            reading(file)
+            return ManifestLoader.read(file)
+        }.map { $0.bots.map(\.name) }
     }
 }

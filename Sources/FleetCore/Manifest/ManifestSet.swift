@@ -40,7 +40,7 @@ public enum ManifestLoader {
         var fleets: [FleetSettings] = []
         // Files are independent until the fleet-wide rules: read them on every core, then
         // merge in path order so the result does not depend on scheduling.
-        for result in FileCache.results(for: snapshot.files, read) {
+        for result in FileCache.shared.results(for: snapshot.files, read) {
             if let text = result.text { texts[result.path] = text }
             diagnostics += result.diagnostics
             bots += result.bots
@@ -68,7 +68,7 @@ public enum ManifestLoader {
     }
 
     /// What one file yields.
-    fileprivate struct FileResult: Sendable {
+    struct FileResult: Sendable {
         var path: String
         var text: String?
         var diagnostics: [Diagnostic] = []
@@ -77,7 +77,7 @@ public enum ManifestLoader {
     }
 
     /// Decodes, parses and schema-checks one file.
-    fileprivate static func read(_ file: SourceFile) -> FileResult {
+    static func read(_ file: SourceFile) -> FileResult {
         var result = FileResult(path: file.path)
         guard let text = decodeText(file, into: &result.diagnostics) else { return result }
         result.text = text
@@ -206,8 +206,8 @@ public enum ManifestLoader {
 /// at each round, and a commit that changes one bot's file leaves the others' bytes (and so what
 /// they yield: reading a file is a function of its path and bytes) as they were. Only the
 /// entries of the last load are kept (a few hundred KiB for 200 bots), so memory follows the
-/// fleet, not the history.
-private enum FileCache {
+/// fleet, not the history. `shared` serves every load of the process.
+final class FileCache: Sendable {
     /// A file by path and bytes; hashed by the path and a word-wise hash of the bytes (hashing
     /// the bytes one by one cost a one-shot `fleet validate` of 1,000 bots ~10 ms).
     struct Key: Hashable, Sendable {
@@ -229,11 +229,14 @@ private enum FileCache {
         }
     }
 
-    private static let last = Mutex<[Key: ManifestLoader.FileResult]>([:])
+    /// The cache of the process's loads.
+    static let shared = FileCache()
+
+    private let last = Mutex<[Key: ManifestLoader.FileResult]>([:])
 
     /// What each file yields, in order: from the last load where the file is unchanged, read
     /// (on every core) where not.
-    static func results(for files: [SourceFile], _ read: @Sendable (SourceFile) -> ManifestLoader.FileResult) -> [ManifestLoader.FileResult] {
+    func results(for files: [SourceFile], _ read: @Sendable (SourceFile) -> ManifestLoader.FileResult) -> [ManifestLoader.FileResult] {
         let keys = files.map { Key(path: $0.path, bytes: $0.bytes) }
         let known = last.withLock { cache in keys.map { cache[$0] } }
         let missing = files.indices.filter { known[$0] == nil }
