@@ -41,7 +41,7 @@ import Testing
     /// A cache of its own (the shared one serves every suite running beside this one): a second
     /// load of the same files reads none of them, a load with one file changed reads that one.
     @Test func onlyChangedFilesAreReadAgain() {
-        let cache = FileCache()
+        let cache = ManifestFileCache()
         let reads = Mutex<[String]>([])
         let record: @Sendable (SourceFile) -> Void = { file in reads.withLock { $0.append(file.path) } }
         let many = (0..<40).map { file("fleet/bots/b\($0).yaml", "b\($0)", model: "openai/gpt-5") }
@@ -66,7 +66,7 @@ import Testing
     }
 }
 
-extension FileCache {
+extension ManifestFileCache {
     /// Reads `files` through this cache as `ManifestLoader.load` does, telling `reading` of each
     /// file actually read; the bots' names of each file, in order.
     func botNames(for files: [SourceFile], reading: @Sendable (SourceFile) -> Void) -> [[String]] {

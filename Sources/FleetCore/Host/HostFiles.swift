@@ -141,6 +141,7 @@ public enum HostFiles {
     /// generated once and stable afterwards. `durable: false` for a secret a power loss may take
     /// with it (a gateway's token: every gateway is down after one, and the next start makes a
     /// new token).
+    ///
     /// `valid` tells a usable secret from what a power loss can leave of an unsynced one
     /// (zeros, a part): such a file is made again.
     public static func readOrCreateSecret(_ path: String, durable: Bool = true, valid: ([UInt8]) -> Bool = { !$0.isEmpty },
