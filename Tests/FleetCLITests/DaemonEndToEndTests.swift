@@ -157,10 +157,14 @@ final class DaemonRun: @unchecked Sendable {
         let error = try #require(seen.withLock { $0 })
         #expect(error.contains("crashed"))
         #expect(error.contains("exited with code 3"))
-        // Growing delays between restarts, as the daemon logged them (a field of its JSON lines).
-        let delays = daemon.entries.filter { $0["bot"] == "crashy" && $0["delay_seconds"] != nil }
-            .compactMap { $0["delay_seconds"].flatMap(Double.init) }
-        #expect(delays.count >= 3, "\(daemon.output)")
+        // Growing delays between restarts, as the daemon logged them (a field of its JSON lines;
+        // the state file can show the crash loop before the line of its last restart is read).
+        let logged: @Sendable () -> [Double] = {
+            daemon.entries.filter { $0["bot"] == "crashy" && $0["delay_seconds"] != nil }
+                .compactMap { $0["delay_seconds"].flatMap(Double.init) }
+        }
+        #expect(await eventually { logged().count >= 3 }, "\(daemon.output)")
+        let delays = logged()
         if delays.count >= 3 { #expect(delays[0] < delays[1] && delays[1] < delays[2], "\(delays)") }
         await daemon.stop()
 

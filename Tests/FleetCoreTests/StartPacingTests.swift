@@ -49,11 +49,13 @@ import Testing
         let applier: Applier
         let applying: Task<ApplyReport, Never>
 
-        init(_ count: Int, named letter: String, basePort: Int, parallelism: Int? = nil, burning: Bool = true) throws {
+        init(_ count: Int, named letter: String, basePort: Int, parallelism: Int? = nil, burning: Bool = true,
+             consoles: (any GatewayConsoleWatching)? = nil) throws {
             directory = try TempDirectory(prefix: "fleet-pacing")
             host.setBurning(burning)
             let (launcher, prober, host, clock, root) = (self.launcher, self.prober, self.host, self.clock, directory.path)
-            let runtime = GatewayRuntime(launcher: launcher, prober: prober, time: { TimeSource(clock) }, host: host)
+            let runtime = GatewayRuntime(launcher: launcher, prober: prober, time: { TimeSource(clock) }, host: host,
+                                         consoles: consoles)
             bots = try (0..<count).map { try desiredBot("\(letter)\($0)", root: root, port: basePort + 20 * $0) }
             var options = ApplyOptions()
             if let parallelism { options.parallelism = parallelism }
@@ -111,6 +113,56 @@ import Testing
         clock.advance(by: Applier.longestHealthPoll)
         let report = await applying.value
         #expect(report.results.count == 12 && report.results.allSatisfy { $0.ok }, "\(report.results.filter { !$0.ok })")
+    }
+
+    /// Consoles the test writes to: a wait ends when the test says the gateways wrote a line.
+    final class WrittenConsoles: GatewayConsoleWatching {
+        private let waiting = Mutex<[CheckedContinuation<Bool, Never>]>([])
+        private let watched = Mutex<[String]>([])
+
+        struct Watch: GatewayConsoleWatch {
+            let consoles: WrittenConsoles
+            func wait(upTo timeout: Duration) async -> Bool {
+                await withCheckedContinuation { continuation in consoles.waiting.withLock { $0.append(continuation) } }
+            }
+        }
+
+        func watchConsole(_ path: String) -> (any GatewayConsoleWatch)? {
+            watched.withLock { $0.append(path) }
+            return Watch(consoles: self)
+        }
+
+        /// The console logs watched so far.
+        var paths: [String] { watched.withLock { $0 } }
+        /// Starts waiting for a line now.
+        var waiters: Int { waiting.withLock { $0.count } }
+
+        /// Every gateway writes a line: the waits end.
+        func write() {
+            for continuation in waiting.withLock({ w in defer { w = [] }; return w }) { continuation.resume(returning: true) }
+        }
+    }
+
+    @Test func aGatewaysConsoleLineWakesItsStartWithoutATimer() async throws {
+        let consoles = WrittenConsoles()
+        let pacing = try Pacing(2, named: "w", basePort: 43_000, consoles: consoles)
+        defer { pacing.launcher.killAll() }
+        let (prober, clock, bots, applying) = (pacing.prober, pacing.clock, pacing.bots, pacing.applying)
+
+        // Both start (two cores: three at once) and wait for their consoles, not on the clock.
+        #expect(await eventually { consoles.waiters == 2 })
+        #expect(clock.sleepers == 0)
+        #expect(Set(consoles.paths) == Set(bots.map { $0.rendered.paths.consoleLog }))
+        // A line before the gateway listens: probed, not healthy, waiting again.
+        consoles.write()
+        #expect(await eventually { consoles.waiters == 2 })
+        // They listen and say so: the start ends with the clock where it was.
+        for bot in bots { prober.open(bot.rendered.launch.port) }
+        consoles.write()
+        let report = await applying.value
+        #expect(report.results.count == 2)
+        #expect(report.results.allSatisfy { $0.ok })
+        #expect(clock.now.offset == .zero)
     }
 
     @Test func theLastStartsOfARoundGoTogether() async throws {

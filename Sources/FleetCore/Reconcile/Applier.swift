@@ -487,6 +487,9 @@ public actor Applier {
         }
         let pid = process.pid
         let startTime = process.startTime
+        // Watched from now: a line written before the watch is seen by the first probe below
+        // (the gateway listened already), any line after wakes the wait between probes.
+        let console = runtime.consoles?.watchConsole(paths.consoleLog)
         let launchedAt = pacerTime.elapsed
         inFlight[pid] = launchedAt
         defer { inFlight[pid] = nil }
@@ -551,11 +554,18 @@ public actor Applier {
                 return pid
             }
             pace()
-            do {
-                polls += 1
-                try await time.sleep(for: Self.healthPollDelay(polls: polls, sofar: time.elapsed, quiet: quietStart))
-            } catch {
-                break  // cancelled: report what is known
+            polls += 1
+            let delay = Self.healthPollDelay(polls: polls, sofar: time.elapsed, quiet: quietStart)
+            if let console {
+                // The gateway's next console line, or the timer of a gateway that says nothing.
+                _ = await console.wait(upTo: max(delay, Self.quietGatewayPoll))
+                if Task.isCancelled { break }  // cancelled: report what is known
+            } else {
+                do {
+                    try await time.sleep(for: delay)
+                } catch {
+                    break  // cancelled: report what is known
+                }
             }
         }
         throw ApplyError(.startTimeout, "gateway did not answer /healthz on \(connectHost):\(port) within \(options.startTimeout)",
@@ -564,6 +574,11 @@ public actor Applier {
 
     /// The longest wait between two `/healthz` polls of a starting gateway.
     static let longestHealthPoll: Duration = .milliseconds(100)
+
+    /// The wait between two polls of a starting gateway whose console is watched, when it writes
+    /// nothing: it logs as it starts listening (``ConsoleWatcher``), and the wait ends at once
+    /// when it does. A release or a wrapper that says nothing is still seen within this.
+    static let quietGatewayPoll: Duration = .milliseconds(250)
 
     /// The wait before the next `/healthz` poll of a gateway started `sofar` ago, polled `polls`
     /// times: soon at first (5, 10, 15 ms...), then every twentieth of the time it has taken so

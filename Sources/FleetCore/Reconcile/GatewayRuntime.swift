@@ -45,6 +45,25 @@ public protocol GatewayProber: Sendable {
     func probe(host: String, port: Int, timeout: Duration, readiness: Bool) async -> GatewayHealth
 }
 
+/// Wakes a start when its gateway writes to its console: the applier's seam to ``ConsoleWatcher``.
+public protocol GatewayConsoleWatching: Sendable {
+    /// Watches the console log at `path`; nil when it cannot be (the start then probes on its
+    /// timer alone).
+    func watchConsole(_ path: String) -> (any GatewayConsoleWatch)?
+}
+
+/// A console log watched for one start; the watch ends with the value.
+public protocol GatewayConsoleWatch: Sendable {
+    /// Suspends until the file is written (true) or `timeout` passes (false).
+    func wait(upTo timeout: Duration) async -> Bool
+}
+
+extension ConsoleWatch: GatewayConsoleWatch {}
+
+extension ConsoleWatcher: GatewayConsoleWatching {
+    public func watchConsole(_ path: String) -> (any GatewayConsoleWatch)? { watch(path) }
+}
+
 /// The host's processes: `posix_spawn`, `/proc`, signals.
 public struct SystemLauncher: GatewayLauncher {
     /// Creates the launcher.
@@ -127,18 +146,23 @@ public struct GatewayRuntime: Sendable {
     public var time: @Sendable () -> TimeSource
     /// The host's cores, load and memory, for the start pacer.
     public var host: any HostLoad
+    /// Wakes a start when its gateway writes to its console (nil: starts probe on a timer).
+    public var consoles: (any GatewayConsoleWatching)?
 
     /// Creates a runtime.
     public init(launcher: any GatewayLauncher, prober: any GatewayProber, time: @escaping @Sendable () -> TimeSource,
-                host: any HostLoad = SystemHostLoad()) {
+                host: any HostLoad = SystemHostLoad(), consoles: (any GatewayConsoleWatching)? = nil) {
         self.launcher = launcher
         self.prober = prober
         self.time = time
         self.host = host
+        self.consoles = consoles
     }
 
-    /// The host's processes, loopback probes and the continuous clock.
+    /// The host's processes, loopback probes, the continuous clock and the gateways' consoles.
     public static var system: GatewayRuntime {
-        GatewayRuntime(launcher: SystemLauncher(), prober: LoopbackProber(), time: { .continuous })
+        let consoles = ConsoleWatcher.shared
+        return GatewayRuntime(launcher: SystemLauncher(), prober: LoopbackProber(), time: { .continuous },
+                              consoles: consoles.available ? consoles : nil)
     }
 }
