@@ -26,19 +26,46 @@ final class ConfigWatcher {
     let fd: Int32
     private let name: [UInt8]
 
-    /// Watches `path`; nil when inotify is unavailable or the directory does not exist.
-    init?(path: String) {
+    /// Why a watch could not be made.
+    enum Failure: Error, Equatable {
+        /// The directory does not exist (yet).
+        case missing
+        /// The host refused the watch (`errno`): no inotify instance left for the user (EMFILE,
+        /// `fs.inotify.max_user_instances`), no file table entry (ENFILE), no watch left (ENOSPC,
+        /// `fs.inotify.max_user_watches`), no memory.
+        case refused(Int32)
+
+        /// Node's text for the error `fs.watch` throws (`<CODE>: <libuv's message>, watch '<path>'`;
+        /// ENOSPC has Node's own message).
+        func nodeMessage(path: String) -> String {
+            guard case .refused(let code) = self else { return "ENOENT: no such file or directory, watch '\(path)'" }
+            switch code {
+            case EMFILE: return "EMFILE: too many open files, watch '\(path)'"
+            case ENFILE: return "ENFILE: file table overflow, watch '\(path)'"
+            case ENOSPC: return "ENOSPC: System limit for number of file watchers reached, watch '\(path)'"
+            default: return "ENOMEM: not enough memory, watch '\(path)'"
+            }
+        }
+    }
+
+    /// Watches `path`.
+    static func open(path: String) -> Result<ConfigWatcher, Failure> {
         let directory = FileSystem.dirname(path)
         let base = path.split(separator: "/").last.map(String.init) ?? path
         let fd = inotify_init1(Int32(IN_NONBLOCK | IN_CLOEXEC))
-        guard fd >= 0 else { return nil }
+        guard fd >= 0 else { return .failure(.refused(errno)) }
         let mask = UInt32(IN_CLOSE_WRITE | IN_MODIFY | IN_CREATE | IN_MOVED_TO | IN_DELETE | IN_MOVED_FROM)
         guard inotify_add_watch(fd, directory, mask) >= 0 else {
+            let code = errno
             close(fd)
-            return nil
+            return .failure(code == ENOENT || code == ENOTDIR ? .missing : .refused(code))
         }
+        return .success(ConfigWatcher(fd: fd, name: Array(base.utf8)))
+    }
+
+    private init(fd: Int32, name: [UInt8]) {
         self.fd = fd
-        self.name = Array(base.utf8)
+        self.name = name
     }
 
     deinit { close(fd) }

@@ -10,12 +10,21 @@ extension Gateway {
     /// Starts watching the config file (see ``ConfigWatcher``); where inotify cannot watch its
     /// directory (it does not exist yet), falls back to a 200 ms `stat` of the file.
     func watchConfig() {
-        if let watcher = ConfigWatcher(path: paths.configPath) {
+        switch ConfigWatcher.open(path: paths.configPath) {
+        case .success(let watcher):
             configWatcher = watcher
             loop.watch(watcher.fd, events: EventLoop.readable) { [unowned self] _ in
                 for event in watcher.drain() { self.configEvent(event) }
             }
-        } else {
+        case .failure(let failure) where failure != .missing:
+            // OpenClaw's watch is chokidar on Node's fs.watch, one inotify instance per process
+            // (libuv's loop). When the host refuses it (a user's 128 instances taken by 128
+            // gateways), fs.watch throws, chokidar emits `error` (its `_handleError` drops only
+            // ENOENT and ENOTDIR: chokidar src/index.ts, src/nodefs-handler.ts), and the reloader
+            // logs it and closes the watcher (src/gateway/config-reload.ts). The gateway runs on and
+            // never reads its config again: no fallback to polling.
+            logger.warn("gateway/reload", "config watcher error: Error: \(failure.nodeMessage(path: paths.configPath))")
+        case .failure:
             var stamp = FileSystem.stamp(paths.configPath)
             loop.schedule(afterMs: 200, repeating: 200) { [unowned self] in
                 let now = FileSystem.stamp(self.paths.configPath)

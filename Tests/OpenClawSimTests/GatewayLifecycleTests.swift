@@ -63,6 +63,43 @@ import Testing
         #expect(watches.contains { $0.split(separator: " ").contains(Substring(inode)) }, "\(watches)")
     }
 
+    /// A user namespace whose inotify instances are all taken (none allowed): as a host's 129th
+    /// gateway of one user finds it with the default `fs.inotify.max_user_instances`.
+    static let noInotify = ["/usr/bin/unshare", "--user", "--map-root-user", "/bin/sh", "-c",
+                            "echo 0 > /proc/sys/user/max_inotify_instances && exec \"$0\" \"$@\""]
+    static var userNamespaces: Bool {
+        FileManager.default.isExecutableFile(atPath: "/usr/bin/unshare")
+            && system("/usr/bin/unshare --user --map-root-user /bin/true 2>/dev/null") == 0
+    }
+
+    /// Without an inotify instance OpenClaw's config watch fails once, is closed, and the gateway
+    /// never reads its config again (chokidar's `error` event; src/gateway/config-reload.ts logs
+    /// it and closes the watcher): no fallback that would hide it.
+    @Test(.enabled(if: userNamespaces, "needs unshare --user")) func aGatewayWithoutAnInotifyInstanceNeverReloads() async throws {
+        let sandbox = SimSandbox()
+        let port = Ports.free()
+        sandbox.writeStandardConfig(port: port)
+        let sim = try SimProcess(["gateway", "run"], sandbox: sandbox, wrapper: Self.noInotify)
+        defer { sim.signal(SIGKILL) }
+        #expect(await eventually { HTTPProbe.request(port: port, path: "/healthz")?.status == 200 }, "\(sim.stderr)")
+        let message = "[gateway/reload] config watcher error: Error: EMFILE: too many open files, watch '\(sandbox.configPath)'"
+        #expect(await eventually { sim.stdout.contains(message) }, "\(sim.stdout)")
+        let before = try #require(readyz(port)?["configHash"]?.stringValue)
+
+        // An edit that a watching gateway applies in place: this one never reads it. A second,
+        // watching gateway is given the same edit after it, so the wait below lasts as long as a
+        // reload takes, not a guess.
+        let watching = SimSandbox()
+        let otherPort = Ports.free()
+        let other = try await startGateway(watching, port: otherPort)
+        defer { other.signal(SIGKILL) }
+        sandbox.writeStandardConfig(port: port, telegramToken: "456:def")
+        watching.writeStandardConfig(port: otherPort, telegramToken: "456:def")
+        #expect(await eventually { other.stdout.contains("config hot reload applied") }, "\(other.stdout)")
+        #expect(readyz(port)?["configHash"]?.stringValue == before)
+        #expect(!sim.stdout.contains("config hot reload applied"))
+    }
+
     @Test func invalidEditIsRejectedAndOldConfigKept() async throws {
         let sandbox = SimSandbox()
         let port = Ports.free()

@@ -82,7 +82,9 @@ final class SimProcess: @unchecked Sendable {
     let stdoutPath: String
     let stderrPath: String
 
-    init(_ arguments: [String], sandbox: SimSandbox, env extra: [String: String] = [:]) throws {
+    /// Runs the stand-in with `arguments`; `wrapper` (a program and its arguments, the stand-in's
+    /// path and `arguments` after them) runs it in another setting.
+    init(_ arguments: [String], sandbox: SimSandbox, env extra: [String: String] = [:], wrapper: [String] = []) throws {
         stdoutPath = sandbox.root + "/stdout-\(UUID().uuidString).txt"
         stderrPath = sandbox.root + "/stderr-\(UUID().uuidString).txt"
         _ = FileManager.default.createFile(atPath: stdoutPath, contents: nil)
@@ -101,7 +103,12 @@ final class SimProcess: @unchecked Sendable {
             "OPENCLAW_NO_RESPAWN": "1",
         ]
         env.merge(extra) { _, new in new }
-        process = try TestChild(SimBinary.path, arguments, env: env, stdout: .file(stdoutPath), stderr: .file(stderrPath))
+        if let program = wrapper.first {
+            process = try TestChild(program, Array(wrapper.dropFirst()) + [SimBinary.path] + arguments, env: env,
+                                    stdout: .file(stdoutPath), stderr: .file(stderrPath))
+        } else {
+            process = try TestChild(SimBinary.path, arguments, env: env, stdout: .file(stdoutPath), stderr: .file(stderrPath))
+        }
     }
 
     deinit {

@@ -58,6 +58,11 @@ struct PlanCommand: AsyncParsableCommand {
             let style = Output.style(for: STDERR_FILENO)
             Output.err("fleet: " + style.yellow("warning: ") + missing.description + "\n  fix: " + missing.fix + "\n")
         }
+        // Gateways past the host's inotify instances never apply a config change.
+        if let shortfall = InotifyInstances.shortfall(for: context.desired) {
+            let style = Output.style(for: STDERR_FILENO)
+            Output.err("fleet: " + style.yellow("warning: ") + shortfall.description + "\n  fix: " + shortfall.fix + "\n")
+        }
         if let out {
             do {
                 try HostFiles.writeAtomically(out, text: PlanPrinter.json(plan) + "\n", mode: 0o644)

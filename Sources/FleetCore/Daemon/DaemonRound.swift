@@ -155,6 +155,11 @@ struct DaemonRound: Sendable {
             return outcome
         }
         step("render")
+        // Gateways past the host's inotify instances never apply a config change: said at the
+        // daemon's first round and when the number of bots changes.
+        if previous?.count != rendered.desired.count, let shortfall = InotifyInstances.shortfall(for: rendered.desired) {
+            logger.warning("\(shortfall.description)", metadata: ["fix": "\(shortfall.fix)"])
+        }
         var options = Reconciler.applyOptions(for: selected.fleet)
         if let parallelism = config.parallelism { options.parallelism = parallelism }
         let planOptions = PlanOptions(previousHealthFailures: healthFailures, failureThreshold: selected.fleet.failureThreshold)
