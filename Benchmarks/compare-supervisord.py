@@ -801,6 +801,23 @@ def main():
                f"{sh('supervisord', '--version').stdout.strip() and 'supervisord ' + sh('supervisord', '--version').stdout.strip()}; "
                f"realistic start: OPENCLAW_SIM_STARTUP_CPU_MS={args.cpu_ms} OPENCLAW_SIM_STARTUP_DELAY_MS={args.ready_ms}; "
                f"command: {' '.join(['Benchmarks/compare-supervisord.py'] + sys.argv[1:])}")
+    # Each gateway's config watch holds an inotify instance (one per Node process), and a user has
+    # fs.inotify.max_user_instances (128 by default): past it, a gateway never reloads its config
+    # (OpenClaw: "config watcher error", the watcher closed; the stand-in does the same). fleet
+    # warns of it with the fix; an operator of 200 gateways applies it, and so does the comparison
+    # (as root, restored at the end), for both managers alike.
+    inotify_path = "/proc/sys/fs/inotify/max_user_instances"
+    inotify_before = int(open(inotify_path).read())
+    inotify_wanted = max(sizes, default=0) + 64
+    if inotify_before < inotify_wanted:
+        try:
+            with open(inotify_path, "w") as f:
+                f.write(str(max(1024, inotify_wanted)))
+            log(f"fs.inotify.max_user_instances {inotify_before} -> {max(1024, inotify_wanted)} for the run (fleet's warning and fix)")
+        except OSError as e:
+            log(f"warning: fs.inotify.max_user_instances is {inotify_before} and cannot be raised ({e}): "
+                "gateways past it never reload their config, under either manager")
+    machine += f"; fs.inotify.max_user_instances {int(open(inotify_path).read())}"
     results, pv = {}, []
     try:
         for start in starts:
@@ -834,6 +851,9 @@ def main():
             log(f"kept {work}")
         else:
             shutil.rmtree(work, ignore_errors=True)
+        if int(open(inotify_path).read()) != inotify_before:
+            with open(inotify_path, "w") as f:
+                f.write(str(inotify_before))
     if args.json:
         with open(args.json, "w") as f:
             json.dump({"machine": machine, "results": {f"{k[0]}/{k[1]}": v for k, v in results.items()}, "plan_validate": pv}, f,

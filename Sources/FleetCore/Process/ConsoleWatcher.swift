@@ -60,6 +60,12 @@ public final class ConsoleWatcher: Sendable {
 
     /// Suspends until the file of `wd` is written (true), or `timeout` passes or the task is
     /// cancelled (false, unless it was written meanwhile). Never holds a cooperative thread.
+    ///
+    /// Every waiter polls the one descriptor, and the first to wake reads every event, keeping
+    /// the others' in `written`: a waiter woken with them finds its own there. One that looked
+    /// just before another read its event, and then polls a descriptor read empty, sleeps until
+    /// its timeout (a start's next timed probe, at most 250 ms later): a late probe, never a lost
+    /// start.
     func wait(_ wd: Int32, upTo timeout: Duration) async -> Bool {
         let deadline = Deadline(timeout)
         while true {
