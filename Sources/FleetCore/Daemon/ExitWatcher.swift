@@ -93,7 +93,9 @@ public final class ExitWatcher: Sendable {
             guard let snapshot else { return }
             var fds = [pollfd(fd: wake.read, events: Int16(POLLIN), revents: 0)]
             fds += snapshot.map { pollfd(fd: $0.fd, events: Int16(POLLIN), revents: 0) }
-            let n = poll(&fds, nfds_t(fds.count), 1000)
+            // No timeout: an exit, a sync and a stop each wake the poll (an idle daemon makes no
+            // system call until something happens).
+            let n = poll(&fds, nfds_t(fds.count), -1)
             if n <= 0 { continue }
             if fds[0].revents != 0 {
                 var buffer = [UInt8](repeating: 0, count: 64)
