@@ -12,6 +12,16 @@ import Testing
         try handle.write(contentsOf: Data(text.utf8))
     }
 
+    /// A watcher of its own and an empty console log in a temporary directory.
+    private func consoleLog() throws -> (TempDirectory, ConsoleWatcher, String) {
+        let directory = try TempDirectory(prefix: "fleet-console")
+        let watcher = ConsoleWatcher()
+        try #require(watcher.available)
+        let path = directory.path + "/console.log"
+        #expect(FileManager.default.createFile(atPath: path, contents: nil))
+        return (directory, watcher, path)
+    }
+
     @Test func aWriteEndsTheWaitOfItsFileOnly() async throws {
         let directory = try TempDirectory(prefix: "fleet-console")
         let watcher = ConsoleWatcher()
@@ -33,11 +43,8 @@ import Testing
     }
 
     @Test func linesWrittenBetweenWaitsEndTheNextOneAtOnce() async throws {
-        let directory = try TempDirectory(prefix: "fleet-console")
-        let watcher = ConsoleWatcher()
-        try #require(watcher.available)
-        let path = directory.path + "/console.log"
-        #expect(FileManager.default.createFile(atPath: path, contents: nil))
+        let (directory, watcher, path) = try consoleLog()
+        defer { withExtendedLifetime(directory) {} }
         let watch = try #require(watcher.watch(path))
         for i in 0..<200 { try append(path, "line \(i)\n") }
         // Written since the last wait: the next one returns without waiting for its timeout.
@@ -47,11 +54,8 @@ import Testing
     }
 
     @Test func aCancelledWaitEndsAndTheWatchEndsWithItsValue() async throws {
-        let directory = try TempDirectory(prefix: "fleet-console")
-        let watcher = ConsoleWatcher()
-        try #require(watcher.available)
-        let path = directory.path + "/console.log"
-        #expect(FileManager.default.createFile(atPath: path, contents: nil))
+        let (directory, watcher, path) = try consoleLog()
+        defer { withExtendedLifetime(directory) {} }
         do {
             let watch = try #require(watcher.watch(path))
             let waiting = Task { await watch.wait(upTo: .seconds(600)) }
