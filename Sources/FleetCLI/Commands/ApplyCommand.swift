@@ -79,8 +79,7 @@ struct ApplyCommand: AsyncParsableCommand {
         if !json { Output.out(PlanPrinter.human(context.plan, commit: context.set.commit?.shortId, style: style)) }
         // Gateways past the host's inotify instances never apply a config change.
         if let shortfall = InotifyInstances.shortfall(for: context.desired) {
-            let style = Output.style(for: STDERR_FILENO)
-            Output.err("fleet: " + style.yellow("warning: ") + shortfall.description + "\n  fix: " + shortfall.fix + "\n")
+            Output.warn(shortfall.description, fix: shortfall.fix)
         }
         guard !context.plan.changes.isEmpty else {
             _ = await Reconciler.apply(context, options: Reconciler.applyOptions(for: context.set.fleet)) { _ in }

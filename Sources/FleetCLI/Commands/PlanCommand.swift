@@ -55,13 +55,11 @@ struct PlanCommand: AsyncParsableCommand {
         }
         // A gateway command that is not installed fails every start of the apply: say so now.
         for missing in GatewayCommandCheck.missing(in: context) {
-            let style = Output.style(for: STDERR_FILENO)
-            Output.err("fleet: " + style.yellow("warning: ") + missing.description + "\n  fix: " + missing.fix + "\n")
+            Output.warn(missing.description, fix: missing.fix)
         }
         // Gateways past the host's inotify instances never apply a config change.
         if let shortfall = InotifyInstances.shortfall(for: context.desired) {
-            let style = Output.style(for: STDERR_FILENO)
-            Output.err("fleet: " + style.yellow("warning: ") + shortfall.description + "\n  fix: " + shortfall.fix + "\n")
+            Output.warn(shortfall.description, fix: shortfall.fix)
         }
         if let out {
             do {

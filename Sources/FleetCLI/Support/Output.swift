@@ -15,6 +15,12 @@ enum Output {
 
     static func err(_ text: String) { write(text, to: 2) }
 
+    /// A warning on stderr: `fleet: warning: <what>` and its fix on the next line.
+    static func warn(_ what: String, fix: String) {
+        let colors = style(for: STDERR_FILENO)
+        err("fleet: " + colors.yellow("warning: ") + what + "\n  fix: " + fix + "\n")
+    }
+
     /// Writes all of `text` to `fd` (retrying short writes and interruptions; gives up quietly
     /// when the reader has gone, as a pipe into `head` does).
     static func write(_ text: String, to fd: Int32) {
